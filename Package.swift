@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// CollectSim: a Monte Carlo workbench for debt-collection strategies.
+// Targets follow the one-way data flow of ../shared/ARCHITECTURE.md:
+// CGSL → Stochastics → CollectionsModel → Scenario → Engine → Analysis → Reports → collectsim.
+//
+// Compile-time flag: COLLECTSIM_INVARIANTS turns on expensive model invariant checks inside
+// the daily loop (off by default; `swift build -Xswiftc -DCOLLECTSIM_INVARIANTS`).
+let package = Package(
+    name: "CollectSim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "collectsim", targets: ["collectsim"]),
+        .library(name: "CollectSimKit", targets: ["Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(name: "Stochastics", dependencies: ["CGSL"]),
+        .target(name: "CollectionsModel", dependencies: ["Stochastics"]),
+        .target(
+            name: "Scenario",
+            dependencies: ["CollectionsModel", "Stochastics", .product(name: "Yams", package: "Yams")],
+            resources: [
+                .embedInCode("Resources/strategies.yaml"),
+                .embedInCode("Resources/default-scenario.yaml"),
+                .embedInCode("Resources/defaults.yaml"),
+            ]
+        ),
+        .target(name: "Engine", dependencies: ["Scenario", "CollectionsModel", "Stochastics"]),
+        .target(name: "Analysis", dependencies: ["Engine", "Stochastics"]),
+        .target(
+            name: "Reports",
+            dependencies: ["Analysis", "Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "collectsim",
+            dependencies: ["Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
+        .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis"]),
+        .testTarget(name: "CLITests", dependencies: ["collectsim"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

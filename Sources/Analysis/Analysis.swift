@@ -1,0 +1,147 @@
+import CollectionsModel
+import Engine
+import Scenario
+import Stochastics
+
+/// One metric of one strategy for one group, with its 95% CI over replications.
+public struct MetricEstimate: Sendable {
+    public let strategy: String
+    public let group: String
+    public let metric: String
+    public let interval: ConfidenceInterval
+}
+
+/// A strategy's paired difference from the baseline on one metric (same replications, common
+/// random numbers), with a 95% CI and a two-sided paired-t p-value.
+public struct Comparison: Sendable {
+    public let strategy: String
+    public let baseline: String
+    public let metric: String
+    public let difference: ConfidenceInterval
+    public let pValue: Double
+    /// Mean relative difference (strategy / baseline − 1), per replication, when defined.
+    public let relative: ConfidenceInterval
+
+    public var isSignificant: Bool { pValue < 0.05 }
+}
+
+/// One point of a curve with its 95% CI band.
+public struct CurvePoint: Sendable {
+    public let strategy: String
+    public let curve: String
+    public let day: Int
+    public let interval: ConfidenceInterval
+}
+
+/// The analysed results of a run: plain values, ready for any writer.
+public struct AnalysisResult: Sendable {
+    public let scenario: Scenario
+    public let strategies: [String]
+    public let baseline: String
+    public let groups: [String]
+    public let estimates: [MetricEstimate]
+    public let comparisons: [Comparison]
+    public let curves: [CurvePoint]
+    public let replications: Int
+    public let borrowerDays: Double
+    public let elapsedSeconds: Double
+
+    /// The estimate of a metric for a strategy (group "all" unless given).
+    public func estimate(_ metric: String, strategy: String, group: String = "all") -> ConfidenceInterval? {
+        estimates.first { $0.metric == metric && $0.strategy == strategy && $0.group == group }?.interval
+    }
+
+    public func comparison(_ metric: String, strategy: String) -> Comparison? {
+        comparisons.first { $0.metric == metric && $0.strategy == strategy }
+    }
+}
+
+public enum Analyzer {
+    /// Group names in tally order: all, the segments, then grades.
+    public static func groupNames(_ scenario: Scenario) -> [String] {
+        ["all"] + scenario.population.segments.map(\.name) + Grade.allCases.map { "grade_\($0.name)" }
+    }
+
+    public static func analyze(_ run: RunResult) -> AnalysisResult {
+        GSLRuntime.prepare()
+        let scenario = run.scenario
+        let names = run.strategyNames
+        let groups = groupNames(scenario)
+        let baselineIndex = scenario.baselineIndex
+        var estimates: [MetricEstimate] = []
+        var comparisons: [Comparison] = []
+        // values[strategy][metric][replication] for the "all" group, for comparisons.
+        for (s, name) in names.enumerated() {
+            for (g, group) in groups.enumerated() {
+                for metric in Metrics.all {
+                    var m = Moments()
+                    for tally in run.tallies[s] {
+                        let v = metric.value(tally, group: g)
+                        if v.isFinite { m.add(v) }
+                    }
+                    if m.count == 0 && g != 0 { continue }
+                    estimates.append(MetricEstimate(strategy: name, group: group, metric: metric.name, interval: ConfidenceInterval(m)))
+                }
+            }
+        }
+        for (s, name) in names.enumerated() where s != baselineIndex {
+            for metric in Metrics.all {
+                var diff = Moments()
+                var rel = Moments()
+                for r in 0..<run.tallies[s].count {
+                    let a = metric.value(run.tallies[s][r]), b = metric.value(run.tallies[baselineIndex][r])
+                    guard a.isFinite && b.isFinite else { continue }
+                    diff.add(a - b)
+                    if b != 0 { rel.add(a / b - 1) }
+                }
+                comparisons.append(Comparison(strategy: name, baseline: names[baselineIndex], metric: metric.name,
+                                              difference: ConfidenceInterval(diff), pValue: pairedPValue(diff),
+                                              relative: ConfidenceInterval(rel)))
+            }
+        }
+        return AnalysisResult(scenario: scenario, strategies: names, baseline: names[baselineIndex], groups: groups,
+                              estimates: estimates, comparisons: comparisons, curves: curves(run),
+                              replications: run.replicationsCompleted, borrowerDays: run.borrowerDays,
+                              elapsedSeconds: run.elapsedSeconds)
+    }
+
+    /// Two-sided paired-t p-value of the mean difference being zero. Identical replications
+    /// (zero spread) give 1 when the difference is exactly zero and 0 otherwise.
+    public static func pairedPValue(_ d: Moments) -> Double {
+        guard d.count > 1 else { return .nan }
+        if d.m2 == 0 { return d.mean == 0 ? 1 : 0 }
+        return StudentT.twoSidedPValue(d.mean / d.standardError, degreesOfFreedom: Double(d.count - 1))
+    }
+
+    /// Cumulative curves per strategy: default, charge-off and cure as shares of accounts,
+    /// recovery as a share of the amount outstanding at entry, complaints per 1,000 accounts.
+    static func curves(_ run: RunResult) -> [CurvePoint] {
+        var points: [CurvePoint] = []
+        let horizon = run.scenario.horizonDays
+        for (s, name) in run.strategyNames.enumerated() {
+            for kind in CurveKind.allCases {
+                var perDay = [Moments](repeating: Moments(), count: horizon)
+                for tally in run.tallies[s] {
+                    let accounts = tally.value(.accounts)
+                    let scale: Double
+                    var cumulative: Double
+                    switch kind {
+                    case .defaults: scale = 1 / accounts; cumulative = tally.initialDefaults
+                    case .chargeoffs: scale = 1 / accounts; cumulative = tally.initialChargeoffs
+                    case .cures: scale = 1 / accounts; cumulative = 0
+                    case .collected: scale = 1 / tally.value(.outstanding); cumulative = 0
+                    case .complaints: scale = 1000 / accounts; cumulative = 0
+                    }
+                    for (d, v) in tally.curve(kind).enumerated() {
+                        cumulative += v
+                        perDay[d].add(cumulative * scale)
+                    }
+                }
+                for d in 0..<horizon {
+                    points.append(CurvePoint(strategy: name, curve: kind.name, day: d + 1, interval: ConfidenceInterval(perDay[d])))
+                }
+            }
+        }
+        return points
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Stochastics
+
+/// Simulates one block of accounts over the horizon under one strategy (MODEL.md §§1–5).
+///
+/// One instance per worker thread: it owns the block's stores and demand buffers, allocated
+/// once, so `run` allocates nothing in its daily loop. Each day has three passes over the block:
+/// (1) latent dynamics and the strategy's rule choice — messages go out at once, collector work
+/// is queued; (2) collector capacity is shared by the strategy's priority rule and queued calls
+/// and visits are made; (3) payments, DPD ageing, complaints and legal outcomes.
+public final class BlockSimulator {
+    public let model: ModelParameters
+    public let blockSize: Int
+    private let template: AccountStore
+    private let work: AccountStore
+    private let callQueue: UnsafeMutableBufferPointer<Demand>
+    private let visitQueue: UnsafeMutableBufferPointer<Demand>
+    private let agencyQueue: UnsafeMutableBufferPointer<Demand>
+    private let decayByDPD: [Double]
+    private let c: Coefficients
+
+    struct Demand {
+        var account: Int32
+        var rule: Int32
+        var key: Double
+    }
+
+    public init(model: ModelParameters, blockSize: Int) {
+        self.model = model
+        self.blockSize = blockSize
+        template = AccountStore(capacity: blockSize)
+        work = AccountStore(capacity: blockSize)
+        callQueue = .allocate(capacity: blockSize)
+        visitQueue = .allocate(capacity: blockSize)
+        agencyQueue = .allocate(capacity: blockSize)
+        c = Coefficients(model.table)
+        let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
+        let tau = model.table["payment.dpd_decay_days"]
+        let floor = model.table["payment.dpd_decay_floor"]
+        decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-Double($0) / tau) }
+    }
+
+    deinit {
+        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate()
+    }
+
+    /// Draws the population of borrowers `first ..< first + count` for a replication; every
+    /// following `run` starts from this same state (common random numbers).
+    public func preparePopulation(seed: UInt64, replication: Int, first: Int, count: Int) {
+        PopulationGenerator(model: model).fill(template, seed: seed, replication: replication, first: first, count: count)
+    }
+
+    /// Runs the prepared population under `strategy`, adding results into `tally`, and calling
+    /// `perAccount` once per account at the horizon when it is given.
+    public func run(_ strategy: CompiledStrategy, into tally: inout Tally, perAccount: ((AccountOutcome) -> Void)? = nil) {
+        work.copy(from: template)
+        let n = work.count
+        let horizon = model.horizonDays
+        let segmentCount = model.population.segments.count
+        var day = 0
+        // Collector capacity for this block, carried fractionally so the long-run rate is exact.
+        let callsPerDay = strategy.callsPer1000 * Double(n) / 1000
+        let visitsPerDay = strategy.visitsPer1000 * Double(n) / 1000
+        let agencyPerDay = c.agencyCallsPer1000 * Double(n) / 1000
+        var offered = 0.0, used = 0.0
+
+        for j in 0..<n {
+            let defaulted = work.i(.defaultDay)[j] == -1
+            let chargedOff = work.i(.chargeoffDay)[j] == -1
+            tally.addInitial(defaulted: defaulted, chargedOff: chargedOff)
+        }
+
+        strategy.rules.withUnsafeBufferPointer { rules in
+        strategy.agencyRules.withUnsafeBufferPointer { agencyRules in
+        strategy.actions.withUnsafeBufferPointer { actions in
+            let ctx = DayContext(store: work, model: model, c: c, strategy: strategy, rules: rules,
+                                 agencyRules: agencyRules, actions: actions, decay: decayByDPD)
+            while day < horizon {
+                let t = day
+                var nCalls = 0, nVisits = 0, nAgency = 0
+                // Pass 1: dynamics and rule choice.
+                for j in 0..<n where ctx.closed[j] == 0 {
+                    ctx.dailyDynamics(j, t)
+                    guard let (ruleIndex, isAgency) = ctx.chooseRule(j) else { continue }
+                    let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
+                    ctx.immediateActions(j, t, rule: rule, tally: &tally)
+                    if rule.needsCall {
+                        let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
+                        if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
+                    }
+                    if rule.needsVisit && !isAgency {
+                        visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
+                        nVisits += 1
+                    }
+                }
+                // Pass 2: collector capacity, then collector work.
+                let callCap = Int((callsPerDay * Double(t + 1)).rounded(.down) - (callsPerDay * Double(t)).rounded(.down))
+                let visitCap = Int((visitsPerDay * Double(t + 1)).rounded(.down) - (visitsPerDay * Double(t)).rounded(.down))
+                let agencyCap = Int((agencyPerDay * Double(t + 1)).rounded(.down) - (agencyPerDay * Double(t)).rounded(.down))
+                offered += Double(callCap)
+                used += Double(ctx.serve(callQueue, count: nCalls, capacity: callCap, rules: rules, channel: .call, t: t, agency: false, tally: &tally))
+                _ = ctx.serve(visitQueue, count: nVisits, capacity: visitCap, rules: rules, channel: .visit, t: t, agency: false, tally: &tally)
+                _ = ctx.serve(agencyQueue, count: nAgency, capacity: agencyCap, rules: agencyRules, channel: .call, t: t, agency: true, tally: &tally)
+                // Pass 3: payments, ageing, complaints.
+                for j in 0..<n where ctx.closed[j] == 0 {
+                    ctx.settleDay(j, t, tally: &tally)
+                }
+                day += 1
+            }
+        }}}
+        tally.addCallCapacity(offered: offered, used: used)
+        finish(n: n, segmentCount: segmentCount, tally: &tally, perAccount: perAccount)
+    }
+
+    /// Adds each account's end state into the tally.
+    private func finish(n: Int, segmentCount: Int, tally: inout Tally, perAccount: ((AccountOutcome) -> Void)?) {
+        let s = work
+        for j in 0..<n {
+            let seg = Int(s.u(.segment)[j])
+            let grade = Int(s.u(.grade)[j])
+            let groups = (1 + seg, 1 + segmentCount + grade)
+            let dpd = s.i(.dpd)[j]
+            let resolved = s.u(.closed)[j] != 0 && s.d(.balance)[j] <= 0.005 || dpd <= 0
+            let everDelinquent = s.i(.delinquentSince)[j] >= 0
+            tally.add(.accounts, 1, groups: groups)
+            tally.add(.outstanding, s.d(.balance0)[j], groups: groups)
+            tally.add(.collected, s.d(.collected)[j], groups: groups)
+            tally.add(.discountedCollected, s.d(.discounted)[j], groups: groups)
+            tally.add(.costs, s.d(.costs)[j], groups: groups)
+            tally.add(.commission, s.d(.commission)[j], groups: groups)
+            if everDelinquent { tally.add(.everDelinquent, 1, groups: groups) }
+            if s.i(.cureDay)[j] != Int32.max { tally.add(.cured, 1, groups: groups) }
+            if s.i(.defaultDay)[j] != Int32.max { tally.add(.defaulted, 1, groups: groups) }
+            if s.i(.chargeoffDay)[j] != Int32.max { tally.add(.chargedOff, 1, groups: groups) }
+            if s.d(.balance)[j] <= 0.005 { tally.add(.settled, 1, groups: groups) }
+            let rd = s.i(.resolvedDay)[j]
+            if rd != Int32.max {
+                tally.add(.resolved, 1, groups: groups)
+                tally.addResolution(day: Int(rd - s.i(.delinquentSince)[j]), groups: groups)
+            }
+            let sat = s.d(.satisfaction)[j]
+            tally.add(.satisfaction, sat, groups: groups)
+            let logit = c.retentionIntercept + c.retentionSatisfaction * sat + (resolved ? c.retentionResolved : 0)
+            tally.add(.retention, 1 / (1 + exp(-logit)), groups: groups)
+            tally.add(.peakStress, s.d(.peakStress)[j], groups: groups)
+            tally.add(.willingness, s.d(.willingness)[j], groups: groups)
+            tally.add(.literacy, s.d(.literacy)[j], groups: groups)
+            if let perAccount {
+                perAccount(AccountOutcome(segment: seg, grade: grade, entryBalance: s.d(.balance0)[j],
+                                          defaultDay: Int(s.i(.defaultDay)[j]), cureDay: Int(s.i(.cureDay)[j]),
+                                          collected: s.d(.collected)[j], key: s.keys[j]))
+            }
+        }
+        _ = tally
+    }
+}
+
+/// One account's outcome at the horizon (for per-account export and tests).
+public struct AccountOutcome: Sendable {
+    public let segment: Int
+    public let grade: Int
+    public let entryBalance: Double
+    /// Day default was reached (−1: at entry; Int32.max: never within the horizon).
+    public let defaultDay: Int
+    public let cureDay: Int
+    public let collected: Double
+    public let key: UInt64
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Scalar coefficients read from the parameter table once per simulator, so the daily loop
+/// never looks up a key.
+struct Coefficients {
+    let willingnessEffect, literacyEffect, stressEffect, hardshipFactor, excitationKeep: Double
+    let jumpBase, jumpFraction, dueExcitationWeight: Double
+    let cureShareAble, cureShareHardship, promiseShare, promiseDays, promiseKeptAble, promiseKeptHardship: Double
+    let macroStress, hardshipDisclosure: Double
+    let empatheticGain, firmHardshipLoss, complaintLoss, brokenPromiseLoss, planGain, neglectDecay, neglectAfter: Double
+    let stressKeep, fatigueKeep, fatigueSensitivity: Double
+    let connectedCost, empatheticCostMultiplier, counsellingCost, educationCost, legalFilingCost: Double
+    let gentleBase, gentleSlope, firmBase, firmSlope, firmHardship, empatheticBase, empatheticSlope: Double
+    let weekendRPC, visitRPC, messageRead, thirdPartyReach: Double
+    let complaintWeekend, pressureKeep, overTolerancePenalty, violationPenalty, complaintStress, escalation, legalRiskPerViolation: Double
+    let planIntercept, planWillingness, planLiteracy, planHardship, planStress, planFeeWaiver, planCounselling: Double
+    let keepAble, keepHardship, keepCounselling, feeRate: Double
+    let deferralUptake, deferralRecovery, deferralHazard: Double
+    let counsellingLiteracy, educationDelay, educationLiteracy, educationWillingness: Double
+    let agencyCallsPer1000, agencySkill: Double
+    let judgment, disputeProbability, legalComplaint: Double
+    let satFirm, satEmpathetic, satVisit, satComplaint, satViolation, satPlan, satEducation, satCure: Double
+    let retentionIntercept, retentionSatisfaction, retentionResolved: Double
+    let defaultDPD, chargeoffDPD: Int32
+
+    init(_ p: ParameterTable) {
+        willingnessEffect = p["payment.willingness_effect"]; literacyEffect = p["payment.literacy_effect"]
+        stressEffect = p["payment.stress_effect"]; hardshipFactor = p["payment.hardship_factor"]
+        excitationKeep = Foundation.exp(-p["payment.excitation_decay"])
+        jumpBase = p["payment.repayment_jump_base"]; jumpFraction = p["payment.repayment_jump_fraction"]
+        dueExcitationWeight = p["payment.due_excitation_weight"]
+        cureShareAble = p["payment.cure_share_able"]; cureShareHardship = p["payment.cure_share_hardship"]
+        promiseShare = p["payment.promise_share"]; promiseDays = p["payment.promise_days"]
+        promiseKeptAble = p["payment.promise_kept_able"]; promiseKeptHardship = p["payment.promise_kept_hardship"]
+        macroStress = p["capacity.macro_stress"]; hardshipDisclosure = p["capacity.hardship_disclosure"]
+        empatheticGain = p["willingness.empathetic_gain"]; firmHardshipLoss = p["willingness.firm_hardship_loss"]
+        complaintLoss = p["willingness.complaint_loss"]; brokenPromiseLoss = p["willingness.broken_promise_loss"]
+        planGain = p["willingness.plan_gain"]; neglectDecay = p["willingness.neglect_decay"]
+        neglectAfter = p["willingness.neglect_after_days"]
+        stressKeep = 1 - p["stress.daily_decay"]; fatigueKeep = 1 - p["fatigue.daily_decay"]
+        fatigueSensitivity = p["fatigue.sensitivity"]
+        connectedCost = p["action.call.connected_cost"]; empatheticCostMultiplier = p["action.empathetic.cost_multiplier"]
+        counsellingCost = p["action.counselling.cost"]; educationCost = p["action.education.cost"]
+        legalFilingCost = p["action.legal.filing_cost"]
+        gentleBase = p["tone.gentle.fit_base"]; gentleSlope = p["tone.gentle.fit_willingness"]
+        firmBase = p["tone.firm.fit_base"]; firmSlope = p["tone.firm.fit_unwillingness"]
+        firmHardship = p["tone.firm.fit_hardship"]
+        empatheticBase = p["tone.empathetic.fit_base"]; empatheticSlope = p["tone.empathetic.fit_willingness"]
+        weekendRPC = p["contact.weekend_rpc_factor"]; visitRPC = p["contact.visit_rpc"]
+        messageRead = p["contact.message_read"]; thirdPartyReach = p["contact.third_party_reach"]
+        complaintWeekend = p["complaint.weekend"]; pressureKeep = 1 - p["complaint.pressure_decay"]
+        overTolerancePenalty = p["complaint.over_tolerance_penalty"]; violationPenalty = p["complaint.violation_penalty"]
+        complaintStress = p["complaint.stress_effect"]; escalation = p["complaint.escalation_probability"]
+        legalRiskPerViolation = p["complaint.legal_risk_per_violation"]
+        planIntercept = p["plan.acceptance_intercept"]; planWillingness = p["plan.acceptance_willingness"]
+        planLiteracy = p["plan.acceptance_literacy"]; planHardship = p["plan.acceptance_hardship"]
+        planStress = p["plan.acceptance_stress"]; planFeeWaiver = p["plan.acceptance_fee_waiver"]
+        planCounselling = p["plan.acceptance_counselling"]
+        keepAble = p["plan.keep_able"]; keepHardship = p["plan.keep_hardship"]
+        keepCounselling = p["plan.keep_counselling_boost"]; feeRate = p["plan.fee_rate"]
+        deferralUptake = p["deferral.uptake"]; deferralRecovery = p["deferral.recovery_multiplier"]
+        deferralHazard = p["deferral.hazard_factor"]
+        counsellingLiteracy = p["counselling.literacy_gain"]; educationDelay = p["education.delay_days"]
+        educationLiteracy = p["education.literacy_gain"]; educationWillingness = p["education.willingness_gain"]
+        agencyCallsPer1000 = p["agency.calls_per_day_per_1000"]; agencySkill = p["agency.skill"]
+        judgment = p["legal.judgment_probability"]; disputeProbability = p["legal.dispute_probability"]
+        legalComplaint = p["legal.complaint_probability"]
+        satFirm = p["satisfaction.firm_contact"]; satEmpathetic = p["satisfaction.empathetic_contact"]
+        satVisit = p["satisfaction.visit"]; satComplaint = p["satisfaction.complaint"]
+        satViolation = p["satisfaction.violation"]; satPlan = p["satisfaction.plan"]
+        satEducation = p["satisfaction.education"]; satCure = p["satisfaction.cure"]
+        retentionIntercept = p["retention.intercept"]; retentionSatisfaction = p["retention.satisfaction"]
+        retentionResolved = p["retention.resolved"]
+        defaultDPD = Int32(p["metrics.default_dpd"]); chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
+    }
+}

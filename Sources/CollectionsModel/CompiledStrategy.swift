@@ -1,0 +1,83 @@
+/// A strategy flattened for the daily loop: conditions as masks and bounds, actions as plain
+/// structs, no optionals or existentials.
+public struct CompiledStrategy: Sendable {
+    struct RuleCode: Sendable {
+        var dpdLo: Int32, dpdHi: Int32
+        var gradeMask: UInt8
+        var segmentMask: UInt64
+        var riskLo: Double, riskHi: Double
+        var overdueLo: Double, overdueHi: Double
+        var required: UInt32, forbidden: UInt32
+        var actionStart: Int, actionCount: Int
+        var needsCall: Bool, needsVisit: Bool
+    }
+    struct ActionCode: Sendable {
+        var kind: ActionKind
+        var every: Int32
+        var slot: Slot
+        var tone: Tone
+        var attempts: Int
+        var thirdParty: Bool
+        var installments: Int32
+        var downPayment: Double
+        var feeWaiver: Bool
+        var breakAfter: Int32
+        var deferralDays: Int32
+        var commission: Double
+    }
+
+    public let strategy: Strategy
+    let rules: [RuleCode]
+    let agencyRules: [RuleCode]
+    let actions: [ActionCode]
+    let priority: Priority
+    let skill: Double
+    let callsPer1000: Double
+    let visitsPer1000: Double
+
+    /// - Precondition: segment names in conditions exist (the scenario loader checks this).
+    public init(_ strategy: Strategy, segments: [String], table: ParameterTable) {
+        self.strategy = strategy
+        var actions: [ActionCode] = []
+        func compile(_ rules: [Rule]) -> [RuleCode] {
+            rules.map { rule in
+                let c = rule.condition
+                var gradeMask: UInt8 = 0x1F
+                if let g = c.grades { gradeMask = g.reduce(0) { $0 | (1 << UInt8($1.rawValue)) } }
+                var segmentMask: UInt64 = .max
+                if let names = c.segments {
+                    segmentMask = 0
+                    for n in names {
+                        guard let i = segments.firstIndex(of: n) else { preconditionFailure("unknown segment \(n)") }
+                        segmentMask |= 1 << UInt64(i)
+                    }
+                }
+                let start = actions.count
+                for a in rule.actions {
+                    actions.append(ActionCode(kind: a.kind, every: Int32(a.everyDays), slot: a.slot, tone: a.tone,
+                                              attempts: a.attemptsPerDay, thirdParty: a.thirdParty,
+                                              installments: Int32(a.installments), downPayment: a.downPayment,
+                                              feeWaiver: a.feeWaiver, breakAfter: Int32(a.breakAfterMisses),
+                                              deferralDays: Int32(a.deferralDays),
+                                              commission: a.commission ?? table["agency.commission"]))
+                }
+                return RuleCode(dpdLo: Int32(clamping: c.dpd?.lowerBound ?? Int(Int32.min)),
+                                dpdHi: Int32(clamping: c.dpd?.upperBound ?? Int(Int32.max)),
+                                gradeMask: gradeMask, segmentMask: segmentMask,
+                                riskLo: c.risk?.lowerBound ?? -.infinity, riskHi: c.risk?.upperBound ?? .infinity,
+                                overdueLo: c.overdue?.lowerBound ?? -.infinity, overdueHi: c.overdue?.upperBound ?? .infinity,
+                                required: c.required.rawValue, forbidden: c.forbidden.rawValue,
+                                actionStart: start, actionCount: rule.actions.count,
+                                needsCall: rule.actions.contains { $0.kind.channel == .call },
+                                needsVisit: rule.actions.contains { $0.kind.channel == .visit })
+            }
+        }
+        rules = compile(strategy.rules)
+        agencyRules = compile(strategy.agencyRules)
+        self.actions = actions
+        priority = strategy.priority
+        skill = strategy.collectorSkill ?? table["collectors.skill"]
+        callsPer1000 = strategy.callsPerDayPer1000 ?? table["collectors.calls_per_day_per_1000"]
+        visitsPer1000 = strategy.visitsPerDayPer1000 ?? table["collectors.visits_per_day_per_1000"]
+    }
+}

@@ -1,0 +1,582 @@
+import Foundation
+import Stochastics
+
+/// The per-account mechanics of one simulated day, over pointers bound once per block run.
+///
+/// Every random draw is keyed by (borrower, day, purpose) through the account's `StreamKey`,
+/// so a mechanism's draws do not depend on which other mechanisms fired.
+struct DayContext {
+    let model: ModelParameters
+    let c: Coefficients
+    let strategy: CompiledStrategy
+    let rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>
+    let agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>
+    let actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>
+    let decay: [Double]
+
+    let keys: UnsafeMutablePointer<UInt64>
+    let flags: UnsafeMutablePointer<UInt32>
+    let closed, segment, grade, reach, hardship: UnsafeMutablePointer<UInt8>
+    let calls, contacts: UnsafeMutablePointer<UInt8>
+    let stride: Int
+    let balance, arrears, installment, collected, discounted, costs, commission: UnsafeMutablePointer<Double>
+    let promiseAmount, planAmount, commissionRate, baseMultiplier, risk: UnsafeMutablePointer<Double>
+    let willingness, literacy, stress, peakStress, excitation, pressure, kappa, satisfaction: UnsafeMutablePointer<Double>
+    let fatigue: UnsafeMutablePointer<Double>
+    let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: UnsafeMutablePointer<Int32>
+    let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, last: UnsafeMutablePointer<Int32>
+    let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: UnsafeMutablePointer<Int32>
+    let compliance: ComplianceRules
+    let windows: [ContactWindow?]
+    let capsPerDay: [Int]
+    let capsPer7: [Int]
+    let enforce: Bool
+
+    init(store s: AccountStore, model: ModelParameters, c: Coefficients, strategy: CompiledStrategy,
+         rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>,
+         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double]) {
+        self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
+        self.agencyRules = agencyRules; self.actions = actions; self.decay = decay
+        keys = s.keys; flags = s.flags; stride = s.capacity
+        closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); reach = s.u(.reach); hardship = s.u(.hardship)
+        calls = s.u(.calls0); contacts = s.u(.contacts0)
+        balance = s.d(.balance); arrears = s.d(.arrears); installment = s.d(.installment)
+        collected = s.d(.collected); discounted = s.d(.discounted); costs = s.d(.costs); commission = s.d(.commission)
+        promiseAmount = s.d(.promiseAmount); planAmount = s.d(.planAmount); commissionRate = s.d(.commissionRate)
+        baseMultiplier = s.d(.baseMultiplier); risk = s.d(.risk); willingness = s.d(.willingness)
+        literacy = s.d(.literacy); stress = s.d(.stress); peakStress = s.d(.peakStress); excitation = s.d(.excitation)
+        pressure = s.d(.pressure); kappa = s.d(.kappa); satisfaction = s.d(.satisfaction); fatigue = s.d(.fatigue0)
+        dpd = s.i(.dpd); promiseDue = s.i(.promiseDue); planNextDue = s.i(.planNextDue); planRemaining = s.i(.planRemaining)
+        planMisses = s.i(.planMisses); planBreakAfter = s.i(.planBreakAfter); deferralUntil = s.i(.deferralUntil)
+        legalDay = s.i(.legalDay); educationDay = s.i(.educationDay); coolOffUntil = s.i(.coolOffUntil)
+        lastConversation = s.i(.lastConversation); lastContact = s.i(.lastContact); lastComplaint = s.i(.lastComplaint)
+        last = s.i(.last0); defaultDay = s.i(.defaultDay); chargeoffDay = s.i(.chargeoffDay); cureDay = s.i(.cureDay)
+        resolvedDay = s.i(.resolvedDay); delinquentSince = s.i(.delinquentSince); tolerance = s.i(.tolerance)
+        compliance = model.compliance
+        windows = Channel.allCases.map { model.compliance.windows[$0] }
+        capsPerDay = Channel.allCases.map { model.compliance.caps[$0]?.perDay ?? Int.max }
+        capsPer7 = Channel.allCases.map { model.compliance.caps[$0]?.per7Days ?? Int.max }
+        enforce = model.compliance.mode == .enforce
+    }
+
+    @inline(__always) func has(_ j: Int, _ f: AccountFlags) -> Bool { flags[j] & f.rawValue != 0 }
+    @inline(__always) func set(_ j: Int, _ f: AccountFlags) { flags[j] |= f.rawValue }
+    @inline(__always) func clear(_ j: Int, _ f: AccountFlags) { flags[j] &= ~f.rawValue }
+    @inline(__always) func u(_ j: Int, _ t: Int, _ p: Purpose) -> Double { StreamKey(rawValue: keys[j]).uniform(day: t, purpose: p) }
+
+    // MARK: Pass 1
+
+    /// Capacity regime, decays, neglect, delayed education, expiry of deferral and flags.
+    @inline(__always)
+    func dailyDynamics(_ j: Int, _ t: Int) {
+        let s = Int(segment[j])
+        let switchDraw = u(j, t, .capacitySwitch)
+        if hardship[j] == 0 {
+            if switchDraw < model.hardshipRate[s] * c.macroStress { hardship[j] = 1 }
+        } else {
+            let boost = deferralUntil[j] != Int32.max && Int32(t) < deferralUntil[j] ? c.deferralRecovery : 1
+            if switchDraw < model.recoveryRate[s] * boost { hardship[j] = 0; clear(j, .hardshipReported) }
+        }
+        stress[j] *= c.stressKeep
+        pressure[j] *= c.pressureKeep
+        excitation[j] *= c.excitationKeep
+        for k in 0..<Channel.allCases.count { fatigue[k * stride + j] *= c.fatigueKeep }
+        let slot = t % 7
+        calls[slot * stride + j] = 0
+        contacts[slot * stride + j] = 0
+        if dpd[j] >= c.defaultDPD && Double(Int32(t) - lastContact[j]) >= c.neglectAfter {
+            willingness[j] -= c.neglectDecay * willingness[j]
+        }
+        if educationDay[j] == Int32(t) {
+            literacy[j] += c.educationLiteracy * (1 - literacy[j])
+            willingness[j] += c.educationWillingness * (1 - willingness[j])
+            satisfaction[j] = min(1, satisfaction[j] + c.satEducation)
+            educationDay[j] = Int32.max
+        }
+        if has(j, .inDeferral) && Int32(t) >= deferralUntil[j] { clear(j, .inDeferral) }
+        if has(j, .complainedRecently) && Int32(t) >= lastComplaint[j] + 30 { clear(j, .complainedRecently) }
+    }
+
+    /// The first rule whose condition holds, from the agency's rules when the account is placed.
+    @inline(__always)
+    func chooseRule(_ j: Int) -> (Int, Bool)? {
+        if has(j, .legalPending) { return nil }
+        let agency = has(j, .placed)
+        let list = agency ? agencyRules : rules
+        let d = dpd[j], g = UInt8(1) << grade[j], sm = UInt64(1) << UInt64(segment[j])
+        let f = flags[j], r = risk[j], o = arrears[j]
+        for i in 0..<list.count {
+            let rule = list[i]
+            if d < rule.dpdLo || d > rule.dpdHi { continue }
+            if rule.gradeMask & g == 0 || rule.segmentMask & sm == 0 { continue }
+            if f & rule.required != rule.required || f & rule.forbidden != 0 { continue }
+            if r < rule.riskLo || r > rule.riskHi || o < rule.overdueLo || o > rule.overdueHi { continue }
+            return (i, agency)
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func priorityKey(_ j: Int, _ p: Priority) -> Double {
+        switch p {
+        case .risk: return risk[j]
+        case .balance: return arrears[j]
+        case .dpd: return Double(dpd[j])
+        case .early: return -Double(dpd[j])
+        }
+    }
+
+    @inline(__always)
+    func due(_ j: Int, _ a: CompiledStrategy.ActionCode, _ t: Int) -> Bool {
+        Int32(t) - last[a.kind.rawValue * stride + j] >= a.every
+    }
+
+    /// Messages, follow-ups, education, agency placement and legal action: no collector needed.
+    @inline(__always)
+    func immediateActions(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, tally: inout Tally) {
+        for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
+            let a = actions[k]
+            switch a.kind {
+            case .sms, .push, .email, .followup:
+                if due(j, a, t) { _ = contact(j, t, a, channel: a.kind.channel!, skill: 1, tally: &tally) }
+            case .education:
+                if !has(j, .educated) {
+                    set(j, .educated)
+                    educationDay[j] = Int32(t) + Int32(c.educationDelay)
+                    costs[j] += c.educationCost
+                    last[a.kind.rawValue * stride + j] = Int32(t)
+                    tally.add(.educated, 1, groups: groups(j))
+                }
+            case .agency:
+                if !has(j, .placed) {
+                    set(j, .placed)
+                    commissionRate[j] = a.commission
+                    last[a.kind.rawValue * stride + j] = Int32(t)
+                    tally.add(.placements, 1, groups: groups(j))
+                }
+            case .legal:
+                if !has(j, .legalPending) && balance[j] > 0 {
+                    set(j, .legalPending)
+                    let delay = max(1, model.legalDelay.quantile(u(j, t, .legalDelay)).rounded())
+                    legalDay[j] = Int32(min(Double(Int32.max - 1), Double(t) + delay))
+                    costs[j] += c.legalFilingCost
+                    tally.add(.lawsuits, 1, groups: groups(j))
+                    if u(j, t, .dispute) < c.disputeProbability { tally.add(.disputes, 1, groups: groups(j)) }
+                    if u(j, t, .legalOutcome) < c.legalComplaint { complain(j, t, tally: &tally, draw: false) }
+                }
+            case .call, .visit, .counselling, .installment, .deferral:
+                break
+            }
+        }
+    }
+
+    @inline(__always)
+    func groups(_ j: Int) -> (Int, Int) {
+        (1 + Int(segment[j]), 1 + model.population.segments.count + Int(grade[j]))
+    }
+
+    // MARK: Pass 2
+
+    /// Serves queued collector work up to capacity, by priority (ties by position), then makes
+    /// the calls or visits. Returns the attempts used.
+    func serve(_ queue: UnsafeMutableBufferPointer<BlockSimulator.Demand>, count: Int, capacity: Int,
+               rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, channel: Channel, t: Int, agency: Bool,
+               tally: inout Tally) -> Int {
+        var served = count
+        if count > capacity {
+            var slice = UnsafeMutableBufferPointer(rebasing: queue[0..<count])
+            slice.sort { $0.key != $1.key ? $0.key > $1.key : $0.account < $1.account }
+            served = capacity
+            if channel == .call && !agency { tally.addTotal(.callsUnserved, Double(count - capacity)) }
+        }
+        var attemptsUsed = 0
+        for q in 0..<served {
+            let j = Int(queue[q].account)
+            let rule = rules[Int(queue[q].rule)]
+            attemptsUsed += collectorWork(j, t, rule: rule, channel: channel, agency: agency, tally: &tally)
+        }
+        return attemptsUsed
+    }
+
+    /// The call (with any counselling or offers) or the visit of one rule.
+    func collectorWork(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, channel: Channel, agency: Bool, tally: inout Tally) -> Int {
+        // The contact itself: the first action on this channel sets slot and tone.
+        var contactAction: CompiledStrategy.ActionCode?
+        var offersDue = false
+        for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
+            let a = actions[k]
+            guard a.kind.channel == channel, due(j, a, t) else { continue }
+            if a.kind == .call || a.kind == .visit {
+                if contactAction == nil { contactAction = a }
+            } else {
+                offersDue = true
+                if contactAction == nil { contactAction = a }
+            }
+        }
+        guard let a = contactAction else { return 0 }
+        let skill = agency ? c.agencySkill : strategy.skill
+        let outcome = contact(j, t, a, channel: channel, skill: skill, tally: &tally)
+        if outcome.reached && offersDue {
+            for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
+                let o = actions[k]
+                guard o.kind.channel == channel, due(j, o, t) else { continue }
+                switch o.kind {
+                case .counselling: counsel(j, t, o, tally: &tally)
+                case .installment: offerPlan(j, t, o, tally: &tally)
+                case .deferral: offerDeferral(j, t, o, tally: &tally)
+                default: break
+                }
+            }
+        }
+        return outcome.attempts
+    }
+
+    // MARK: Contact
+
+    struct ContactOutcome { var reached: Bool; var attempts: Int }
+
+    /// One contact attempt on a channel under compliance: blocked (enforce) or counted as a
+    /// violation (report) when it breaks a rule; otherwise it may reach the borrower, adding a
+    /// hazard jump, stress, fatigue and complaint pressure.
+    func contact(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, channel: Channel, skill: Double, tally: inout Tally) -> ContactOutcome {
+        let ch = channel.rawValue
+        let g = groups(j)
+        let nonWorking = model.nonWorking[t]
+        let ring = t % 7
+        let isVoice = channel == .call || channel == .visit
+        // Compliance.
+        var breaches = 0
+        if Int32(t) < coolOffUntil[j] { breaches += 1 }
+        if let w = windows[ch], !w.permits(a.slot, nonWorkingDay: nonWorking) { breaches += 1 }
+        if isVoice {
+            let today = Int(calls[ring * stride + j])
+            var week = 0
+            for k in 0..<7 { week += Int(calls[k * stride + j]) }
+            if today + a.attempts > capsPerDay[ch] || week + a.attempts > capsPer7[ch] { breaches += 1 }
+            if compliance.afterConversationDays > 0 && Int32(t) - lastConversation[j] < Int32(compliance.afterConversationDays) { breaches += 1 }
+        }
+        last[a.kind.rawValue * stride + j] = Int32(t)
+        if breaches > 0 {
+            if enforce {
+                tally.add(.blocked, 1, groups: g)
+                return ContactOutcome(reached: false, attempts: 0)
+            }
+            tally.add(.violations, Double(breaches), groups: g)
+            pressure[j] += c.violationPenalty * Double(breaches)
+            satisfaction[j] = max(0, satisfaction[j] + c.satViolation * Double(breaches))
+            if u(j, t, .violationDispute) < c.legalRiskPerViolation * Double(breaches) { tally.add(.disputes, 1, groups: g) }
+        }
+        lastContact[j] = Int32(t)
+        // Reach.
+        var reached = false
+        var attempts = 1
+        let reachable = reach[j] & (1 << UInt8(ch)) != 0
+        switch channel {
+        case .sms, .push, .email, .followup:
+            costs[j] += model.contactCost[ch]
+            tally.add(channel == .followup ? .followups : .messages, 1, groups: g)
+            let purpose: Purpose = channel == .sms ? .contactSMS : channel == .push ? .contactPush : .contactEmail
+            reached = reachable && u(j, t, purpose) < c.messageRead
+        case .call:
+            let p = min(1, model.rpc[a.slot.rawValue] * (nonWorking ? c.weekendRPC : 1))
+            attempts = 0
+            while attempts < a.attempts && !reached {
+                attempts += 1
+                reached = reachable && StreamKey(rawValue: keys[j]).uniform(day: t, purpose: .callAttempt, index: attempts) < p
+            }
+            costs[j] += model.contactCost[ch] * Double(attempts)
+            tally.add(.callAttempts, Double(attempts), groups: g)
+            calls[ring * stride + j] &+= UInt8(clamping: attempts)
+            if reached {
+                costs[j] += c.connectedCost * (a.tone == .empathetic ? c.empatheticCostMultiplier : 1)
+                tally.add(.callsConnected, 1, groups: g)
+                lastConversation[j] = Int32(t)
+            }
+        case .visit:
+            costs[j] += model.contactCost[ch]
+            tally.add(.visits, 1, groups: g)
+            calls[ring * stride + j] &+= 1
+            reached = u(j, t, .visitReach) < c.visitRPC
+            if reached { lastConversation[j] = Int32(t) }
+        }
+        var jumpScale = 1.0
+        if !reached && a.thirdParty {
+            if !compliance.thirdPartyContact {
+                if enforce {
+                    tally.add(.blocked, 1, groups: g)
+                } else {
+                    tally.add(.violations, 1, groups: g)
+                    pressure[j] += c.violationPenalty
+                    satisfaction[j] = max(0, satisfaction[j] + c.satViolation)
+                    reached = u(j, t, .thirdParty) < c.thirdPartyReach
+                    jumpScale = 0.5
+                }
+            } else {
+                reached = u(j, t, .thirdParty) < c.thirdPartyReach
+                jumpScale = 0.5
+            }
+        }
+        // Complaint pressure from every attempt, reached or not.
+        contacts[ring * stride + j] &+= UInt8(clamping: attempts)
+        var weekContacts = 0
+        for k in 0..<7 { weekContacts += Int(contacts[k * stride + j]) }
+        var weight = model.complaintWeight[ch] * model.toneComplaint[a.tone.rawValue] * model.slotComplaint[a.slot.rawValue] * Double(attempts)
+        if nonWorking { weight *= c.complaintWeekend }
+        if isVoice { weight /= max(skill, 0.01) }
+        let excess = weekContacts - Int(tolerance[j])
+        if excess > 0 { weight += c.overTolerancePenalty * Double(min(excess, attempts)) }
+        pressure[j] += weight
+        guard reached else { return ContactOutcome(reached: false, attempts: attempts) }
+        // Effect on the borrower.
+        let w = willingness[j]
+        let inHardship = hardship[j] != 0
+        let fit: Double
+        switch a.tone {
+        case .gentle: fit = c.gentleBase + c.gentleSlope * w
+        case .firm: fit = inHardship ? c.firmHardship : c.firmBase + c.firmSlope * (1 - w)
+        case .empathetic: fit = c.empatheticBase + c.empatheticSlope * w
+        }
+        let fatigueIndex = ch * stride + j
+        let damp = exp(-c.fatigueSensitivity * fatigue[fatigueIndex])
+        excitation[j] += model.jump[ch] * fit * damp * (isVoice ? skill : 1) * jumpScale
+        fatigue[fatigueIndex] += 1
+        stress[j] += model.contactStress[ch] * model.toneStress[a.tone.rawValue]
+        if stress[j] > peakStress[j] { peakStress[j] = stress[j] }
+        switch a.tone {
+        case .firm:
+            satisfaction[j] = max(0, satisfaction[j] + c.satFirm)
+            if inHardship { willingness[j] -= c.firmHardshipLoss * w }
+        case .empathetic:
+            satisfaction[j] = min(1, satisfaction[j] + c.satEmpathetic)
+            willingness[j] += c.empatheticGain * (1 - w)
+        case .gentle:
+            break
+        }
+        if channel == .visit { satisfaction[j] = max(0, satisfaction[j] + c.satVisit) }
+        if isVoice && inHardship && !has(j, .hardshipReported) && u(j, t, .disclosure) < c.hardshipDisclosure {
+            set(j, .hardshipReported)
+        }
+        return ContactOutcome(reached: true, attempts: attempts)
+    }
+
+    // MARK: Offers
+
+    func counsel(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, tally: inout Tally) {
+        last[a.kind.rawValue * stride + j] = Int32(t)
+        costs[j] += c.counsellingCost
+        if !has(j, .counselled) { tally.add(.counselled, 1, groups: groups(j)) }
+        set(j, .counselled)
+        literacy[j] += c.counsellingLiteracy * (1 - literacy[j])
+    }
+
+    func offerPlan(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, tally: inout Tally) {
+        last[a.kind.rawValue * stride + j] = Int32(t)
+        guard !has(j, .onPlan), arrears[j] > 0.005, dpd[j] > 0 else { return }
+        tally.add(.plansOffered, 1, groups: groups(j))
+        var logit = c.planIntercept + c.planWillingness * willingness[j] + c.planLiteracy * literacy[j]
+        logit += c.planStress * stress[j]
+        if hardship[j] != 0 { logit += c.planHardship }
+        if a.feeWaiver { logit += c.planFeeWaiver }
+        if has(j, .counselled) { logit += c.planCounselling }
+        guard u(j, t, .planAcceptance) < 1 / (1 + exp(-logit)) else { return }
+        tally.add(.plansAccepted, 1, groups: groups(j))
+        if a.feeWaiver { costs[j] += c.feeRate * arrears[j] }
+        let down = a.downPayment * arrears[j]
+        if down > 0 { pay(j, t, down, tally: &tally) }
+        set(j, .onPlan)
+        clear(j, .planBroken)
+        clear(j, .promisePending)
+        let k = max(1, a.installments)
+        planRemaining[j] = k
+        planAmount[j] = arrears[j] / Double(k)
+        planNextDue[j] = Int32(t) + 30
+        planMisses[j] = 0
+        planBreakAfter[j] = max(1, a.breakAfter)
+        willingness[j] += c.planGain * (1 - willingness[j])
+        satisfaction[j] = min(1, satisfaction[j] + c.satPlan)
+    }
+
+    func offerDeferral(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, tally: inout Tally) {
+        last[a.kind.rawValue * stride + j] = Int32(t)
+        guard !has(j, .inDeferral), !has(j, .onPlan), dpd[j] > 0 else { return }
+        guard u(j, t, .planAcceptance) < c.deferralUptake else { return }
+        tally.add(.deferrals, 1, groups: groups(j))
+        set(j, .inDeferral)
+        deferralUntil[j] = Int32(t) + a.deferralDays
+        willingness[j] += c.planGain * (1 - willingness[j])
+        satisfaction[j] = min(1, satisfaction[j] + c.satPlan)
+    }
+
+    // MARK: Pass 3
+
+    /// Legal outcome, plan and promise installments, the payment hazard, DPD ageing, complaints.
+    @inline(__always)
+    func settleDay(_ j: Int, _ t: Int, tally: inout Tally) {
+        let t32 = Int32(t)
+        if has(j, .legalPending) && legalDay[j] == t32 {
+            clear(j, .legalPending)
+            if u(j, t, .legalOutcome) < c.judgment {
+                pay(j, t, model.legalFraction(u(j, t, .legalFraction)) * balance[j], tally: &tally, ends: true)
+                markResolved(j, t)
+            }
+            closed[j] = 1
+            return
+        }
+        let able = hardship[j] == 0
+        let capacity = able ? 1 : c.hardshipFactor
+        let d = dpd[j]
+        if has(j, .onPlan) {
+            if planNextDue[j] == t32 {
+                var keep = able ? c.keepAble : c.keepHardship
+                if has(j, .counselled) { keep += c.keepCounselling * (1 - keep) }
+                if u(j, t, .planInstallment) < keep {
+                    pay(j, t, min(planAmount[j], arrears[j]), tally: &tally)
+                    planRemaining[j] -= 1
+                    if planRemaining[j] <= 0 || arrears[j] <= 0.005 {
+                        clear(j, .onPlan)
+                        tally.add(.plansCompleted, 1, groups: groups(j))
+                        if arrears[j] > 0.005 { pay(j, t, arrears[j], tally: &tally) }
+                    } else {
+                        planNextDue[j] += 30
+                    }
+                } else {
+                    planMisses[j] += 1
+                    planNextDue[j] += 30
+                    if planMisses[j] >= planBreakAfter[j] {
+                        clear(j, .onPlan)
+                        set(j, .planBroken)
+                        tally.add(.plansBroken, 1, groups: groups(j))
+                        willingness[j] -= c.brokenPromiseLoss * willingness[j]
+                    }
+                }
+            }
+        } else if d <= 0 {
+            if d == 0 {
+                let wEffect = exp(c.willingnessEffect * (willingness[j] - 0.5) + c.literacyEffect * (literacy[j] - 0.5) - c.stressEffect * stress[j])
+                let h = model.dueHazard[Int(grade[j])] * capacity * wEffect * (1 + c.dueExcitationWeight * excitation[j])
+                if u(j, t, .dueDatePayment) < -expm1(-h) {
+                    pay(j, t, min(installment[j], balance[j]), tally: &tally, scheduled: true)
+                    if closed[j] == 0 { dpd[j] = -29 }
+                } else {
+                    arrears[j] = min(balance[j], arrears[j] + installment[j])
+                    dpd[j] = 1
+                    if delinquentSince[j] < 0 { delinquentSince[j] = t32 + 1 }
+                }
+            } else {
+                dpd[j] = d + 1
+            }
+        } else {
+            if has(j, .promisePending) {
+                if promiseDue[j] == t32 {
+                    clear(j, .promisePending)
+                    if u(j, t, .promiseKept) < (able ? c.promiseKeptAble : c.promiseKeptHardship) {
+                        pay(j, t, min(promiseAmount[j], arrears[j]), tally: &tally)
+                    } else {
+                        set(j, .promiseBroken)
+                        willingness[j] -= c.brokenPromiseLoss * willingness[j]
+                    }
+                }
+            } else {
+                let inDeferral = has(j, .inDeferral)
+                let wEffect = exp(c.willingnessEffect * (willingness[j] - 0.5) - c.stressEffect * stress[j])
+                let base = model.baseHazard[Int(grade[j])] * baseMultiplier[j] * decay[Int(d)] * capacity * wEffect
+                let lambda = base * (inDeferral ? c.deferralHazard : 1) + excitation[j]
+                if u(j, t, .payment) < -expm1(-lambda) {
+                    let kind = u(j, t, .paymentKind)
+                    let cureShare = able ? c.cureShareAble : c.cureShareHardship
+                    if kind < cureShare {
+                        pay(j, t, arrears[j], tally: &tally)
+                    } else if (kind - cureShare) / (1 - cureShare) < c.promiseShare {
+                        set(j, .promisePending)
+                        clear(j, .promiseBroken)
+                        promiseDue[j] = t32 + Int32(c.promiseDays)
+                        promiseAmount[j] = arrears[j]
+                    } else {
+                        pay(j, t, model.partialFraction(u(j, t, .paymentFraction)) * arrears[j], tally: &tally)
+                    }
+                }
+            }
+            if closed[j] == 0 && dpd[j] > 0 && !has(j, .inDeferral) { age(j, t, tally: &tally) }
+        }
+        // Complaints.
+        if closed[j] == 0 && pressure[j] > 0 {
+            let h = kappa[j] * pressure[j] * (1 + c.complaintStress * stress[j])
+            if u(j, t, .complaint) < -expm1(-h) { complain(j, t, tally: &tally, draw: true) }
+        }
+    }
+
+    /// One day of ageing of a delinquent account: DPD grows, another installment falls due every
+    /// 30 days, and default and charge-off are recorded when first reached.
+    @inline(__always)
+    func age(_ j: Int, _ t: Int, tally: inout Tally) {
+        let d = dpd[j] + 1
+        dpd[j] = d
+        if d % 30 == 0 && !has(j, .chargedOff) { arrears[j] = min(balance[j], arrears[j] + installment[j]) }
+        if d == c.defaultDPD && defaultDay[j] == Int32.max {
+            defaultDay[j] = Int32(t)
+            tally.addCurve(.defaults, day: t, 1)
+        }
+        if d == c.chargeoffDPD && chargeoffDay[j] == Int32.max {
+            chargeoffDay[j] = Int32(t)
+            set(j, .chargedOff)
+            arrears[j] = balance[j]
+            tally.addCurve(.chargeoffs, day: t, 1)
+        }
+    }
+
+    /// A payment: collections, commission, self-excitation (δ10 + δ11·r), and cure or settlement.
+    func pay(_ j: Int, _ t: Int, _ amount: Double, tally: inout Tally, scheduled: Bool = false, ends: Bool = false) {
+        let before = balance[j]
+        let paid = min(max(amount, 0), before)
+        guard paid > 0 else { return }
+        balance[j] = before - paid
+        arrears[j] = max(0, arrears[j] - paid)
+        collected[j] += paid
+        discounted[j] += paid * model.discount[t]
+        if has(j, .placed) { commission[j] += paid * commissionRate[j] }
+        excitation[j] += c.jumpBase + c.jumpFraction * paid / before
+        tally.addCurve(.collected, day: t, paid)
+        if ends { return }
+        if balance[j] <= 0.005 {
+            closed[j] = 1
+            markResolved(j, t)
+            if dpd[j] > 0 { markCured(j, t, tally: &tally) }
+            return
+        }
+        if !scheduled && dpd[j] > 0 && arrears[j] <= 0.005 && !has(j, .onPlan) {
+            markCured(j, t, tally: &tally)
+            markResolved(j, t)
+            dpd[j] = -29
+            clear(j, [.promisePending, .promiseBroken, .planBroken, .inDeferral])
+        }
+    }
+
+    @inline(__always)
+    func markCured(_ j: Int, _ t: Int, tally: inout Tally) {
+        satisfaction[j] = min(1, satisfaction[j] + c.satCure)
+        if cureDay[j] == Int32.max {
+            cureDay[j] = Int32(t)
+            tally.addCurve(.cures, day: t, 1)
+        }
+    }
+
+    @inline(__always)
+    func markResolved(_ j: Int, _ t: Int) {
+        if delinquentSince[j] >= 0 && resolvedDay[j] == Int32.max { resolvedDay[j] = Int32(t) }
+    }
+
+    /// A complaint: counted, may escalate, pauses contact for the cool-off, costs willingness
+    /// and satisfaction, and relieves the accumulated pressure.
+    func complain(_ j: Int, _ t: Int, tally: inout Tally, draw: Bool) {
+        let g = groups(j)
+        tally.add(.complaints, 1, groups: g)
+        tally.addCurve(.complaints, day: t, 1)
+        if u(j, t, .escalation) < c.escalation { tally.add(.escalations, 1, groups: g) }
+        coolOffUntil[j] = Int32(t) + Int32(compliance.coolOffDays)
+        lastComplaint[j] = Int32(t)
+        set(j, .complainedRecently)
+        willingness[j] -= c.complaintLoss * willingness[j]
+        satisfaction[j] = max(0, satisfaction[j] + c.satComplaint)
+        if draw { pressure[j] = 0 }
+    }
+}

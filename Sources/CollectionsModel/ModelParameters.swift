@@ -1,0 +1,117 @@
+import Foundation
+import Stochastics
+
+/// The parameter table, population, compliance and calendar compiled into flat arrays for the
+/// daily loop. Built once per scenario; immutable and shared by every worker thread.
+public struct ModelParameters: Sendable {
+    public let table: ParameterTable
+    public let population: PopulationSpec
+    public let compliance: ComplianceRules
+    public let calendar: SimulationCalendar
+    public let horizonDays: Int
+
+    // Grade-indexed (A…E).
+    let baseHazard: [Double]
+    let dueHazard: [Double]
+    let willingnessTables: [QuantileTable]
+    // Segment-indexed.
+    let segmentCumulative: [Double]
+    let gradeCumulative: [[Double]]
+    let literacyTables: [QuantileTable]
+    let hardshipRate: [Double]
+    let recoveryRate: [Double]
+    // Channel-indexed (Channel.rawValue).
+    let jump: [Double]
+    let contactStress: [Double]
+    let complaintWeight: [Double]
+    let contactCost: [Double]
+    // Tone-indexed.
+    let toneStress: [Double]
+    let toneComplaint: [Double]
+    // Slot-indexed.
+    let rpc: [Double]
+    let slotComplaint: [Double]
+    // Day-indexed.
+    let nonWorking: [Bool]
+    let discount: [Double]
+
+    let partialFraction: QuantileTable
+    let legalFraction: QuantileTable
+    let legalDelay: LogNormalDistribution
+    /// Risk-score noise SD for the configured AUC, and the score's normalisation.
+    let scoreNoise: Double
+    let scoreMean: Double
+    let scoreSD: Double
+
+    public init(table: ParameterTable, population: PopulationSpec, compliance: ComplianceRules,
+                calendar: SimulationCalendar, horizonDays: Int) {
+        GSLRuntime.prepare()
+        self.table = table
+        self.population = population
+        self.compliance = compliance
+        self.calendar = calendar
+        self.horizonDays = horizonDays
+        let grades = ParameterCatalog.grades
+        baseHazard = grades.map { table["payment.base_hazard.\($0)"] }
+        dueHazard = grades.map { -log1p(-table["payment.on_time_probability.\($0)"]) }
+        let wConc = table["willingness.concentration"]
+        willingnessTables = grades.map { g in
+            let beta = BetaDistribution(mean: table["willingness.mean.\(g)"], concentration: wConc)
+            return QuantileTable { beta.quantile($0) }
+        }
+        let totalWeight = population.segments.reduce(0) { $0 + $1.weight }
+        var cumulative: [Double] = []
+        var acc = 0.0
+        for s in population.segments { acc += s.weight / totalWeight; cumulative.append(acc) }
+        if !cumulative.isEmpty { cumulative[cumulative.count - 1] = 1 }
+        segmentCumulative = cumulative
+        gradeCumulative = population.segments.map { s in
+            let t = s.gradeWeights.reduce(0, +)
+            var a = 0.0
+            var c = s.gradeWeights.map { w -> Double in a += w / t; return a }
+            c[c.count - 1] = 1
+            return c
+        }
+        literacyTables = population.segments.map { s in
+            let beta = BetaDistribution(mean: s.literacyMean, concentration: s.literacyConcentration)
+            return QuantileTable { beta.quantile($0) }
+        }
+        hardshipRate = population.segments.map { $0.hardshipRate }
+        recoveryRate = population.segments.map { $0.recoveryRate }
+        let channels = ParameterCatalog.channels
+        jump = channels.map { table["action.\($0).jump"] }
+        contactStress = channels.map { table["action.\($0).stress"] }
+        complaintWeight = channels.map { table["action.\($0).complaint_weight"] }
+        contactCost = channels.map { table["action.\($0).cost"] }
+        toneStress = Tone.allCases.map { table["tone.\($0.name).stress"] }
+        toneComplaint = Tone.allCases.map { table["tone.\($0.name).complaint"] }
+        rpc = Slot.allCases.map { table["contact.rpc.\($0.name)"] }
+        slotComplaint = Slot.allCases.map { table["complaint.slot.\($0.name)"] }
+        nonWorking = (0..<max(horizonDays, 1)).map { calendar.isNonWorking($0) }
+        let rho = table["payment.discount_rate"]
+        discount = (0..<max(horizonDays, 1)).map { exp(-rho * Double($0) / 365) }
+        let pf = BetaDistribution(mean: table["payment.partial_fraction_mean"], concentration: table["payment.partial_fraction_concentration"])
+        partialFraction = QuantileTable { pf.quantile($0) }
+        let lf = BetaDistribution(mean: table["legal.recovery_fraction_mean"], concentration: table["legal.recovery_fraction_concentration"])
+        legalFraction = QuantileTable { lf.quantile($0) }
+        legalDelay = LogNormalDistribution(median: table["legal.delay_median_days"], sigma: table["legal.delay_sigma"])
+        scoreNoise = RiskScore.noiseSD(forAUC: table["risk.score_auc"])
+        let shifts = population.segments.map { $0.propensityShift }
+        let weights = population.segments.map { $0.weight / totalWeight }
+        let mean = zip(shifts, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        let between = zip(shifts, weights).reduce(0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) }
+        scoreMean = mean
+        scoreSD = (between + 1 + scoreNoise * scoreNoise).squareRoot()
+    }
+}
+
+/// The lender's risk score: the latent propensity plus Gaussian noise.
+public enum RiskScore {
+    /// The noise SD σ that gives concordance `auc` between score s = z + σε and latent z, for
+    /// standard-normal z: P(s_i > s_j | z_i > z_j) = 1/2 + arcsin(ρ)/π with ρ = 1/√(1+σ²),
+    /// so σ = √(1/ρ² − 1) with ρ = sin(π(auc − 1/2)).
+    public static func noiseSD(forAUC auc: Double) -> Double {
+        let rho = sin(Double.pi * (auc - 0.5))
+        return rho >= 1 ? 0 : (1 / (rho * rho) - 1).squareRoot()
+    }
+}

@@ -1,0 +1,107 @@
+/// Additive quantities accumulated per group (all accounts, each segment, each grade).
+public enum Quantity: Int, CaseIterable, Sendable {
+    case accounts = 0, outstanding, collected, discountedCollected, costs, commission
+    case everDelinquent, cured, defaulted, chargedOff, resolved, settled
+    case complaints, escalations, violations, blocked, disputes, lawsuits
+    case satisfaction, retention, peakStress, willingness, literacy
+    case messages, callAttempts, callsConnected, visits, followups
+    case plansOffered, plansAccepted, plansBroken, plansCompleted, deferrals, placements
+    case educated, counselled, callsUnserved
+
+    public var name: String { String(describing: self) }
+}
+
+/// Daily curves accumulated as counts or amounts per day (made cumulative by Analysis).
+public enum CurveKind: Int, CaseIterable, Sendable {
+    /// Accounts reaching default (DPD ≥ metrics.default_dpd) for the first time.
+    case defaults = 0
+    /// Accounts reaching charge-off for the first time.
+    case chargeoffs
+    /// Ever-delinquent accounts curing for the first time.
+    case cures
+    /// Amount collected.
+    case collected
+    /// Complaints.
+    case complaints
+
+    public var name: String {
+        switch self {
+        case .defaults: return "default"
+        case .chargeoffs: return "chargeoff"
+        case .cures: return "cure"
+        case .collected: return "recovery"
+        case .complaints: return "complaints"
+        }
+    }
+}
+
+/// Streaming, mergeable results of one strategy over some borrowers: additive quantities per
+/// group, a days-to-resolution histogram per group, and daily curves for all accounts.
+///
+/// Memory is fixed by the number of groups and the horizon, never by the number of accounts.
+/// Groups: 0 = all, then one per segment, then one per grade.
+public struct Tally: Sendable, Hashable {
+    public let groupCount: Int
+    public let horizonDays: Int
+    public private(set) var sums: [Double]
+    /// Per group, H+1 bins: days from first delinquency to cure or settlement.
+    public private(set) var resolutionDays: [Double]
+    /// Per curve kind, H values (day 0…H−1). `initial` holds the day-0 stock (defaulted or
+    /// charged off at entry) for the stock curves.
+    public private(set) var curves: [Double]
+    public private(set) var initialDefaults: Double = 0
+    public private(set) var initialChargeoffs: Double = 0
+    /// Collector call capacity offered (attempts) and used over the horizon.
+    public private(set) var callCapacity: Double = 0
+    public private(set) var callsUsed: Double = 0
+
+    public init(segmentCount: Int, horizonDays: Int) {
+        groupCount = 1 + segmentCount + Grade.allCases.count
+        self.horizonDays = horizonDays
+        sums = [Double](repeating: 0, count: groupCount * Quantity.allCases.count)
+        resolutionDays = [Double](repeating: 0, count: groupCount * (horizonDays + 1))
+        curves = [Double](repeating: 0, count: CurveKind.allCases.count * horizonDays)
+    }
+
+    public func value(_ q: Quantity, group: Int = 0) -> Double { sums[group * Quantity.allCases.count + q.rawValue] }
+    public func curve(_ c: CurveKind) -> ArraySlice<Double> { curves[(c.rawValue * horizonDays)..<((c.rawValue + 1) * horizonDays)] }
+    public func resolutionHistogram(group: Int) -> ArraySlice<Double> {
+        resolutionDays[(group * (horizonDays + 1))..<((group + 1) * (horizonDays + 1))]
+    }
+
+    /// Adds `other` into this tally; merging in a fixed order keeps results bit-identical.
+    public mutating func merge(_ other: Tally) {
+        precondition(other.groupCount == groupCount && other.horizonDays == horizonDays)
+        for i in sums.indices { sums[i] += other.sums[i] }
+        for i in resolutionDays.indices { resolutionDays[i] += other.resolutionDays[i] }
+        for i in curves.indices { curves[i] += other.curves[i] }
+        initialDefaults += other.initialDefaults
+        initialChargeoffs += other.initialChargeoffs
+        callCapacity += other.callCapacity
+        callsUsed += other.callsUsed
+    }
+
+    // Writers used by the block simulator.
+    mutating func add(_ q: Quantity, _ v: Double, groups: (Int, Int)) {
+        let n = Quantity.allCases.count
+        sums.withUnsafeMutableBufferPointer { s in
+            s[q.rawValue] += v
+            s[groups.0 * n + q.rawValue] += v
+            s[groups.1 * n + q.rawValue] += v
+        }
+    }
+    mutating func addTotal(_ q: Quantity, _ v: Double) { sums[q.rawValue] += v }
+    mutating func addResolution(day: Int, groups: (Int, Int)) {
+        let w = horizonDays + 1
+        let d = min(max(day, 0), horizonDays)
+        resolutionDays[d] += 1
+        resolutionDays[groups.0 * w + d] += 1
+        resolutionDays[groups.1 * w + d] += 1
+    }
+    mutating func addCurve(_ c: CurveKind, day: Int, _ v: Double) { curves[c.rawValue * horizonDays + day] += v }
+    mutating func addInitial(defaulted: Bool, chargedOff: Bool) {
+        if defaulted { initialDefaults += 1 }
+        if chargedOff { initialChargeoffs += 1 }
+    }
+    mutating func addCallCapacity(offered: Double, used: Double) { callCapacity += offered; callsUsed += used }
+}

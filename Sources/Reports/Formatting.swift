@@ -1,0 +1,44 @@
+import Foundation
+
+/// Number formatting shared by the writers: fixed, locale-independent, round-trippable.
+enum Format {
+    /// Shortest decimal that reads back to the same Double; NaN and infinities as empty (CSV) or null (JSON).
+    static func csv(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
+    static func json(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
+    static func int(_ v: Double) -> String { v.isFinite ? String(Int(v.rounded())) : "" }
+
+    /// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
+    static func field(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// A value for people: percentages for rates, fixed decimals otherwise.
+    static func human(_ v: Double, metric: String) -> String {
+        guard v.isFinite else { return "–" }
+        if metric.hasSuffix("_rate") || metric == "satisfaction" || metric == "retention" || metric == "willingness" {
+            return String(format: "%.1f%%", v * 100)
+        }
+        if abs(v) >= 100 { return String(format: "%.0f", v) }
+        return String(format: "%.3f", v)
+    }
+}

@@ -1,0 +1,113 @@
+import Analysis
+import Crypto
+import Engine
+import Foundation
+import Scenario
+
+/// Identity of a run, recorded in `summary.json`.
+public struct RunIdentity: Sendable {
+    public let version: String
+    public let commandLine: String
+    public let threads: Int
+    public init(version: String, commandLine: String, threads: Int) {
+        self.version = version
+        self.commandLine = commandLine
+        self.threads = threads
+    }
+}
+
+/// Writes a run folder: summary.json, metrics.csv, curves.csv, comparison.csv and
+/// scenario.resolved.yaml, each atomically. Content depends only on the scenario, seed and
+/// results, never on time or thread count, so the same run writes the same bytes.
+public enum RunWriter {
+    public static let version = "0.1.0"
+
+    /// SHA-256 of the resolved scenario text, hex.
+    public static func scenarioHash(_ scenario: Scenario) -> String {
+        SHA256.hash(data: Data(ScenarioWriter.yaml(scenario).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func write(_ result: AnalysisResult, to dir: URL, identity: RunIdentity) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try AtomicFile.write(ScenarioWriter.yaml(result.scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        try AtomicFile.write(metricsCSV(result), to: dir.appendingPathComponent("metrics.csv"))
+        try AtomicFile.write(curvesCSV(result), to: dir.appendingPathComponent("curves.csv"))
+        try AtomicFile.write(comparisonCSV(result), to: dir.appendingPathComponent("comparison.csv"))
+        try AtomicFile.write(summaryJSON(result, identity: identity), to: dir.appendingPathComponent("summary.json"))
+    }
+
+    public static func metricsCSV(_ r: AnalysisResult) -> String {
+        var out = "strategy,segment,metric,mean,ci_low,ci_high,n\n"
+        for e in r.estimates {
+            out += "\(Format.field(e.strategy)),\(Format.field(e.group)),\(e.metric),\(Format.csv(e.interval.mean)),\(Format.csv(e.interval.low)),\(Format.csv(e.interval.high)),\(e.interval.n)\n"
+        }
+        return out
+    }
+
+    public static func curvesCSV(_ r: AnalysisResult) -> String {
+        var out = "strategy,curve,day,mean,ci_low,ci_high\n"
+        for p in r.curves {
+            out += "\(Format.field(p.strategy)),\(p.curve),\(p.day),\(Format.csv(p.interval.mean)),\(Format.csv(p.interval.low)),\(Format.csv(p.interval.high))\n"
+        }
+        return out
+    }
+
+    public static func comparisonCSV(_ r: AnalysisResult) -> String {
+        var out = "strategy,baseline,metric,diff,ci_low,ci_high,p_value\n"
+        for c in r.comparisons {
+            out += "\(Format.field(c.strategy)),\(Format.field(c.baseline)),\(c.metric),\(Format.csv(c.difference.mean)),\(Format.csv(c.difference.low)),\(Format.csv(c.difference.high)),\(Format.csv(c.pValue))\n"
+        }
+        return out
+    }
+
+    public static func summaryJSON(_ r: AnalysisResult, identity: RunIdentity) -> String {
+        let s = r.scenario
+        var out = "{\n"
+        out += "  \"scenario\": \(Format.jsonString(s.name)),\n"
+        out += "  \"scenario_sha256\": \"\(scenarioHash(s))\",\n"
+        out += "  \"seed\": \(s.seed),\n"
+        out += "  \"replications\": \(r.replications),\n"
+        out += "  \"population\": \(s.population.size),\n"
+        out += "  \"horizon_days\": \(s.horizonDays),\n"
+        out += "  \"version\": \(Format.jsonString(identity.version)),\n"
+        out += "  \"partial\": false,\n"
+        out += "  \"baseline\": \(Format.jsonString(r.baseline)),\n"
+        out += "  \"strategies\": [\(r.strategies.map(Format.jsonString).joined(separator: ", "))],\n"
+        out += "  \"headline\": {\n"
+        let strategyBlocks = r.strategies.map { name -> String in
+            let metrics = Metrics.headline.map { m -> String in
+                let ci = r.estimate(m, strategy: name) ?? .init(mean: .nan, low: .nan, high: .nan, n: 0)
+                return "      \(Format.jsonString(m)): {\"mean\": \(Format.json(ci.mean)), \"ci_low\": \(Format.json(ci.low)), \"ci_high\": \(Format.json(ci.high)), \"n\": \(ci.n)}"
+            }
+            return "    \(Format.jsonString(name)): {\n\(metrics.joined(separator: ",\n"))\n    }"
+        }
+        out += strategyBlocks.joined(separator: ",\n") + "\n  }\n}\n"
+        return out
+    }
+
+    /// A plain-text comparison table for the terminal.
+    public static func table(_ r: AnalysisResult) -> String {
+        let metrics = ["recovery_rate", "net_recovery_rate", "cure_rate", "default_rate", "complaints_per_1000", "satisfaction"]
+        let headers = ["strategy"] + metrics
+        var rows: [[String]] = []
+        for name in r.strategies {
+            var row = [name + (name == r.baseline ? " (baseline)" : "")]
+            for m in metrics {
+                let ci = r.estimate(m, strategy: name)
+                var cell = ci.map { "\(Format.human($0.mean, metric: m)) ±\(Format.human($0.halfWidth, metric: m))" } ?? "–"
+                if let c = r.comparison(m, strategy: name), c.isSignificant { cell += c.difference.mean > 0 ? " ▲" : " ▼" }
+                row.append(cell)
+            }
+            rows.append(row)
+        }
+        var widths = headers.map(\.count)
+        for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        var out = line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
+        for row in rows { out += line(row) + "\n" }
+        out += "± is the 95% CI half-width over \(r.replications) replications; ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
+        return out
+    }
+}

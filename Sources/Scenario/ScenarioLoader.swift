@@ -1,0 +1,538 @@
+import CollectionsModel
+import Foundation
+import Yams
+
+/// Parses, validates and resolves scenario files (YAML) into `Scenario` values.
+///
+/// Every problem is reported as one `ScenarioError` naming file, line, column and field. The
+/// built-in defaults (population) and strategies are YAML resources compiled into the binary and
+/// read with this same loader, so built-ins are written in the language users write.
+public enum ScenarioLoader {
+    static let topKeys = ["name", "description", "seed", "replications", "horizon_days", "calendar", "population",
+                          "model", "compliance", "strategies", "baseline", "output"]
+    static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments"]
+    static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
+                              "term_months_min", "term_months_max", "hardship_rate", "recovery_rate",
+                              "initial_hardship_current", "initial_hardship_delinquent", "literacy_mean",
+                              "literacy_concentration", "reach_phone", "reach_sms", "reach_email", "reach_app",
+                              "complaint_multiplier"]
+    static let strategyKeys = ["description", "extends", "priority", "rules", "agency_strategy", "collector_skill",
+                               "calls_per_day_per_1000", "visits_per_day_per_1000"]
+    static let ruleKeys = ["when", "do", "every_days", "slot", "tone"]
+    static let conditionKeys = ["dpd", "grade", "segment", "risk", "overdue"] + AccountFlags.named.map { $0.0 }
+    static let actionKeys = ["action", "every_days", "slot", "tone", "attempts_per_day", "third_party", "installments",
+                             "down_payment", "fee_waiver", "break_after_misses", "deferral_days", "commission"]
+    static let complianceKeys = ["preset", "mode", "windows", "caps", "cool_off_days", "after_conversation_days", "third_party_contact"]
+
+    /// The largest population accepted (a guard against typos that would exhaust memory or time).
+    public static let maxPopulation = 50_000_000
+
+    // MARK: Entry points
+
+    /// Loads a scenario file.
+    public static func load(path: String) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the file (does it exist?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let (line, column) = firstInvalidUTF8(in: [UInt8](data))
+            throw ScenarioError(file: path, line: line, column: column, field: "",
+                                message: "the file is not valid UTF-8 text (first invalid byte here); save it as UTF-8")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Line and column (in bytes) of the first byte that is not valid UTF-8.
+    static func firstInvalidUTF8(in bytes: [UInt8]) -> (Int, Int) {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        loop: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: break loop
+            case .error: break loop
+            }
+        }
+        let before = bytes[..<offset]
+        let line = before.filter { $0 == 0x0A }.count + 1
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        return (line, offset - lineStart + 1)
+    }
+
+    /// The built-in default scenario.
+    public static func defaultScenario() throws -> Scenario {
+        try parse(yaml: BuiltinResources.defaultScenario, file: "<built-in default scenario>")
+    }
+
+    /// Parses scenario text. `file` names the source in errors.
+    public static func parse(yaml text: String, file: String) throws -> Scenario {
+        let root = try compose(text, file: file)
+        return try resolve(root, file: file)
+    }
+
+    /// The built-in strategies, by name, in file order.
+    public static func builtinStrategies() -> [Strategy] {
+        do {
+            let v = try compose(BuiltinResources.strategies, file: "<built-in strategies>")
+            let entries = try v.mapping()
+            return try entries.map { try strategy(named: $0.0, $0.1, builtins: [:], segments: defaultSegmentNames()) }
+        } catch {
+            preconditionFailure("built-in strategies are invalid: \(error)")
+        }
+    }
+
+    // MARK: Parsing
+
+    static func compose(_ text: String, file: String) throws -> YAMLValue {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioError(file: file, line: 1, column: 1, field: "", message: "the file is empty; expected a mapping with at least 'name'")
+            }
+            return YAMLValue(node: node, path: "", file: file)
+        } catch let e as YamlError {
+            throw yamlError(e, file: file)
+        }
+    }
+
+    static func yamlError(_ e: YamlError, file: String) -> ScenarioError {
+        switch e {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let ctx = context.map { "\($0.text) " } ?? ""
+            return ScenarioError(file: file, line: mark.line, column: mark.column, field: "", message: "YAML syntax: \(ctx)\(problem)")
+        case let .reader(problem, offset, _, yaml):
+            let prefix = yaml.utf8.prefix(offset ?? 0)
+            let line = prefix.filter { $0 == 0x0A }.count + 1
+            return ScenarioError(file: file, line: line, column: 1, field: "", message: "YAML reader: \(problem)")
+        default:
+            return ScenarioError(file: file, line: 1, column: 1, field: "", message: "YAML: \(e)")
+        }
+    }
+
+    static func resolve(_ root: YAMLValue, file: String) throws -> Scenario {
+        let entries = try root.mapping(allowed: topKeys)
+        let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        guard let nameValue = map["name"] else {
+            throw root.error("missing required key 'name'", field: "name")
+        }
+        let name = try nameValue.string()
+        guard !name.isEmpty, name.count <= 200 else { throw nameValue.error("expected a name of 1 to 200 characters") }
+        let description = try map["description"]?.string() ?? ""
+        let seed = try map["seed"].map { UInt64(try $0.int(in: 0...Int.max, what: "a non-negative seed")) } ?? ScenarioDefaults.seed
+        let replications = try map["replications"]?.int(in: 1...100_000, what: "a number of replications") ?? ScenarioDefaults.replications
+        let horizon = try map["horizon_days"]?.int(in: 1...3650, what: "a horizon in days") ?? ScenarioDefaults.horizonDays
+        let calendar = try map["calendar"].map { try parseCalendar($0, horizon: horizon) } ?? SimulationCalendar()
+        let population = try parsePopulation(map["population"], file: file)
+        let parameters = try parseModel(map["model"])
+        let compliance = try map["compliance"].map(parseCompliance) ?? ComplianceRules()
+        let segmentNames = population.segments.map(\.name)
+        let strategies = try parseStrategies(map["strategies"], root: root, segments: segmentNames)
+        let baseline: String
+        if let b = map["baseline"] {
+            baseline = try b.string()
+            guard strategies.contains(where: { $0.name == baseline }) else {
+                var msg = "unknown baseline strategy '\(baseline)'"
+                if let s = Suggest.closest(to: baseline, in: strategies.map(\.name)) { msg += "; did you mean '\(s)'?" }
+                throw b.error(msg + " (the scenario's strategies: \(strategies.map(\.name).joined(separator: ", ")))")
+            }
+        } else {
+            baseline = strategies.contains { $0.name == ScenarioDefaults.baseline } ? ScenarioDefaults.baseline : strategies[0].name
+        }
+        let output = try map["output"].map(parseOutput) ?? OutputSpec()
+        return Scenario(name: name, description: description, seed: seed, replications: replications,
+                        horizonDays: horizon, calendar: calendar, population: population, parameters: parameters,
+                        compliance: compliance, strategies: strategies, baseline: baseline, output: output)
+    }
+
+    static func parseCalendar(_ v: YAMLValue, horizon: Int) throws -> SimulationCalendar {
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        var cal = SimulationCalendar()
+        for (key, value, _) in try v.mapping(allowed: ["start_weekday", "holidays"]) {
+            switch key {
+            case "start_weekday": cal.startWeekday = days.firstIndex(of: try value.choice(days, what: "weekday"))!
+            default: cal.holidays = Set(try value.sequence().map { try $0.int(in: 0...(horizon - 1), what: "a day within the horizon") })
+            }
+        }
+        return cal
+    }
+
+    // MARK: Population
+
+    static func defaultSegmentNames() -> [String] {
+        (try? defaultPopulation().segments.map(\.name)) ?? []
+    }
+
+    static func defaultPopulation() throws -> PopulationSpec {
+        let v = try compose(BuiltinResources.defaults, file: "<built-in defaults>")
+        let pop = try v.mapping(allowed: ["population"])[0].1
+        return try populationFields(pop, base: nil)
+    }
+
+    static func parsePopulation(_ v: YAMLValue?, file: String) throws -> PopulationSpec {
+        let defaults = try defaultPopulation()
+        guard let v else { return defaults }
+        return try populationFields(v, base: defaults)
+    }
+
+    /// Reads population fields over `base` (nil: every field is required, as in the defaults file).
+    static func populationFields(_ v: YAMLValue, base: PopulationSpec?) throws -> PopulationSpec {
+        let entries = try v.mapping(allowed: populationKeys)
+        var p = base ?? PopulationSpec(size: 0, delinquentShare: 0, initialDPDMean: 1, maxInitialDPD: 1, dueWithinDays: 1, segments: [])
+        var segmentsValue: YAMLValue?
+        for (key, value, _) in entries {
+            switch key {
+            case "size":
+                p.size = try value.int(in: 1...maxPopulation, what: "a population size")
+            case "delinquent_share": p.delinquentShare = try value.double(in: 0...1, what: "a probability")
+            case "initial_dpd_mean": p.initialDPDMean = try value.double(in: 1...3650, what: "a mean DPD")
+            case "max_initial_dpd": p.maxInitialDPD = try value.int(in: 1...3650, what: "a DPD")
+            case "due_within_days": p.dueWithinDays = try value.int(in: 1...365, what: "a number of days")
+            default: segmentsValue = value
+            }
+        }
+        if let sv = segmentsValue {
+            let items = try sv.mapping()
+            guard !items.isEmpty else { throw sv.error("expected at least one segment") }
+            guard items.count <= 60 else { throw sv.error("expected at most 60 segments, found \(items.count)") }
+            let template = base?.segments.first
+            p.segments = try items.map { name, value, _ in
+                let inherited = base?.segments.first { $0.name == name } ?? template
+                return try segment(name: name, value, base: inherited)
+            }
+            let total = p.segments.reduce(0) { $0 + $1.weight }
+            if abs(total - 1) > 1e-6 {
+                throw sv.error("segment weights must sum to 1, they sum to \(fmt((total * 1e6).rounded() / 1e6))")
+            }
+        }
+        return p
+    }
+
+    static func segment(name: String, _ v: YAMLValue, base: Segment?) throws -> Segment {
+        let entries = try v.mapping(allowed: segmentKeys)
+        let given = Set(entries.map(\.0))
+        if base == nil, let missing = segmentKeys.first(where: { !given.contains($0) }) {
+            throw v.error("missing key '\(missing)' for segment '\(name)'", field: "\(v.path).\(missing)")
+        }
+        var s = base ?? Segment(name: name, weight: 0, gradeWeights: [1, 1, 1, 1, 1], propensityShift: 0, balanceMedian: 1,
+                                balanceSigma: 0, termMonthsMin: 1, termMonthsMax: 1, hardshipRate: 0, recoveryRate: 0,
+                                initialHardshipCurrent: 0, initialHardshipDelinquent: 0, literacyMean: 0.5,
+                                literacyConcentration: 2, reachPhone: 1, reachSMS: 1, reachEmail: 1, reachApp: 1,
+                                complaintMultiplier: 1)
+        s.name = name
+        if base != nil && !given.contains("weight") {
+            throw v.error("missing key 'weight' for segment '\(name)'", field: "\(v.path).weight")
+        }
+        for (key, value, _) in entries {
+            let p = 0.0...1.0
+            switch key {
+            case "weight": s.weight = try value.double(in: p, what: "a weight")
+            case "grade_weights":
+                let items = try value.sequence()
+                guard items.count == 5 else { throw value.error("expected 5 weights (grades A to E), found \(items.count)") }
+                s.gradeWeights = try items.map { try $0.double(in: 0...1e6, what: "a non-negative weight") }
+                guard s.gradeWeights.reduce(0, +) > 0 else { throw value.error("expected at least one positive grade weight") }
+            case "propensity_shift": s.propensityShift = try value.double(in: -10...10, what: "a shift in SD units")
+            case "balance_median": s.balanceMedian = try value.double(in: 0.01...1e12, what: "a positive amount")
+            case "balance_sigma": s.balanceSigma = try value.double(in: 0...5, what: "a log-scale SD")
+            case "term_months_min": s.termMonthsMin = try value.int(in: 1...600, what: "a number of months")
+            case "term_months_max": s.termMonthsMax = try value.int(in: 1...600, what: "a number of months")
+            case "hardship_rate": s.hardshipRate = try value.double(in: p, what: "a probability")
+            case "recovery_rate": s.recoveryRate = try value.double(in: p, what: "a probability")
+            case "initial_hardship_current": s.initialHardshipCurrent = try value.double(in: p, what: "a probability")
+            case "initial_hardship_delinquent": s.initialHardshipDelinquent = try value.double(in: p, what: "a probability")
+            case "literacy_mean": s.literacyMean = try value.double(in: 0.001...0.999, what: "a mean in (0, 1)")
+            case "literacy_concentration": s.literacyConcentration = try value.double(in: 0.01...1000, what: "a positive concentration")
+            case "reach_phone": s.reachPhone = try value.double(in: p, what: "a probability")
+            case "reach_sms": s.reachSMS = try value.double(in: p, what: "a probability")
+            case "reach_email": s.reachEmail = try value.double(in: p, what: "a probability")
+            case "reach_app": s.reachApp = try value.double(in: p, what: "a probability")
+            default: s.complaintMultiplier = try value.double(in: 0...1000, what: "a non-negative multiplier")
+            }
+        }
+        if s.termMonthsMin > s.termMonthsMax {
+            throw v.error("term_months_min (\(s.termMonthsMin)) is greater than term_months_max (\(s.termMonthsMax))", field: "\(v.path).term_months_min")
+        }
+        return s
+    }
+
+    // MARK: Model parameters
+
+    static func parseModel(_ v: YAMLValue?) throws -> ParameterTable {
+        var table = ParameterTable()
+        guard let v else { return table }
+        let keys = ParameterCatalog.all.map(\.key)
+        func walk(_ value: YAMLValue, prefix: String) throws {
+            for (key, child, _) in try value.mapping() {
+                let full = prefix.isEmpty ? key : "\(prefix).\(key)"
+                if case .mapping = child.node {
+                    guard keys.contains(where: { $0.hasPrefix(full + ".") }) else { throw unknown(full, child) }
+                    try walk(child, prefix: full)
+                } else {
+                    guard let spec = ParameterCatalog.byKey[full] else { throw unknown(full, child) }
+                    table.set(full, try child.double(in: spec.range, what: "\(spec.unit == "probability" ? "a probability" : "a number (\(spec.unit))")"))
+                }
+            }
+        }
+        func unknown(_ full: String, _ child: YAMLValue) -> ScenarioError {
+            var msg = "unknown model parameter '\(full)'"
+            if let s = Suggest.closest(to: full, in: keys) { msg += "; did you mean '\(s)'?" }
+            return child.error(msg + " (`collectsim parameters` lists them)", field: "model.\(full)")
+        }
+        try walk(v, prefix: "")
+        if table["complaint.tolerance_min"] > table["complaint.tolerance_max"] {
+            throw v.error("complaint.tolerance_min is greater than complaint.tolerance_max", field: "model.complaint.tolerance_min")
+        }
+        return table
+    }
+
+    // MARK: Compliance
+
+    static func parseCompliance(_ v: YAMLValue) throws -> ComplianceRules {
+        let entries = try v.mapping(allowed: complianceKeys)
+        var rules = ComplianceRules()
+        if let (_, pv, _) = entries.first(where: { $0.0 == "preset" }) {
+            let name = try pv.choice(ComplianceRules.presetNames, what: "compliance preset")
+            rules = ComplianceRules.preset(named: name)!
+        }
+        let channelNames = Channel.allCases.map(\.name)
+        for (key, value, _) in entries {
+            switch key {
+            case "preset": break
+            case "mode": rules.mode = ComplianceRules.Mode(rawValue: try value.choice(ComplianceRules.Mode.allCases.map(\.rawValue), what: "mode"))!
+            case "windows":
+                for (ch, w, _) in try value.mapping(allowed: channelNames) {
+                    var window = ContactWindow(workingDaysOnly: false, fromHour: 0, toHour: 24)
+                    for (k, x, _) in try w.mapping(allowed: ["days", "from", "to"]) {
+                        switch k {
+                        case "days": window.workingDaysOnly = try x.choice(["all", "working"], what: "day set") == "working"
+                        case "from": window.fromHour = try x.int(in: 0...24, what: "an hour")
+                        default: window.toHour = try x.int(in: 0...24, what: "an hour")
+                        }
+                    }
+                    if window.fromHour >= window.toHour {
+                        throw w.error("window 'from' (\(window.fromHour)) must be before 'to' (\(window.toHour))")
+                    }
+                    rules.windows[Channel(name: ch)!] = window
+                }
+            case "caps":
+                for (ch, cv, _) in try value.mapping(allowed: channelNames) {
+                    var caps = ContactCaps()
+                    for (k, x, _) in try cv.mapping(allowed: ["per_day", "per_7_days"]) {
+                        if k == "per_day" { caps.perDay = try x.int(in: 0...1000, what: "a daily cap") } else { caps.per7Days = try x.int(in: 0...7000, what: "a 7-day cap") }
+                    }
+                    rules.caps[Channel(name: ch)!] = caps
+                }
+            case "cool_off_days": rules.coolOffDays = try value.int(in: 0...3650, what: "a number of days")
+            case "after_conversation_days": rules.afterConversationDays = try value.int(in: 0...3650, what: "a number of days")
+            default: rules.thirdPartyContact = try value.bool()
+            }
+        }
+        return rules
+    }
+
+    static func parseOutput(_ v: YAMLValue) throws -> OutputSpec {
+        var o = OutputSpec()
+        for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts"]) {
+            if key == "dir" { o.directory = try value.string() } else { o.exportAccounts = try value.bool() }
+        }
+        return o
+    }
+
+    // MARK: Strategies
+
+    static func builtinDefinitions() -> [(String, YAMLValue)] {
+        do {
+            return try compose(BuiltinResources.strategies, file: "<built-in strategies>").mapping().map { ($0.0, $0.1) }
+        } catch {
+            preconditionFailure("built-in strategies are invalid: \(error)")
+        }
+    }
+
+    static func parseStrategies(_ v: YAMLValue?, root: YAMLValue, segments: [String]) throws -> [Strategy] {
+        let builtins = Dictionary(builtinDefinitions(), uniquingKeysWith: { a, _ in a })
+        var chosen: [(String, YAMLValue?)] = []
+        if let v {
+            switch v.node {
+            case .sequence:
+                var seen = Set<String>()
+                for item in try v.sequence() {
+                    let n = try item.string()
+                    guard builtins[n] != nil else {
+                        var msg = "unknown strategy '\(n)'"
+                        if let s = Suggest.closest(to: n, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(s)'?" }
+                        throw item.error(msg + " (built-in: \(builtinDefinitions().map(\.0).joined(separator: ", ")); define your own as a mapping)")
+                    }
+                    guard seen.insert(n).inserted else { throw item.error("duplicate strategy name '\(n)'") }
+                    chosen.append((n, nil))
+                }
+            case .mapping:
+                for (name, value, _) in try v.mapping() { chosen.append((name, value)) }
+            default:
+                throw v.error("expected a list of built-in strategy names or a mapping of name to definition")
+            }
+            guard !chosen.isEmpty else { throw v.error("expected at least one strategy") }
+        } else {
+            chosen = ScenarioDefaults.strategies.map { ($0, nil) }
+        }
+        var result: [Strategy] = []
+        for (name, value) in chosen {
+            guard name.count <= 100, !name.isEmpty else {
+                throw (value ?? v ?? root).error("expected a strategy name of 1 to 100 characters")
+            }
+            if let value, !(value.isNull || (try? value.string()) == "builtin") {
+                result.append(try strategy(named: name, value, builtins: builtins, segments: segments))
+            } else {
+                guard let def = builtins[name] else {
+                    var msg = "'\(name)' is not a built-in strategy"
+                    if let s = Suggest.closest(to: name, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(s)'?" }
+                    throw (value ?? v ?? root).error(msg + "; give it rules or 'extends'")
+                }
+                result.append(try strategy(named: name, def, builtins: builtins, segments: segments))
+            }
+        }
+        return result
+    }
+
+    static func strategy(named name: String, _ v: YAMLValue, builtins: [String: YAMLValue], segments: [String], depth: Int = 0) throws -> Strategy {
+        let entries = try v.mapping(allowed: strategyKeys)
+        let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var s: Strategy
+        if let ext = map["extends"] {
+            let parentName = try ext.string()
+            guard depth < 8, let parent = builtins[parentName] else {
+                var msg = "cannot extend '\(parentName)': not a built-in strategy"
+                if let c = Suggest.closest(to: parentName, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(c)'?" }
+                throw ext.error(msg)
+            }
+            s = try strategy(named: name, parent, builtins: builtins, segments: segments, depth: depth + 1)
+        } else {
+            guard map["rules"] != nil else { throw v.error("strategy '\(name)' needs 'rules' (or 'extends' a built-in)", field: "\(v.path).rules") }
+            s = Strategy(name: name, rules: [])
+        }
+        s.name = name
+        var agencyName = ScenarioDefaults.agencyStrategy
+        for (key, value, _) in entries {
+            switch key {
+            case "description": s.description = try value.string()
+            case "extends": break
+            case "priority": s.priority = Priority(rawValue: try value.choice(Priority.allCases.map(\.rawValue), what: "priority"))!
+            case "rules":
+                let items = try value.sequence()
+                guard !items.isEmpty else { throw value.error("expected at least one rule") }
+                s.rules = try items.map { try rule($0, segments: segments) }
+            case "agency_strategy": agencyName = try value.string()
+                guard builtins[agencyName] != nil else { throw value.error("unknown agency strategy '\(agencyName)' (built-in strategies only)") }
+            case "collector_skill": s.collectorSkill = try value.double(in: 0...10, what: "a skill multiplier")
+            case "calls_per_day_per_1000": s.callsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
+            default: s.visitsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
+            }
+        }
+        let usesAgency = s.rules.contains { $0.actions.contains { $0.kind == .agency } }
+        if usesAgency && s.agencyRules.isEmpty || map["agency_strategy"] != nil {
+            if depth == 0 || map["agency_strategy"] != nil, let def = builtins[agencyName], agencyName != name {
+                s.agencyRules = try strategy(named: agencyName, def, builtins: builtins, segments: segments, depth: depth + 1).rules
+            }
+        }
+        return s
+    }
+
+    static func rule(_ v: YAMLValue, segments: [String]) throws -> Rule {
+        let entries = try v.mapping(allowed: ruleKeys)
+        let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        guard let doValue = map["do"] else { throw v.error("a rule needs 'do' (its actions)", field: "\(v.path).do") }
+        let condition = try map["when"].map { try parseCondition($0, segments: segments) } ?? Condition()
+        let defaults = (every: try map["every_days"]?.int(in: 1...3650, what: "a cadence in days"),
+                        slot: try map["slot"].map { Slot(name: try $0.choice(Slot.allCases.map(\.name), what: "slot"))! },
+                        tone: try map["tone"].map { Tone(name: try $0.choice(Tone.allCases.map(\.name), what: "tone"))! })
+        let items: [YAMLValue]
+        if case .sequence = doValue.node { items = try doValue.sequence() } else { items = [doValue] }
+        guard !items.isEmpty else { throw doValue.error("expected at least one action") }
+        let actions = try items.map { try action($0, defaults: defaults) }
+        return Rule(condition: condition, actions: actions)
+    }
+
+    static func parseCondition(_ v: YAMLValue, segments: [String]) throws -> Condition {
+        var c = Condition()
+        for (key, value, _) in try v.mapping(allowed: conditionKeys) {
+            switch key {
+            case "dpd":
+                let (lo, hi) = try intRange(value, limits: -365...100_000)
+                c.dpd = lo...hi
+            case "grade": c.grades = Set(try value.choices(Grade.allCases.map(\.name), what: "grade").map { Grade(name: $0)! })
+            case "segment": c.segments = Set(try value.choices(segments, what: "segment"))
+            case "risk":
+                let (lo, hi) = try doubleRange(value, limits: 0...1)
+                c.risk = lo...hi
+            case "overdue":
+                let (lo, hi) = try doubleRange(value, limits: 0...1e15)
+                c.overdue = lo...hi
+            default:
+                let flag = AccountFlags.named.first { $0.0 == key }!.1
+                if try value.bool() { c.required.insert(flag) } else { c.forbidden.insert(flag) }
+            }
+        }
+        return c
+    }
+
+    static func intRange(_ v: YAMLValue, limits: ClosedRange<Int>) throws -> (Int, Int) {
+        let items = try v.sequence()
+        guard items.count == 2 else { throw v.error("expected [low, high] (null for open), found \(items.count) items") }
+        let lo = items[0].isNull ? limits.lowerBound : try items[0].int(in: limits, what: "a bound")
+        let hi = items[1].isNull ? limits.upperBound : try items[1].int(in: limits, what: "a bound")
+        guard lo <= hi else { throw v.error("empty range: low \(lo) is above high \(hi)") }
+        return (lo, hi)
+    }
+
+    static func doubleRange(_ v: YAMLValue, limits: ClosedRange<Double>) throws -> (Double, Double) {
+        let items = try v.sequence()
+        guard items.count == 2 else { throw v.error("expected [low, high] (null for open), found \(items.count) items") }
+        let lo = items[0].isNull ? limits.lowerBound : try items[0].double(in: limits, what: "a bound")
+        let hi = items[1].isNull ? limits.upperBound : try items[1].double(in: limits, what: "a bound")
+        guard lo <= hi else { throw v.error("empty range: low \(fmt(lo)) is above high \(fmt(hi))") }
+        return (lo, hi)
+    }
+
+    static func action(_ v: YAMLValue, defaults: (every: Int?, slot: Slot?, tone: Tone?)) throws -> Action {
+        let kinds = ActionKind.allCases.map(\.name)
+        var a: Action
+        if case .scalar = v.node {
+            a = Action(kind: ActionKind(name: try v.choice(kinds, what: "action"))!)
+            if let e = defaults.every { a.everyDays = e }
+            if let s = defaults.slot { a.slot = s }
+            if let t = defaults.tone { a.tone = t }
+            return a
+        }
+        let entries = try v.mapping(allowed: actionKeys)
+        guard let kindValue = entries.first(where: { $0.0 == "action" })?.1 else {
+            throw v.error("an action needs 'action' (one of: \(kinds.joined(separator: ", ")))", field: "\(v.path).action")
+        }
+        a = Action(kind: ActionKind(name: try kindValue.choice(kinds, what: "action"))!)
+        if let e = defaults.every { a.everyDays = e }
+        if let s = defaults.slot { a.slot = s }
+        if let t = defaults.tone { a.tone = t }
+        for (key, value, _) in entries {
+            switch key {
+            case "action": break
+            case "every_days": a.everyDays = try value.int(in: 1...3650, what: "a cadence in days")
+            case "slot": a.slot = Slot(name: try value.choice(Slot.allCases.map(\.name), what: "slot"))!
+            case "tone": a.tone = Tone(name: try value.choice(Tone.allCases.map(\.name), what: "tone"))!
+            case "attempts_per_day": a.attemptsPerDay = try value.int(in: 1...20, what: "a number of attempts")
+            case "third_party": a.thirdParty = try value.bool()
+            case "installments": a.installments = try value.int(in: 1...120, what: "a number of installments")
+            case "down_payment": a.downPayment = try value.double(in: 0...1, what: "a share of arrears")
+            case "fee_waiver": a.feeWaiver = try value.bool()
+            case "break_after_misses": a.breakAfterMisses = try value.int(in: 1...120, what: "a number of misses")
+            case "deferral_days": a.deferralDays = try value.int(in: 1...3650, what: "a number of days")
+            default: a.commission = try value.double(in: 0...1, what: "a commission share")
+            }
+        }
+        return a
+    }
+}
+
+/// The YAML resources compiled into the binary.
+enum BuiltinResources {
+    static let strategies = String(decoding: PackageResources.strategies_yaml, as: UTF8.self)
+    static let defaultScenario = String(decoding: PackageResources.default_scenario_yaml, as: UTF8.self)
+    static let defaults = String(decoding: PackageResources.defaults_yaml, as: UTF8.self)
+}

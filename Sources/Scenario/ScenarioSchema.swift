@@ -1,0 +1,151 @@
+import CollectionsModel
+import Foundation
+
+/// A JSON Schema (draft 2020-12) of the scenario format, generated from the same key lists and
+/// parameter catalog the loader validates against, so editor hints never drift from the engine.
+public enum ScenarioSchema {
+    public static func json() -> String {
+        let data = try! JSONSerialization.data(withJSONObject: schema(), options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func number(_ range: ClosedRange<Double>? = nil, _ description: String? = nil) -> [String: Any] {
+        var d: [String: Any] = ["type": "number"]
+        if let r = range { d["minimum"] = r.lowerBound; d["maximum"] = r.upperBound }
+        if let description { d["description"] = description }
+        return d
+    }
+
+    static func integer(_ lo: Int, _ hi: Int, _ description: String? = nil) -> [String: Any] {
+        var d: [String: Any] = ["type": "integer", "minimum": lo, "maximum": hi]
+        if let description { d["description"] = description }
+        return d
+    }
+
+    static func object(_ properties: [String: Any], required: [String] = [], description: String? = nil) -> [String: Any] {
+        var d: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !required.isEmpty { d["required"] = required }
+        if let description { d["description"] = description }
+        return d
+    }
+
+    static func enumeration(_ values: [String]) -> [String: Any] { ["type": "string", "enum": values] }
+
+    static func range(_ item: [String: Any]) -> [String: Any] {
+        ["type": "array", "minItems": 2, "maxItems": 2, "items": ["anyOf": [item, ["type": "null"]]],
+         "description": "[low, high], inclusive; null for open"]
+    }
+
+    static func schema() -> [String: Any] {
+        let p = 0.0...1.0
+        var segment: [String: Any] = [:]
+        for key in ScenarioLoader.segmentKeys { segment[key] = number() }
+        segment["grade_weights"] = ["type": "array", "minItems": 5, "maxItems": 5, "items": number(0...1e6)]
+        for key in ["weight", "hardship_rate", "recovery_rate", "initial_hardship_current", "initial_hardship_delinquent",
+                    "reach_phone", "reach_sms", "reach_email", "reach_app"] { segment[key] = number(p) }
+        let population = object([
+            "size": integer(1, ScenarioLoader.maxPopulation),
+            "delinquent_share": number(p),
+            "initial_dpd_mean": number(1...3650),
+            "max_initial_dpd": integer(1, 3650),
+            "due_within_days": integer(1, 365),
+            "segments": ["type": "object", "additionalProperties": object(segment), "description": "segment name → attributes; weights sum to 1"],
+        ])
+        // The parameter table as nested objects.
+        var model: [String: Any] = ["type": "object", "additionalProperties": false, "properties": [String: Any]()]
+        for spec in ParameterCatalog.all {
+            insert(&model, path: spec.key.split(separator: ".").map(String.init),
+                   leaf: number(spec.range, "\(spec.meaning) [\(spec.unit)] default \(spec.defaultValue)"))
+        }
+        let channels = Channel.allCases.map(\.name)
+        var windows: [String: Any] = [:]
+        var caps: [String: Any] = [:]
+        for c in channels {
+            windows[c] = object(["days": enumeration(["all", "working"]), "from": integer(0, 24), "to": integer(0, 24)])
+            caps[c] = object(["per_day": integer(0, 1000), "per_7_days": integer(0, 7000)])
+        }
+        let compliance = object([
+            "preset": enumeration(ComplianceRules.presetNames),
+            "mode": enumeration(ComplianceRules.Mode.allCases.map(\.rawValue)),
+            "windows": object(windows),
+            "caps": object(caps),
+            "cool_off_days": integer(0, 3650),
+            "after_conversation_days": integer(0, 3650),
+            "third_party_contact": ["type": "boolean"],
+        ])
+        var condition: [String: Any] = [
+            "dpd": range(["type": "integer"]),
+            "grade": ["anyOf": [enumeration(Grade.allCases.map(\.name)), ["type": "array", "items": enumeration(Grade.allCases.map(\.name))]]],
+            "segment": ["anyOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
+            "risk": range(number(p)),
+            "overdue": range(number()),
+        ]
+        for (name, _) in AccountFlags.named { condition[name] = ["type": "boolean"] }
+        let action: [String: Any] = ["anyOf": [enumeration(ActionKind.allCases.map(\.name)), object([
+            "action": enumeration(ActionKind.allCases.map(\.name)),
+            "every_days": integer(1, 3650),
+            "slot": enumeration(Slot.allCases.map(\.name)),
+            "tone": enumeration(Tone.allCases.map(\.name)),
+            "attempts_per_day": integer(1, 20),
+            "third_party": ["type": "boolean"],
+            "installments": integer(1, 120),
+            "down_payment": number(p),
+            "fee_waiver": ["type": "boolean"],
+            "break_after_misses": integer(1, 120),
+            "deferral_days": integer(1, 3650),
+            "commission": number(p),
+        ], required: ["action"])]]
+        let rule = object([
+            "when": object(condition),
+            "do": ["anyOf": [action, ["type": "array", "minItems": 1, "items": action]]],
+            "every_days": integer(1, 3650),
+            "slot": enumeration(Slot.allCases.map(\.name)),
+            "tone": enumeration(Tone.allCases.map(\.name)),
+        ], required: ["do"])
+        let builtinNames = ScenarioLoader.builtinDefinitions().map(\.0)
+        let strategy = object([
+            "description": ["type": "string"],
+            "extends": enumeration(builtinNames),
+            "priority": enumeration(Priority.allCases.map(\.rawValue)),
+            "rules": ["type": "array", "minItems": 1, "items": rule],
+            "agency_strategy": enumeration(builtinNames),
+            "collector_skill": number(0...10),
+            "calls_per_day_per_1000": number(0...1e6),
+            "visits_per_day_per_1000": number(0...1e6),
+        ])
+        let strategies: [String: Any] = ["anyOf": [
+            ["type": "array", "minItems": 1, "uniqueItems": true, "items": enumeration(builtinNames)],
+            ["type": "object", "minProperties": 1, "additionalProperties": ["anyOf": [strategy, ["const": "builtin"], ["type": "null"]]]],
+        ]]
+        var root = object([
+            "name": ["type": "string", "minLength": 1, "maxLength": 200],
+            "description": ["type": "string"],
+            "seed": integer(0, Int.max),
+            "replications": integer(1, 100_000),
+            "horizon_days": integer(1, 3650),
+            "calendar": object(["start_weekday": enumeration(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]),
+                                "holidays": ["type": "array", "items": ["type": "integer", "minimum": 0]]]),
+            "population": population,
+            "model": model,
+            "compliance": compliance,
+            "strategies": strategies,
+            "baseline": ["type": "string"],
+            "output": object(["dir": ["type": "string"], "export_accounts": ["type": "boolean"]]),
+        ], required: ["name"], description: "A CollectSim scenario. Everything but `name` has a default.")
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["title"] = "CollectSim scenario"
+        return root
+    }
+
+    static func insert(_ node: inout [String: Any], path: [String], leaf: [String: Any]) {
+        var props = node["properties"] as? [String: Any] ?? [:]
+        if path.count == 1 {
+            props[path[0]] = leaf
+        } else {
+            var child = props[path[0]] as? [String: Any] ?? ["type": "object", "additionalProperties": false, "properties": [String: Any]()]
+            insert(&child, path: Array(path.dropFirst()), leaf: leaf)
+            props[path[0]] = child
+        }
+        node["properties"] = props
+    }
+}

@@ -1,0 +1,67 @@
+/// Streaming, mergeable count, mean and variance (Welford's update, Chan et al.'s merge).
+///
+/// Merging two accumulators gives the same moments as one accumulator fed both streams, so
+/// partial runs combine exactly (up to floating-point rounding, which is why the engine merges
+/// in a fixed order).
+public struct Moments: Hashable, Sendable, Codable {
+    public private(set) var count: Int = 0
+    public private(set) var mean: Double = 0
+    /// Sum of squared deviations from the mean.
+    public private(set) var m2: Double = 0
+
+    public init() {}
+
+    public mutating func add(_ x: Double) {
+        count += 1
+        let delta = x - mean
+        mean += delta / Double(count)
+        m2 += delta * (x - mean)
+    }
+
+    public mutating func merge(_ other: Moments) {
+        guard other.count > 0 else { return }
+        guard count > 0 else { self = other; return }
+        let n = Double(count + other.count)
+        let delta = other.mean - mean
+        mean += delta * Double(other.count) / n
+        m2 += other.m2 + delta * delta * Double(count) * Double(other.count) / n
+        count += other.count
+    }
+
+    /// The unbiased sample variance (NaN below two observations).
+    public var variance: Double { count > 1 ? m2 / Double(count - 1) : .nan }
+    public var standardDeviation: Double { variance.squareRoot() }
+    public var standardError: Double { count > 1 ? (variance / Double(count)).squareRoot() : .nan }
+}
+
+/// A mean with its two-sided Student-t confidence interval.
+public struct ConfidenceInterval: Hashable, Sendable, Codable {
+    public let mean: Double
+    public let low: Double
+    public let high: Double
+    public let n: Int
+
+    public init(mean: Double, low: Double, high: Double, n: Int) {
+        self.mean = mean
+        self.low = low
+        self.high = high
+        self.n = n
+    }
+
+    /// The interval mean ± t_{n−1}(1 − α/2) · s/√n. With one observation the bounds are the
+    /// mean itself (no spread can be estimated); with none, NaN.
+    public init(_ m: Moments, level: Double = 0.95) {
+        if m.count == 0 {
+            self.init(mean: .nan, low: .nan, high: .nan, n: 0)
+        } else if m.count == 1 || m.m2 == 0 {
+            self.init(mean: m.mean, low: m.mean, high: m.mean, n: m.count)
+        } else {
+            let t = StudentT.quantile(1 - (1 - level) / 2, degreesOfFreedom: Double(m.count - 1))
+            let half = t * m.standardError
+            self.init(mean: m.mean, low: m.mean - half, high: m.mean + half, n: m.count)
+        }
+    }
+
+    public var halfWidth: Double { (high - low) / 2 }
+    public func excludes(_ value: Double) -> Bool { value < low || value > high }
+}

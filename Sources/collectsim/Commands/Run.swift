@@ -1,0 +1,109 @@
+import Analysis
+import ArgumentParser
+import Engine
+import Foundation
+import Reports
+import Scenario
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a scenario and write its results.")
+
+    @Argument(help: "Scenario file (YAML). Omit to run the built-in default scenario.")
+    var scenario: String?
+
+    @Option(help: "Output folder for this run (default: <output.dir>/<name>-<time>).")
+    var out: String?
+
+    @Option(help: "Seed (overrides the scenario's).")
+    var seed: UInt64?
+
+    @Option(help: "Replications (overrides the scenario's).")
+    var replications: Int?
+
+    @Option(help: "Population size (overrides the scenario's).")
+    var population: Int?
+
+    @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
+    var threads: Int?
+
+    @Flag(help: "Do not print the progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
+        if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
+            throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
+        }
+    }
+
+    func run() throws {
+        var s = try loadScenario(scenario)
+        if let seed { s.seed = seed }
+        if let replications { s.replications = replications }
+        if let population { s.population.size = population }
+        let runner = Runner(scenario: s, threads: threads)
+        let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
+        let result = runner.run(progress: { bar.update($0) })
+        bar.finish()
+        let analysis = Analyzer.analyze(result)
+        let dir = URL(fileURLWithPath: out ?? defaultOutputFolder(s))
+        let identity = RunIdentity(version: RunWriter.version, commandLine: CommandLine.arguments.joined(separator: " "),
+                                   threads: runner.threads)
+        try RunWriter.write(analysis, to: dir, identity: identity)
+        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(s.replications) replications × \(s.population.size) accounts × \(s.horizonDays) days")
+        print()
+        print(RunWriter.table(analysis), terminator: "")
+        print()
+        let rate = result.borrowerDays / max(result.elapsedSeconds, 1e-9)
+        print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on %d threads).", result.borrowerDays, result.elapsedSeconds, rate / 1e6, runner.threads))
+        print("Results written to \(dir.path)")
+    }
+
+    func defaultOutputFolder(_ s: Scenario) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        let safe = String(s.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+        return (s.output.directory as NSString).appendingPathComponent("\(safe.isEmpty ? "run" : safe)-\(f.string(from: Date()))")
+    }
+}
+
+/// Loads a scenario file, or the built-in default when no path is given; scenario errors are
+/// printed as `file:line:column: error: field 'x': …` and exit with status 65 (data error).
+func loadScenario(_ path: String?) throws -> Scenario {
+    do {
+        if let path { return try ScenarioLoader.load(path: path) }
+        return try ScenarioLoader.defaultScenario()
+    } catch let e as ScenarioError {
+        FileHandle.standardError.write(Data("\(e)\n".utf8))
+        throw ExitCode(65)
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var lastDrawn = -1
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: RunProgress) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let percent = p.blocksTotal == 0 ? 100 : p.blocksDone * 100 / p.blocksTotal
+        guard percent != lastDrawn else { return }
+        lastDrawn = percent
+        let width = 30
+        let filled = width * percent / 100
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(percent)%  replication \(min(p.replicationsDone + 1, max(1, p.replicationsDone + 1)))".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what CollectSim needs on a fresh Debian machine that has the Swift toolchain:
+# GNU GSL (libgsl-dev) and pkg-config. Does nothing when they are already there.
+set -euo pipefail
+need=()
+pkg-config --exists gsl 2>/dev/null || need+=(libgsl-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
