@@ -9,7 +9,8 @@ final class AccountStore {
     enum D: Int, CaseIterable {
         case balance, arrears, installment, balance0, collected, discounted, costs, commission
         case promiseAmount, planAmount, commissionRate, baseMultiplier, risk, willingness, literacy
-        case stress, peakStress, excitation, pressure, kappa, satisfaction
+        case stress, peakStress, excitation, pressure, kappa, satisfaction, paymentClock, complaintClock
+        case cachedWillingness, willingnessFactor
         case fatigue0, fatigue1, fatigue2, fatigue3, fatigue4, fatigue5
     }
     enum I: Int, CaseIterable {
@@ -17,6 +18,7 @@ final class AccountStore {
         case legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint
         case last0, last1, last2, last3, last4, last5, last6, last7, last8, last9, last10, last11
         case defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance
+        case nextSwitch, fatigueDay0, fatigueDay1, fatigueDay2, fatigueDay3, fatigueDay4, fatigueDay5
     }
     enum U: Int, CaseIterable {
         case segment, grade, reach, hardship, closed

@@ -17,6 +17,7 @@ public final class BlockSimulator {
     private let visitQueue: UnsafeMutableBufferPointer<Demand>
     private let agencyQueue: UnsafeMutableBufferPointer<Demand>
     private let decayByDPD: [Double]
+    private let fatigueKeepPowers: [Double]
     private let c: Coefficients
 
     struct Demand {
@@ -38,6 +39,8 @@ public final class BlockSimulator {
         let tau = model.table["payment.dpd_decay_days"]
         let floor = model.table["payment.dpd_decay_floor"]
         decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-Double($0) / tau) }
+        let keep = 1 - model.table["fatigue.daily_decay"]
+        fatigueKeepPowers = (0...model.horizonDays).map { pow(keep, Double($0)) }
     }
 
     deinit {
@@ -74,10 +77,15 @@ public final class BlockSimulator {
         strategy.agencyRules.withUnsafeBufferPointer { agencyRules in
         strategy.actions.withUnsafeBufferPointer { actions in
             let ctx = DayContext(store: work, model: model, c: c, strategy: strategy, rules: rules,
-                                 agencyRules: agencyRules, actions: actions, decay: decayByDPD)
+                                 agencyRules: agencyRules, actions: actions, decay: decayByDPD,
+                                 fatigueKeepPowers: fatigueKeepPowers)
             while day < horizon {
                 let t = day
                 var nCalls = 0, nVisits = 0, nAgency = 0
+                // Today's slot of the 7-day contact rings starts empty (field-major: contiguous).
+                let ring = t % 7
+                work.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + ring)!).update(repeating: 0, count: n)
+                work.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + ring)!).update(repeating: 0, count: n)
                 // Pass 1: dynamics and rule choice.
                 for j in 0..<n where ctx.closed[j] == 0 {
                     ctx.dailyDynamics(j, t)

@@ -13,6 +13,8 @@ struct DayContext {
     let agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>
     let actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>
     let decay: [Double]
+    /// fatigue.daily_decay compounded over k days, k = 0…horizon.
+    let fatigueKeepPowers: [Double]
 
     let keys: UnsafeMutablePointer<UInt64>
     let flags: UnsafeMutablePointer<UInt32>
@@ -23,6 +25,8 @@ struct DayContext {
     let promiseAmount, planAmount, commissionRate, baseMultiplier, risk: UnsafeMutablePointer<Double>
     let willingness, literacy, stress, peakStress, excitation, pressure, kappa, satisfaction: UnsafeMutablePointer<Double>
     let fatigue: UnsafeMutablePointer<Double>
+    let fatigueDay, nextSwitch: UnsafeMutablePointer<Int32>
+    let paymentClock, complaintClock, cachedWillingness, willingnessFactor: UnsafeMutablePointer<Double>
     let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: UnsafeMutablePointer<Int32>
     let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, last: UnsafeMutablePointer<Int32>
     let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: UnsafeMutablePointer<Int32>
@@ -34,9 +38,9 @@ struct DayContext {
 
     init(store s: AccountStore, model: ModelParameters, c: Coefficients, strategy: CompiledStrategy,
          rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>,
-         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double]) {
+         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double], fatigueKeepPowers: [Double]) {
         self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
-        self.agencyRules = agencyRules; self.actions = actions; self.decay = decay
+        self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.fatigueKeepPowers = fatigueKeepPowers
         keys = s.keys; flags = s.flags; stride = s.capacity
         closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); reach = s.u(.reach); hardship = s.u(.hardship)
         calls = s.u(.calls0); contacts = s.u(.contacts0)
@@ -45,7 +49,9 @@ struct DayContext {
         promiseAmount = s.d(.promiseAmount); planAmount = s.d(.planAmount); commissionRate = s.d(.commissionRate)
         baseMultiplier = s.d(.baseMultiplier); risk = s.d(.risk); willingness = s.d(.willingness)
         literacy = s.d(.literacy); stress = s.d(.stress); peakStress = s.d(.peakStress); excitation = s.d(.excitation)
-        pressure = s.d(.pressure); kappa = s.d(.kappa); satisfaction = s.d(.satisfaction); fatigue = s.d(.fatigue0)
+        pressure = s.d(.pressure); kappa = s.d(.kappa); satisfaction = s.d(.satisfaction); fatigue = s.d(.fatigue0); fatigueDay = s.i(.fatigueDay0); nextSwitch = s.i(.nextSwitch)
+        paymentClock = s.d(.paymentClock); complaintClock = s.d(.complaintClock)
+        cachedWillingness = s.d(.cachedWillingness); willingnessFactor = s.d(.willingnessFactor)
         dpd = s.i(.dpd); promiseDue = s.i(.promiseDue); planNextDue = s.i(.planNextDue); planRemaining = s.i(.planRemaining)
         planMisses = s.i(.planMisses); planBreakAfter = s.i(.planBreakAfter); deferralUntil = s.i(.deferralUntil)
         legalDay = s.i(.legalDay); educationDay = s.i(.educationDay); coolOffUntil = s.i(.coolOffUntil)
@@ -66,24 +72,39 @@ struct DayContext {
 
     // MARK: Pass 1
 
+    /// Flips the capacity regime and draws the day of the next switch (geometric waiting time).
+    func switchRegime(_ j: Int, _ t: Int) {
+        if hardship[j] == 0 {
+            hardship[j] = 1
+        } else {
+            hardship[j] = 0
+            clear(j, .hardshipReported)
+        }
+        redrawSwitch(j, t, purpose: .capacitySwitch)
+    }
+
+    /// The current regime's daily switching probability: able→hardship scaled by macro stress;
+    /// hardship→able boosted during a deferral.
+    @inline(__always)
+    func switchProbability(_ j: Int) -> Double {
+        let s = Int(segment[j])
+        if hardship[j] == 0 { return min(1, model.hardshipRate[s] * c.macroStress) }
+        return min(1, model.recoveryRate[s] * (has(j, .inDeferral) ? c.deferralRecovery : 1))
+    }
+
+    /// Redraws the next switch from day t (valid at any day: the geometric is memoryless).
+    func redrawSwitch(_ j: Int, _ t: Int, purpose: Purpose) {
+        nextSwitch[j] = RegimeClock.nextSwitch(after: t, probability: switchProbability(j), uniform: u(j, t, purpose))
+    }
+
+
     /// Capacity regime, decays, neglect, delayed education, expiry of deferral and flags.
     @inline(__always)
     func dailyDynamics(_ j: Int, _ t: Int) {
-        let s = Int(segment[j])
-        let switchDraw = u(j, t, .capacitySwitch)
-        if hardship[j] == 0 {
-            if switchDraw < model.hardshipRate[s] * c.macroStress { hardship[j] = 1 }
-        } else {
-            let boost = deferralUntil[j] != Int32.max && Int32(t) < deferralUntil[j] ? c.deferralRecovery : 1
-            if switchDraw < model.recoveryRate[s] * boost { hardship[j] = 0; clear(j, .hardshipReported) }
-        }
+        if nextSwitch[j] == Int32(t) { switchRegime(j, t) }
         stress[j] *= c.stressKeep
         pressure[j] *= c.pressureKeep
         excitation[j] *= c.excitationKeep
-        for k in 0..<Channel.allCases.count { fatigue[k * stride + j] *= c.fatigueKeep }
-        let slot = t % 7
-        calls[slot * stride + j] = 0
-        contacts[slot * stride + j] = 0
         if dpd[j] >= c.defaultDPD && Double(Int32(t) - lastContact[j]) >= c.neglectAfter {
             willingness[j] -= c.neglectDecay * willingness[j]
         }
@@ -93,7 +114,10 @@ struct DayContext {
             satisfaction[j] = min(1, satisfaction[j] + c.satEducation)
             educationDay[j] = Int32.max
         }
-        if has(j, .inDeferral) && Int32(t) >= deferralUntil[j] { clear(j, .inDeferral) }
+        if has(j, .inDeferral) && Int32(t) >= deferralUntil[j] {
+            clear(j, .inDeferral)
+            if hardship[j] != 0 { redrawSwitch(j, t, purpose: .capacityRedraw) }
+        }
         if has(j, .complainedRecently) && Int32(t) >= lastComplaint[j] + 30 { clear(j, .complainedRecently) }
     }
 
@@ -184,10 +208,9 @@ struct DayContext {
                tally: inout Tally) -> Int {
         var served = count
         if count > capacity {
-            var slice = UnsafeMutableBufferPointer(rebasing: queue[0..<count])
-            slice.sort { $0.key != $1.key ? $0.key > $1.key : $0.account < $1.account }
-            served = capacity
             if channel == .call && !agency { tally.addTotal(.callsUnserved, Double(count - capacity)) }
+            PrioritySelection.selectTop(queue, count: count, k: capacity)
+            served = capacity
         }
         var attemptsUsed = 0
         for q in 0..<served {
@@ -336,7 +359,11 @@ struct DayContext {
         case .firm: fit = inHardship ? c.firmHardship : c.firmBase + c.firmSlope * (1 - w)
         case .empathetic: fit = c.empatheticBase + c.empatheticSlope * w
         }
+        // Fatigue decays lazily: stored as of its last update day, decayed here on use.
         let fatigueIndex = ch * stride + j
+        let since = t - Int(fatigueDay[fatigueIndex])
+        fatigue[fatigueIndex] *= since < fatigueKeepPowers.count ? fatigueKeepPowers[since] : 0
+        fatigueDay[fatigueIndex] = Int32(t)
         let damp = exp(-c.fatigueSensitivity * fatigue[fatigueIndex])
         excitation[j] += model.jump[ch] * fit * damp * (isVoice ? skill : 1) * jumpScale
         fatigue[fatigueIndex] += 1
@@ -403,6 +430,7 @@ struct DayContext {
         tally.add(.deferrals, 1, groups: groups(j))
         set(j, .inDeferral)
         deferralUntil[j] = Int32(t) + a.deferralDays
+        if hardship[j] != 0 { redrawSwitch(j, t, purpose: .capacityRedraw) }
         willingness[j] += c.planGain * (1 - willingness[j])
         satisfaction[j] = min(1, satisfaction[j] + c.satPlan)
     }
@@ -452,7 +480,7 @@ struct DayContext {
             }
         } else if d <= 0 {
             if d == 0 {
-                let wEffect = exp(c.willingnessEffect * (willingness[j] - 0.5) + c.literacyEffect * (literacy[j] - 0.5) - c.stressEffect * stress[j])
+                let wEffect = exp(c.willingnessEffect * (willingness[j] - 0.5) + c.literacyEffect * (literacy[j] - 0.5)) / (1 + c.stressEffect * stress[j])
                 let h = model.dueHazard[Int(grade[j])] * capacity * wEffect * (1 + c.dueExcitationWeight * excitation[j])
                 if u(j, t, .dueDatePayment) < -expm1(-h) {
                     pay(j, t, min(installment[j], balance[j]), tally: &tally, scheduled: true)
@@ -478,10 +506,19 @@ struct DayContext {
                 }
             } else {
                 let inDeferral = has(j, .inDeferral)
-                let wEffect = exp(c.willingnessEffect * (willingness[j] - 0.5) - c.stressEffect * stress[j])
+                // exp(β_w(w − 0.5)) is cached per account and recomputed only when w has moved.
+                if cachedWillingness[j] != willingness[j] {
+                    cachedWillingness[j] = willingness[j]
+                    willingnessFactor[j] = exp(c.willingnessEffect * (willingness[j] - 0.5))
+                }
+                let wEffect = willingnessFactor[j] / (1 + c.stressEffect * stress[j])
                 let base = model.baseHazard[Int(grade[j])] * baseMultiplier[j] * decay[Int(d)] * capacity * wEffect
                 let lambda = base * (inDeferral ? c.deferralHazard : 1) + excitation[j]
-                if u(j, t, .payment) < -expm1(-lambda) {
+                // Exponential clock: an event when the cumulative hazard passes an Exp(1) draw,
+                // so P(event today | none before) = 1 − e^(−λ) with a draw only at events.
+                paymentClock[j] -= lambda
+                if paymentClock[j] <= 0 {
+                    paymentClock[j] = -log(u(j, t, .payment))
                     let kind = u(j, t, .paymentKind)
                     let cureShare = able ? c.cureShareAble : c.cureShareHardship
                     if kind < cureShare {
@@ -500,8 +537,11 @@ struct DayContext {
         }
         // Complaints.
         if closed[j] == 0 && pressure[j] > 0 {
-            let h = kappa[j] * pressure[j] * (1 + c.complaintStress * stress[j])
-            if u(j, t, .complaint) < -expm1(-h) { complain(j, t, tally: &tally, draw: true) }
+            complaintClock[j] -= kappa[j] * pressure[j] * (1 + c.complaintStress * stress[j])
+            if complaintClock[j] <= 0 {
+                complaintClock[j] = -log(u(j, t, .complaint))
+                complain(j, t, tally: &tally, draw: true)
+            }
         }
     }
 

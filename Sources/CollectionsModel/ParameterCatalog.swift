@@ -49,7 +49,7 @@ public enum ParameterCatalog {
             .init("payment.propensity_effect", 0.5, 0...5, unit: "per SD", "Hazard multiplier exp(−β·z) for the latent default propensity z (standard normal within segment)."),
             .init("payment.willingness_effect", 2.0, 0...10, unit: "per unit", "Hazard multiplier exp(β·(w − 0.5)) for willingness w."),
             .init("payment.literacy_effect", 0.5, 0...10, unit: "per unit", "Due-date hazard multiplier exp(β·(ℓ − 0.5)) for financial literacy ℓ (lowers re-default)."),
-            .init("payment.stress_effect", 0.3, 0...10, unit: "per unit stress", "Hazard multiplier exp(−β·s): stressed borrowers avoid paying."),
+            .init("payment.stress_effect", 0.3, 0...10, unit: "per unit stress", "Hazard multiplier 1/(1 + β·s): stressed borrowers avoid paying."),
             .init("payment.dpd_decay_days", 60, 1...10000, unit: "days", "Scale τ of decay(DPD) = floor + (1 − floor)·exp(−DPD/τ)."),
             .init("payment.dpd_decay_floor", 0.15, probability, unit: "fraction", "Floor of decay(DPD): the share of hazard old debt keeps."),
             .init("payment.hardship_factor", 0.2, probability, unit: "multiplier", "capacityFactor in the hardship regime (1 when able)."),

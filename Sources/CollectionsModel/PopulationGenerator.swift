@@ -75,7 +75,12 @@ struct PopulationGenerator {
             store.i(.resolvedDay)[j] = Int32.max
 
             let hardshipP = delinquent ? seg.initialHardshipDelinquent : seg.initialHardshipCurrent
-            store.u(.hardship)[j] = u(.initialHardship) < hardshipP ? 1 : 0
+            let inHardship = u(.initialHardship) < hardshipP
+            store.u(.hardship)[j] = inHardship ? 1 : 0
+            let switchP = inHardship ? seg.recoveryRate : min(1, seg.hardshipRate * model.table["capacity.macro_stress"])
+            store.i(.nextSwitch)[j] = RegimeClock.nextSwitch(after: setupDay, probability: switchP, uniform: u(.capacitySwitch))
+            store.d(.paymentClock)[j] = -log(u(.payment))
+            store.d(.complaintClock)[j] = -log(u(.complaint))
             store.d(.willingness)[j] = model.willingnessTables[g](u(.willingness))
             store.d(.literacy)[j] = model.literacyTables[s](u(.literacy))
             store.d(.kappa)[j] = LogNormalDistribution(median: kappaMedian * seg.complaintMultiplier, sigma: kappaSigma).quantile(u(.complaintPropensity))
@@ -90,6 +95,7 @@ struct PopulationGenerator {
             store.flags[j] = flags.rawValue
 
             // Dynamic fields start empty.
+            store.d(.cachedWillingness)[j] = -1
             for f in [AccountStore.D.collected, .discounted, .costs, .commission, .promiseAmount, .planAmount,
                       .commissionRate, .stress, .peakStress, .excitation, .pressure,
                       .fatigue0, .fatigue1, .fatigue2, .fatigue3, .fatigue4, .fatigue5] {
@@ -99,7 +105,8 @@ struct PopulationGenerator {
             for f in [AccountStore.I.promiseDue, .planNextDue, .deferralUntil, .legalDay, .educationDay] {
                 store.i(f)[j] = Int32.max
             }
-            for f in [AccountStore.I.planRemaining, .planMisses, .planBreakAfter, .coolOffUntil] { store.i(f)[j] = 0 }
+            for f in [AccountStore.I.planRemaining, .planMisses, .planBreakAfter, .coolOffUntil,
+                      .fatigueDay0, .fatigueDay1, .fatigueDay2, .fatigueDay3, .fatigueDay4, .fatigueDay5] { store.i(f)[j] = 0 }
             store.i(.lastContact)[j] = 0
             for f in [AccountStore.I.lastConversation, .lastComplaint,
                       .last0, .last1, .last2, .last3, .last4, .last5, .last6, .last7, .last8, .last9, .last10, .last11] {

@@ -71,5 +71,5 @@ public enum Purpose: UInt8, Sendable, CaseIterable {
     case complaint, escalation, contactSMS, contactPush, contactEmail
     case callAttempt, visitReach, planAcceptance, planInstallment
     case legalOutcome, legalDelay, legalFraction, dueDatePayment, dispute, counselReach
-    case agencyCall, reDefault, disclosure, thirdParty, violationDispute
+    case agencyCall, reDefault, disclosure, thirdParty, violationDispute, capacityRedraw
 }
