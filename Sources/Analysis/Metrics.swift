@@ -74,7 +74,7 @@ public enum Metrics {
             1000 * ratio(t.value(.placements, group: g), t.value(.accounts, group: g)) },
         .init(name: "resolution_rate", meaning: "share of ever-delinquent accounts cured or settled within the horizon", higherIsBetter: true) { t, g in
             ratio(t.value(.resolved, group: g), t.value(.everDelinquent, group: g)) },
-        .init(name: "collector_utilisation", meaning: "call attempts made / call capacity offered (all accounts only)", higherIsBetter: true) { t, g in
+        .init(name: "collector_utilisation", meaning: "call tasks made / call capacity offered (all accounts only)", higherIsBetter: true) { t, g in
             g == 0 ? ratio(t.callsUsed, t.callCapacity) : .nan },
     ]
 

@@ -201,8 +201,8 @@ struct DayContext {
 
     // MARK: Pass 2
 
-    /// Serves queued collector work up to capacity, by priority (ties by position), then makes
-    /// the calls or visits. Returns the attempts used.
+    /// Serves queued collector work up to capacity (in call tasks or visits), by priority (ties
+    /// by position), then makes the calls or visits. Returns the tasks served.
     func serve(_ queue: UnsafeMutableBufferPointer<BlockSimulator.Demand>, count: Int, capacity: Int,
                rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, channel: Channel, t: Int, agency: Bool,
                tally: inout Tally) -> Int {
@@ -212,13 +212,13 @@ struct DayContext {
             PrioritySelection.selectTop(queue, count: count, k: capacity)
             served = capacity
         }
-        var attemptsUsed = 0
+        var tasks = 0
         for q in 0..<served {
             let j = Int(queue[q].account)
             let rule = rules[Int(queue[q].rule)]
-            attemptsUsed += collectorWork(j, t, rule: rule, channel: channel, agency: agency, tally: &tally)
+            if collectorWork(j, t, rule: rule, channel: channel, agency: agency, tally: &tally) > 0 { tasks += 1 }
         }
-        return attemptsUsed
+        return tasks
     }
 
     /// The call (with any counselling or offers) or the visit of one rule.

@@ -35,12 +35,12 @@ public enum ParameterCatalog {
     public static let all: [ParameterSpec] = {
         var s: [ParameterSpec] = []
         // Repayment intensity (MODEL.md §3).
-        let baseHazard = [0.045, 0.032, 0.022, 0.014, 0.008]
+        let baseHazard = [0.07, 0.05, 0.035, 0.022, 0.012]
         for (g, v) in zip(grades, baseHazard) {
             s.append(.init("payment.base_hazard.\(g)", v, rate, unit: "1/day",
                            "Long-run daily payment hazard λ∞ of a delinquent grade-\(g) account before DPD decay, capacity and willingness."))
         }
-        let onTime = [0.97, 0.93, 0.88, 0.82, 0.74]
+        let onTime = [0.99, 0.98, 0.96, 0.93, 0.88]
         for (g, v) in zip(grades, onTime) {
             s.append(.init("payment.on_time_probability.\(g)", v, 0...0.9999, unit: "probability",
                            "Probability that a current grade-\(g) account in the able regime pays an installment on its due date, with no reminder."))
@@ -50,7 +50,7 @@ public enum ParameterCatalog {
             .init("payment.willingness_effect", 2.0, 0...10, unit: "per unit", "Hazard multiplier exp(β·(w − 0.5)) for willingness w."),
             .init("payment.literacy_effect", 0.5, 0...10, unit: "per unit", "Due-date hazard multiplier exp(β·(ℓ − 0.5)) for financial literacy ℓ (lowers re-default)."),
             .init("payment.stress_effect", 0.3, 0...10, unit: "per unit stress", "Hazard multiplier 1/(1 + β·s): stressed borrowers avoid paying."),
-            .init("payment.dpd_decay_days", 60, 1...10000, unit: "days", "Scale τ of decay(DPD) = floor + (1 − floor)·exp(−DPD/τ)."),
+            .init("payment.dpd_decay_days", 90, 1...10000, unit: "days", "Scale τ of decay(DPD) = floor + (1 − floor)·exp(−DPD/τ)."),
             .init("payment.dpd_decay_floor", 0.15, probability, unit: "fraction", "Floor of decay(DPD): the share of hazard old debt keeps."),
             .init("payment.hardship_factor", 0.2, probability, unit: "multiplier", "capacityFactor in the hardship regime (1 when able)."),
             .init("payment.excitation_decay", 0.15, 0.0001...10, unit: "1/day", "Rate κ at which excitation (λ − λ∞) reverts to zero (Chehrazi & Weber's mean reversion).", source: "structure: Chehrazi, Glynn & Weber, Management Science"),
@@ -143,7 +143,7 @@ public enum ParameterCatalog {
             s.append(.init("complaint.slot.\(slot)", v, 0...100, unit: "multiplier", "Complaint weight of a contact made in the \(slot) slot (off-hours weigh more)."))
         }
         s += [
-            .init("complaint.propensity_median", 0.0006, 0...1, unit: "1/pressure/day", "Median complaint propensity κ (log-normal across people).", source: "order of magnitude: CFPB ~0.1% of collection accounts a year; ACA ~0.005% per contact"),
+            .init("complaint.propensity_median", 0.000012, 0...1, unit: "1/pressure/day", "Median complaint propensity κ (log-normal across people). One gentle call adds pressure 1, which decays at complaint.pressure_decay, so κ·4 ≈ 5e-5 complaints per call.", source: "calibrated to ACA International: complaints on about 0.005% of collector contacts"),
             .init("complaint.propensity_sigma", 1.0, 0...5, unit: "log-SD", "Log-scale spread of κ."),
             .init("complaint.weekend", 1.5, 0...100, unit: "multiplier", "Complaint weight of contacts on weekends and holidays."),
             .init("complaint.pressure_decay", 0.25, 0.0001...1, unit: "share/day", "Daily decay of accumulated contact pressure."),
@@ -176,7 +176,7 @@ public enum ParameterCatalog {
             .init("education.literacy_gain", 0.3, probability, unit: "share of gap", "Literacy gain when education takes effect."),
             .init("education.willingness_gain", 0.05, probability, unit: "share of gap", "Willingness gain when education takes effect."),
             .init("agency.commission", 0.2, probability, unit: "share of collections", "Contingency commission of an agency when a placement does not name one.", source: "NCLC: 13.9% (2016) to 28% (2005)"),
-            .init("agency.calls_per_day_per_1000", 120, nonNegative, unit: "attempts/day per 1000 accounts", "Agency call capacity."),
+            .init("agency.calls_per_day_per_1000", 120, nonNegative, unit: "calls/day per 1000 accounts", "Agency call capacity in call tasks."),
             .init("agency.skill", 1.1, 0...10, unit: "multiplier", "Agency collector skill."),
             .init("legal.delay_median_days", 120, 1...10000, unit: "days", "Median delay from filing to judgment (log-normal)."),
             .init("legal.delay_sigma", 0.5, 0...5, unit: "log-SD", "Log-scale spread of the legal delay."),
@@ -188,7 +188,7 @@ public enum ParameterCatalog {
         ]
         // Collectors.
         s += [
-            .init("collectors.calls_per_day_per_1000", 60, nonNegative, unit: "attempts/day per 1000 accounts", "Lender call capacity, shared out over borrower blocks."),
+            .init("collectors.calls_per_day_per_1000", 60, nonNegative, unit: "calls/day per 1000 accounts", "Lender call capacity in call tasks (one task dials up to the action's attempts_per_day), shared out over borrower blocks."),
             .init("collectors.visits_per_day_per_1000", 1.5, nonNegative, unit: "visits/day per 1000 accounts", "Lender home-visit capacity."),
             .init("collectors.skill", 1.0, 0...10, unit: "multiplier", "Collector skill: scales call effect, divides call complaint weight (training raises it)."),
         ]
