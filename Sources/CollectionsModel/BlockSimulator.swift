@@ -92,11 +92,11 @@ public final class BlockSimulator {
                     guard let (ruleIndex, isAgency) = ctx.chooseRule(j) else { continue }
                     let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
                     ctx.immediateActions(j, t, rule: rule, tally: &tally)
-                    if rule.needsCall {
+                    if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
                         let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
                         if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
                     }
-                    if rule.needsVisit && !isAgency {
+                    if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) {
                         visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
                         nVisits += 1
                     }

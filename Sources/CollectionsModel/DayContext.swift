@@ -155,6 +155,17 @@ struct DayContext {
         Int32(t) - last[a.kind.rawValue * stride + j] >= a.every
     }
 
+    /// Whether any action of the rule on a collector channel is due today: only then does the
+    /// account queue for a collector.
+    @inline(__always)
+    func hasDueWork(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, channel: Channel) -> Bool {
+        for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
+            let a = actions[k]
+            if a.kind.channel == channel && due(j, a, t) { return true }
+        }
+        return false
+    }
+
     /// Messages, follow-ups, education, agency placement and legal action: no collector needed.
     @inline(__always)
     func immediateActions(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, tally: inout Tally) {
@@ -458,12 +469,22 @@ struct DayContext {
                 var keep = able ? c.keepAble : c.keepHardship
                 if has(j, .counselled) { keep += c.keepCounselling * (1 - keep) }
                 if u(j, t, .planInstallment) < keep {
-                    pay(j, t, min(planAmount[j], arrears[j]), tally: &tally)
+                    // A plan installment: the arrears share plus the regular installment, which
+                    // keeps falling due while the arrears are being paid down.
+                    let arrearsBefore = arrears[j]
+                    let arrearsPart = min(planAmount[j], arrearsBefore)
+                    let regular = min(installment[j], max(0, balance[j] - arrearsBefore))
+                    pay(j, t, arrearsPart + regular, tally: &tally)
+                    if closed[j] == 0 { arrears[j] = max(0, arrearsBefore - arrearsPart) }
                     planRemaining[j] -= 1
-                    if planRemaining[j] <= 0 || arrears[j] <= 0.005 {
+                    if closed[j] != 0 {
+                        clear(j, .onPlan)
+                        tally.add(.plansCompleted, 1, groups: groups(j))
+                    } else if planRemaining[j] <= 0 || arrears[j] <= 0.005 {
                         clear(j, .onPlan)
                         tally.add(.plansCompleted, 1, groups: groups(j))
                         if arrears[j] > 0.005 { pay(j, t, arrears[j], tally: &tally) }
+                        if closed[j] == 0 && arrears[j] <= 0.005 { cure(j, t, tally: &tally) }
                     } else {
                         planNextDue[j] += 30
                     }
@@ -519,17 +540,19 @@ struct DayContext {
                 paymentClock[j] -= lambda
                 if paymentClock[j] <= 0 {
                     paymentClock[j] = -log(u(j, t, .payment))
+                    // What the borrower can pay at once is bounded by capacity (in installments).
+                    let payable = min(arrears[j], installment[j] * (able ? c.maxInstallmentsAble : c.maxInstallmentsHardship))
                     let kind = u(j, t, .paymentKind)
                     let cureShare = able ? c.cureShareAble : c.cureShareHardship
-                    if kind < cureShare {
+                    if kind < cureShare && payable >= arrears[j] {
                         pay(j, t, arrears[j], tally: &tally)
-                    } else if (kind - cureShare) / (1 - cureShare) < c.promiseShare {
+                    } else if kind >= cureShare && (kind - cureShare) / (1 - cureShare) < c.promiseShare {
                         set(j, .promisePending)
                         clear(j, .promiseBroken)
                         promiseDue[j] = t32 + Int32(c.promiseDays)
-                        promiseAmount[j] = arrears[j]
+                        promiseAmount[j] = payable
                     } else {
-                        pay(j, t, model.partialFraction(u(j, t, .paymentFraction)) * arrears[j], tally: &tally)
+                        pay(j, t, model.partialFraction(u(j, t, .paymentFraction)) * payable, tally: &tally)
                     }
                 }
             }
@@ -583,12 +606,16 @@ struct DayContext {
             if dpd[j] > 0 { markCured(j, t, tally: &tally) }
             return
         }
-        if !scheduled && dpd[j] > 0 && arrears[j] <= 0.005 && !has(j, .onPlan) {
-            markCured(j, t, tally: &tally)
-            markResolved(j, t)
-            dpd[j] = -29
-            clear(j, [.promisePending, .promiseBroken, .planBroken, .inDeferral])
-        }
+        if !scheduled && dpd[j] > 0 && arrears[j] <= 0.005 && !has(j, .onPlan) { cure(j, t, tally: &tally) }
+    }
+
+    /// Arrears fully paid: the account is current again, with its next installment due in 30 days.
+    func cure(_ j: Int, _ t: Int, tally: inout Tally) {
+        markCured(j, t, tally: &tally)
+        markResolved(j, t)
+        dpd[j] = -29
+        arrears[j] = 0
+        clear(j, [.promisePending, .promiseBroken, .planBroken, .inDeferral])
     }
 
     @inline(__always)
