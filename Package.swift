@@ -46,11 +46,12 @@ let package = Package(
             name: "collectsim",
             dependencies: ["Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
-        .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis"]),
-        .testTarget(name: "CLITests", dependencies: ["collectsim"]),
+        .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ struct Coefficients {
     let willingnessEffect, literacyEffect, stressEffect, hardshipFactor, excitationKeep: Double
     let jumpBase, jumpFraction, dueExcitationWeight: Double
     let cureShareAble, cureShareHardship, promiseShare, promiseDays, promiseKeptAble, promiseKeptHardship: Double
-    let macroStress, hardshipDisclosure: Double
+    let macroStress, hardshipDisclosure, maxInstallmentsAble, maxInstallmentsHardship: Double
     let empatheticGain, firmHardshipLoss, complaintLoss, brokenPromiseLoss, planGain, neglectDecay, neglectAfter: Double
     let stressKeep, fatigueKeep, fatigueSensitivity: Double
     let connectedCost, empatheticCostMultiplier, counsellingCost, educationCost, legalFilingCost: Double
@@ -33,6 +33,7 @@ struct Coefficients {
         promiseShare = p["payment.promise_share"]; promiseDays = p["payment.promise_days"]
         promiseKeptAble = p["payment.promise_kept_able"]; promiseKeptHardship = p["payment.promise_kept_hardship"]
         macroStress = p["capacity.macro_stress"]; hardshipDisclosure = p["capacity.hardship_disclosure"]
+        maxInstallmentsAble = p["payment.max_installments_able"]; maxInstallmentsHardship = p["payment.max_installments_hardship"]
         empatheticGain = p["willingness.empathetic_gain"]; firmHardshipLoss = p["willingness.firm_hardship_loss"]
         complaintLoss = p["willingness.complaint_loss"]; brokenPromiseLoss = p["willingness.broken_promise_loss"]
         planGain = p["willingness.plan_gain"]; neglectDecay = p["willingness.neglect_decay"]

@@ -62,6 +62,8 @@ public enum ParameterCatalog {
             .init("payment.promise_share", 0.25, probability, unit: "probability", "Given a payment event that is not a cure, probability it is a promise-to-pay rather than a partial payment."),
             .init("payment.partial_fraction_mean", 0.35, 0.001...0.999, unit: "fraction", "Mean share of arrears paid by a partial payment (Beta distributed)."),
             .init("payment.partial_fraction_concentration", 4, 0.01...1000, unit: "α+β", "Concentration of the partial-payment Beta."),
+            .init("payment.max_installments_able", 12, 0.01...10000, unit: "installments", "The most an able borrower pays in one payment, in monthly installments: a cure needs arrears within this, a partial payment is a share of it."),
+            .init("payment.max_installments_hardship", 1.5, 0.01...10000, unit: "installments", "The most a borrower in hardship pays in one payment, in monthly installments."),
             .init("payment.promise_days", 5, 1...60, unit: "days", "Days from a promise-to-pay to its due day."),
             .init("payment.promise_kept_able", 0.7, probability, unit: "probability", "Probability an able borrower keeps a promise."),
             .init("payment.promise_kept_hardship", 0.25, probability, unit: "probability", "Probability a borrower in hardship keeps a promise."),

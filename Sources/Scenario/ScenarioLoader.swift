@@ -262,21 +262,21 @@ public enum ScenarioLoader {
         guard let v else { return table }
         let keys = ParameterCatalog.all.map(\.key)
         func walk(_ value: YAMLValue, prefix: String) throws {
-            for (key, child, _) in try value.mapping() {
+            for (key, child, keyNode) in try value.mapping() {
                 let full = prefix.isEmpty ? key : "\(prefix).\(key)"
                 if case .mapping = child.node {
-                    guard keys.contains(where: { $0.hasPrefix(full + ".") }) else { throw unknown(full, child) }
+                    guard keys.contains(where: { $0.hasPrefix(full + ".") }) else { throw unknown(full, child, keyNode) }
                     try walk(child, prefix: full)
                 } else {
-                    guard let spec = ParameterCatalog.byKey[full] else { throw unknown(full, child) }
+                    guard let spec = ParameterCatalog.byKey[full] else { throw unknown(full, child, keyNode) }
                     table.set(full, try child.double(in: spec.range, what: "\(spec.unit == "probability" ? "a probability" : "a number (\(spec.unit))")"))
                 }
             }
         }
-        func unknown(_ full: String, _ child: YAMLValue) -> ScenarioError {
+        func unknown(_ full: String, _ child: YAMLValue, _ keyNode: Node) -> ScenarioError {
             var msg = "unknown model parameter '\(full)'"
             if let s = Suggest.closest(to: full, in: keys) { msg += "; did you mean '\(s)'?" }
-            return child.error(msg + " (`collectsim parameters` lists them)", field: "model.\(full)")
+            return child.error(msg + " (`collectsim parameters` lists them)", field: "model.\(full)", at: keyNode)
         }
         try walk(v, prefix: "")
         if table["complaint.tolerance_min"] > table["complaint.tolerance_max"] {

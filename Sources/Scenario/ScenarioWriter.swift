@@ -46,7 +46,9 @@ public enum ScenarioWriter {
     }
 
     static func compliance(_ c: ComplianceRules) -> String {
-        var out = "compliance:\n  mode: \(c.mode.rawValue)\n"
+        var out = "compliance:\n"
+        if let p = c.preset { out += "  preset: \(p)\n" }
+        out += "  mode: \(c.mode.rawValue)\n"
         out += "  windows:\(c.windows.isEmpty ? " {}" : "")\n"
         for ch in Channel.allCases {
             guard let w = c.windows[ch] else { continue }

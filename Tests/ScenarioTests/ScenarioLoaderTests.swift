@@ -1,0 +1,107 @@
+import CollectionsModel
+import Foundation
+import Scenario
+import XCTest
+
+final class ScenarioLoaderTests: XCTestCase {
+    func testAThreeLineScenarioGetsEveryDefault() throws {
+        let s = try ScenarioLoader.parse(yaml: "name: tiny\nseed: 3\nreplications: 2\n", file: "tiny.yaml")
+        XCTAssertEqual(s.name, "tiny")
+        XCTAssertEqual(s.seed, 3)
+        XCTAssertEqual(s.horizonDays, 360)
+        XCTAssertEqual(s.population.size, 100_000)
+        XCTAssertEqual(s.strategies.map(\.name), ["gentle", "strict", "graded", "personalized"])
+        XCTAssertEqual(s.baseline, "graded")
+        XCTAssertEqual(s.parameters["risk.score_auc"], 0.75)
+        XCTAssertEqual(s.population.segments.map(\.name), ["salaried", "self_employed", "low_income"])
+    }
+
+    func testTheDefaultScenarioAndBuiltinStrategiesLoad() throws {
+        let s = try ScenarioLoader.defaultScenario()
+        XCTAssertEqual(s.baseline, "graded")
+        let names = ScenarioLoader.builtinStrategies().map(\.name)
+        for n in ["gentle", "strict", "graded", "personalized", "agency_firm"] { XCTAssertTrue(names.contains(n), n) }
+        // Strict places accounts with an agency, so it carries the agency's rules.
+        let strict = try XCTUnwrap(s.strategies.first { $0.name == "strict" })
+        XCTAssertFalse(strict.agencyRules.isEmpty)
+    }
+
+    func testModelOverridesReachTheParameterTable() throws {
+        let s = try ScenarioLoader.parse(yaml: """
+        name: o
+        model:
+          capacity: {macro_stress: 2.5}
+          payment.base_hazard.A: 0.1
+        """, file: "o.yaml")
+        XCTAssertEqual(s.parameters["capacity.macro_stress"], 2.5)
+        XCTAssertEqual(s.parameters["payment.base_hazard.A"], 0.1)
+    }
+
+    func testExtendsInheritsRulesAndOverridesFields() throws {
+        let s = try ScenarioLoader.parse(yaml: """
+        name: e
+        strategies:
+          graded: builtin
+          trained: {extends: graded, collector_skill: 1.5, priority: balance}
+        """, file: "e.yaml")
+        XCTAssertEqual(s.strategies[1].rules, s.strategies[0].rules)
+        XCTAssertEqual(s.strategies[1].collectorSkill, 1.5)
+        XCTAssertEqual(s.strategies[1].priority, .balance)
+    }
+
+    func testCompliancePresetThenOverrides() throws {
+        let s = try ScenarioLoader.parse(yaml: """
+        name: c
+        compliance:
+          preset: us_reg_f
+          mode: report
+          caps: {call: {per_day: 2}}
+        """, file: "c.yaml")
+        XCTAssertEqual(s.compliance.preset, "us_reg_f")
+        XCTAssertEqual(s.compliance.mode, .report)
+        XCTAssertEqual(s.compliance.caps[.call]?.perDay, 2)
+        XCTAssertEqual(s.compliance.afterConversationDays, 7)
+        XCTAssertEqual(s.compliance.windows[.call]?.fromHour, 8)
+    }
+
+    func testResolvedYAMLReadsBackToTheSameScenario() throws {
+        let s = try ScenarioLoader.parse(yaml: """
+        name: "round: trip \\"quoted\\""
+        description: multi
+        seed: 99
+        calendar: {start_weekday: wednesday, holidays: [3, 10]}
+        compliance: {preset: cn_nifa_2024}
+        strategies:
+          graded: builtin
+          mine:
+            priority: dpd
+            rules:
+              - when: {dpd: [1, 30], grade: [A, C], risk: [0.2, 0.9], on_plan: false}
+                do: [{action: call, every_days: 3, slot: evening, tone: empathetic, attempts_per_day: 2}]
+              - when: {dpd: [31, null]}
+                do: [{action: installment, installments: 9, down_payment: 0.1, fee_waiver: true}, {action: agency, commission: 0.18}]
+        baseline: mine
+        """, file: "r.yaml")
+        let text = ScenarioWriter.yaml(s)
+        let again = try ScenarioLoader.parse(yaml: text, file: "resolved")
+        XCTAssertEqual(ScenarioWriter.yaml(again), text)
+        XCTAssertEqual(again.name, s.name)
+        XCTAssertEqual(again.strategies.map(\.rules), s.strategies.map(\.rules))
+        XCTAssertEqual(again.parameters, s.parameters)
+        XCTAssertEqual(again.population, s.population)
+        XCTAssertEqual(again.compliance, s.compliance)
+        XCTAssertEqual(again.calendar, s.calendar)
+    }
+
+    func testSchemaIsJSONAndCoversTheParameterTable() throws {
+        let data = Data(ScenarioSchema.json().utf8)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let properties = try XCTUnwrap(object["properties"] as? [String: Any])
+        XCTAssertEqual(Set(properties.keys), ["name", "description", "seed", "replications", "horizon_days", "calendar",
+                                              "population", "model", "compliance", "strategies", "baseline", "output"])
+        XCTAssertEqual(object["required"] as? [String], ["name"])
+        let model = try XCTUnwrap(properties["model"] as? [String: Any])
+        let payment = try XCTUnwrap((model["properties"] as? [String: Any])?["payment"] as? [String: Any])
+        XCTAssertNotNil((payment["properties"] as? [String: Any])?["excitation_decay"])
+    }
+}
