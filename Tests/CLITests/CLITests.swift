@@ -1,0 +1,114 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Runs the real `collectsim` binary, as a user would.
+final class CLITests: XCTestCase {
+    struct Output { let status: Int32; let stdout: String; let stderr: String }
+
+    var binary: URL {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    func collectsim(_ args: [String], in dir: URL? = nil) throws -> Output {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        if let dir { p.currentDirectoryURL = dir }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func write(_ text: String, _ name: String, in dir: URL) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testRunWritesEveryOutputFileWithTheDocumentedColumns() throws {
+        let dir = TestRun.temporaryDirectory()
+        let scenario = try write("""
+        name: cli-small
+        seed: 4
+        replications: 3
+        horizon_days: 60
+        population: {size: 3000}
+        strategies: [gentle, graded]
+        """, "small.yaml", in: dir)
+        let out = dir.appendingPathComponent("run")
+        let r = try collectsim(["run", scenario.path, "--out", out.path, "--threads", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("graded (baseline)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("recovery_rate"), r.stdout)
+        func read(_ f: String) throws -> String { try String(contentsOf: out.appendingPathComponent(f), encoding: .utf8) }
+        XCTAssertTrue(try read("metrics.csv").hasPrefix("strategy,segment,metric,mean,ci_low,ci_high,n\n"))
+        XCTAssertTrue(try read("metrics.csv").contains("\ngentle,all,recovery_rate,"))
+        XCTAssertTrue(try read("metrics.csv").contains("\ngraded,grade_A,cure_rate,"))
+        XCTAssertTrue(try read("curves.csv").hasPrefix("strategy,curve,day,mean,ci_low,ci_high\n"))
+        for curve in ["default", "chargeoff", "cure", "recovery", "complaints"] {
+            XCTAssertTrue(try read("curves.csv").contains("\ngentle,\(curve),60,"), curve)
+        }
+        XCTAssertTrue(try read("comparison.csv").hasPrefix("strategy,baseline,metric,diff,ci_low,ci_high,p_value\n"))
+        XCTAssertTrue(try read("comparison.csv").contains("\ngentle,graded,complaints_per_1000,"))
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(read("summary.json").utf8)) as? [String: Any])
+        XCTAssertEqual(summary["scenario"] as? String, "cli-small")
+        XCTAssertEqual(summary["seed"] as? Int, 4)
+        XCTAssertEqual(summary["replications"] as? Int, 3)
+        XCTAssertEqual((summary["scenario_sha256"] as? String)?.count, 64)
+        XCTAssertEqual(summary["strategies"] as? [String], ["gentle", "graded"])
+        let headline = try XCTUnwrap(summary["headline"] as? [String: [String: Any]])
+        let recovery = try XCTUnwrap(headline["graded"]?["recovery_rate"] as? [String: Any])
+        let mean = try XCTUnwrap(recovery["mean"] as? Double), low = try XCTUnwrap(recovery["ci_low"] as? Double)
+        XCTAssertTrue(low <= mean && mean > 0 && mean < 1)
+        // The resolved scenario validates and reproduces the same run.
+        let again = dir.appendingPathComponent("again")
+        let r2 = try collectsim(["run", out.appendingPathComponent("scenario.resolved.yaml").path, "--out", again.path, "--threads", "1"])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertEqual(try Data(contentsOf: again.appendingPathComponent("metrics.csv")), try Data(contentsOf: out.appendingPathComponent("metrics.csv")))
+    }
+
+    func testBadScenarioExitsNonZeroNamesTheSpotAndWritesNothing() throws {
+        let dir = TestRun.temporaryDirectory()
+        let cases: [(String, String)] = [
+            ("name: x\npopulation:\n  delinquent_share: 2\n", "bad.yaml:3:21: error: field 'population.delinquent_share': expected a probability in [0, 1], found 2"),
+            ("name: x\nstratgies: [gentle]\n", "bad.yaml:2:1: error: field 'stratgies': unknown key 'stratgies'; did you mean 'strategies'?"),
+            ("name: x\nstrategies: [gentle]\nbaseline: strict\n", "bad.yaml:3:11: error: field 'baseline': unknown baseline strategy 'strict'"),
+            ("name: [x\n", "bad.yaml:2:1: error: YAML syntax"),
+        ]
+        for (yaml, expected) in cases {
+            _ = try write(yaml, "bad.yaml", in: dir)
+            let out = dir.appendingPathComponent("never")
+            let r = try collectsim(["run", "bad.yaml", "--out", out.path], in: dir)
+            XCTAssertNotEqual(r.status, 0, yaml)
+            XCTAssertTrue(r.stderr.contains(expected), "stderr: \(r.stderr)\nexpected: \(expected)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "no output folder after bad input")
+            let v = try collectsim(["validate", "bad.yaml"], in: dir)
+            XCTAssertNotEqual(v.status, 0)
+            XCTAssertTrue(v.stderr.contains(expected), v.stderr)
+        }
+    }
+
+    func testValidateStrategiesSchemaAndParameters() throws {
+        let dir = TestRun.temporaryDirectory()
+        let ok = try write("name: fine\nstrategies: [gentle, strict]\n", "ok.yaml", in: dir)
+        let v = try collectsim(["validate", ok.path])
+        XCTAssertEqual(v.status, 0)
+        XCTAssertTrue(v.stdout.contains("OK"))
+        let s = try collectsim(["strategies"])
+        XCTAssertEqual(s.status, 0)
+        for name in ["gentle", "strict", "graded", "personalized"] { XCTAssertTrue(s.stdout.contains("\(name)\n"), name) }
+        let schema = try collectsim(["schema"])
+        XCTAssertEqual(schema.status, 0)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(schema.stdout.utf8)))
+        let params = try collectsim(["parameters"])
+        XCTAssertTrue(params.stdout.contains("payment.excitation_decay"))
+    }
+}
