@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 # Optimised build with testing enabled: the Monte Carlo tests need -O speed (a debug build
 # simulates ~100x slower); preconditions stay on at -O.
-swift test -c release -Xswiftc -enable-testing
+swift test -c release -Xswiftc -enable-testing --disable-swift-testing

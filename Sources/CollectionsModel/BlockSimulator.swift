@@ -151,6 +151,10 @@ public final class BlockSimulator {
             let logit = c.retentionIntercept + c.retentionSatisfaction * sat + (resolved ? c.retentionResolved : 0)
             tally.add(.retention, 1 / (1 + exp(-logit)), groups: groups)
             tally.add(.peakStress, s.d(.peakStress)[j], groups: groups)
+            for field in DayContext.CountField.allCases {
+                let v = s.i(AccountStore.I(rawValue: AccountStore.I.nMessages.rawValue + field.rawValue)!)[j]
+                if v != 0 { tally.add(field.quantity, Double(v), groups: groups) }
+            }
             tally.add(.willingness, s.d(.willingness)[j], groups: groups)
             tally.add(.literacy, s.d(.literacy)[j], groups: groups)
             if let perAccount {

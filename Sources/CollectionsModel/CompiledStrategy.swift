@@ -31,6 +31,9 @@ public struct CompiledStrategy: Sendable {
     let agencyRules: [RuleCode]
     let actions: [ActionCode]
     let priority: Priority
+    /// The lowest DPD any rule can match: accounts below it skip rule evaluation.
+    let rulesMinDPD: Int32
+    let agencyMinDPD: Int32
     let skill: Double
     let callsPer1000: Double
     let visitsPer1000: Double
@@ -75,6 +78,8 @@ public struct CompiledStrategy: Sendable {
         rules = compile(strategy.rules)
         agencyRules = compile(strategy.agencyRules)
         self.actions = actions
+        rulesMinDPD = rules.map(\.dpdLo).min() ?? Int32.max
+        agencyMinDPD = agencyRules.map(\.dpdLo).min() ?? Int32.max
         priority = strategy.priority
         skill = strategy.collectorSkill ?? table["collectors.skill"]
         callsPer1000 = strategy.callsPerDayPer1000 ?? table["collectors.calls_per_day_per_1000"]

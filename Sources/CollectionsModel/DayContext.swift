@@ -30,6 +30,8 @@ struct DayContext {
     let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: UnsafeMutablePointer<Int32>
     let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, last: UnsafeMutablePointer<Int32>
     let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: UnsafeMutablePointer<Int32>
+    /// Per-account contact counters (CountField order), summed into the tally at the horizon.
+    let counts: UnsafeMutablePointer<Int32>
     let compliance: ComplianceRules
     let windows: [ContactWindow?]
     let capsPerDay: [Int]
@@ -57,12 +59,28 @@ struct DayContext {
         legalDay = s.i(.legalDay); educationDay = s.i(.educationDay); coolOffUntil = s.i(.coolOffUntil)
         lastConversation = s.i(.lastConversation); lastContact = s.i(.lastContact); lastComplaint = s.i(.lastComplaint)
         last = s.i(.last0); defaultDay = s.i(.defaultDay); chargeoffDay = s.i(.chargeoffDay); cureDay = s.i(.cureDay)
-        resolvedDay = s.i(.resolvedDay); delinquentSince = s.i(.delinquentSince); tolerance = s.i(.tolerance)
+        counts = s.i(.nMessages); resolvedDay = s.i(.resolvedDay); delinquentSince = s.i(.delinquentSince); tolerance = s.i(.tolerance)
         compliance = model.compliance
         windows = Channel.allCases.map { model.compliance.windows[$0] }
         capsPerDay = Channel.allCases.map { model.compliance.caps[$0]?.perDay ?? Int.max }
         capsPer7 = Channel.allCases.map { model.compliance.caps[$0]?.per7Days ?? Int.max }
         enforce = model.compliance.mode == .enforce
+    }
+
+    /// Contact counters kept per account, in the store's field order from `nMessages`.
+    enum CountField: Int, CaseIterable {
+        case messages = 0, followups, callAttempts, callsConnected, visits, blocked, violations
+        var quantity: Quantity {
+            switch self {
+            case .messages: return .messages
+            case .followups: return .followups
+            case .callAttempts: return .callAttempts
+            case .callsConnected: return .callsConnected
+            case .visits: return .visits
+            case .blocked: return .blocked
+            case .violations: return .violations
+            }
+        }
     }
 
     @inline(__always) func has(_ j: Int, _ f: AccountFlags) -> Bool { flags[j] & f.rawValue != 0 }
@@ -126,8 +144,10 @@ struct DayContext {
     func chooseRule(_ j: Int) -> (Int, Bool)? {
         if has(j, .legalPending) { return nil }
         let agency = has(j, .placed)
+        let d = dpd[j]
+        if d < (agency ? strategy.agencyMinDPD : strategy.rulesMinDPD) { return nil }
         let list = agency ? agencyRules : rules
-        let d = dpd[j], g = UInt8(1) << grade[j], sm = UInt64(1) << UInt64(segment[j])
+        let g = UInt8(1) << grade[j], sm = UInt64(1) << UInt64(segment[j])
         let f = flags[j], r = risk[j], o = arrears[j]
         for i in 0..<list.count {
             let rule = list[i]
@@ -292,10 +312,10 @@ struct DayContext {
         last[a.kind.rawValue * stride + j] = Int32(t)
         if breaches > 0 {
             if enforce {
-                tally.add(.blocked, 1, groups: g)
+                counts[CountField.blocked.rawValue * stride + j] += 1
                 return ContactOutcome(reached: false, attempts: 0)
             }
-            tally.add(.violations, Double(breaches), groups: g)
+            counts[CountField.violations.rawValue * stride + j] += Int32(breaches)
             pressure[j] += c.violationPenalty * Double(breaches)
             satisfaction[j] = max(0, satisfaction[j] + c.satViolation * Double(breaches))
             if u(j, t, .violationDispute) < c.legalRiskPerViolation * Double(breaches) { tally.add(.disputes, 1, groups: g) }
@@ -308,7 +328,7 @@ struct DayContext {
         switch channel {
         case .sms, .push, .email, .followup:
             costs[j] += model.contactCost[ch]
-            tally.add(channel == .followup ? .followups : .messages, 1, groups: g)
+            counts[(channel == .followup ? CountField.followups : CountField.messages).rawValue * stride + j] += 1
             let purpose: Purpose = channel == .sms ? .contactSMS : channel == .push ? .contactPush : .contactEmail
             reached = reachable && u(j, t, purpose) < c.messageRead
         case .call:
@@ -319,16 +339,16 @@ struct DayContext {
                 reached = reachable && StreamKey(rawValue: keys[j]).uniform(day: t, purpose: .callAttempt, index: attempts) < p
             }
             costs[j] += model.contactCost[ch] * Double(attempts)
-            tally.add(.callAttempts, Double(attempts), groups: g)
+            counts[CountField.callAttempts.rawValue * stride + j] += Int32(attempts)
             calls[ring * stride + j] &+= UInt8(clamping: attempts)
             if reached {
                 costs[j] += c.connectedCost * (a.tone == .empathetic ? c.empatheticCostMultiplier : 1)
-                tally.add(.callsConnected, 1, groups: g)
+                counts[CountField.callsConnected.rawValue * stride + j] += 1
                 lastConversation[j] = Int32(t)
             }
         case .visit:
             costs[j] += model.contactCost[ch]
-            tally.add(.visits, 1, groups: g)
+            counts[CountField.visits.rawValue * stride + j] += 1
             calls[ring * stride + j] &+= 1
             reached = u(j, t, .visitReach) < c.visitRPC
             if reached { lastConversation[j] = Int32(t) }
@@ -337,9 +357,9 @@ struct DayContext {
         if !reached && a.thirdParty {
             if !compliance.thirdPartyContact {
                 if enforce {
-                    tally.add(.blocked, 1, groups: g)
+                    counts[CountField.blocked.rawValue * stride + j] += 1
                 } else {
-                    tally.add(.violations, 1, groups: g)
+                    counts[CountField.violations.rawValue * stride + j] += 1
                     pressure[j] += c.violationPenalty
                     satisfaction[j] = max(0, satisfaction[j] + c.satViolation)
                     reached = u(j, t, .thirdParty) < c.thirdPartyReach
