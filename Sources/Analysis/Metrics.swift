@@ -52,6 +52,10 @@ public enum Metrics {
             ratio(t.value(.peakStress, group: g), t.value(.accounts, group: g)) },
         .init(name: "willingness", meaning: "mean willingness to pay at the horizon", higherIsBetter: true) { t, g in
             ratio(t.value(.willingness, group: g), t.value(.accounts, group: g)) },
+        .init(name: "literacy", meaning: "mean financial literacy at the horizon", higherIsBetter: true) { t, g in
+            ratio(t.value(.literacy, group: g), t.value(.accounts, group: g)) },
+        .init(name: "commission_per_account", meaning: "agency commissions paid per account", higherIsBetter: false) { t, g in
+            ratio(t.value(.commission, group: g), t.value(.accounts, group: g)) },
         .init(name: "median_days_to_resolution", meaning: "median days from first delinquency to first cure or settlement, among accounts resolved within the horizon", higherIsBetter: false) { t, g in
             median(t.resolutionHistogram(group: g)) },
         .init(name: "contacts_per_account", meaning: "messages, call attempts, visits and follow-ups per account", higherIsBetter: false) { t, g in

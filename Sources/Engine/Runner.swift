@@ -22,6 +22,7 @@ public struct RunProgress: Sendable {
     public let blocksDone: Int
     public let blocksTotal: Int
     public let replicationsDone: Int
+    public let replicationsTotal: Int
 }
 
 /// Runs a scenario: replications × borrower blocks on worker threads, all strategies per block.
@@ -100,7 +101,8 @@ public struct Runner: Sendable {
                     tallies.append(tally)
                 }
                 let done = merger.submit(task: task, tallies: tallies, outcomes: outcomes) { s, r, o in accounts?(s, r, o) }
-                progress?(RunProgress(blocksDone: done, blocksTotal: totalTasks, replicationsDone: done / blocksPerReplication))
+                progress?(RunProgress(blocksDone: done, blocksTotal: totalTasks, replicationsDone: done / blocksPerReplication,
+                                      replicationsTotal: replications))
             }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

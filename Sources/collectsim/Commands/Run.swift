@@ -99,7 +99,8 @@ final class ProgressBar: @unchecked Sendable {
         let width = 30
         let filled = width * percent / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(bar) \(percent)%  replication \(min(p.replicationsDone + 1, max(1, p.replicationsDone + 1)))".utf8))
+        let current = min(p.replicationsDone + 1, p.replicationsTotal)
+        FileHandle.standardError.write(Data("\r\(bar) \(percent)%  replication \(current)/\(p.replicationsTotal)".utf8))
     }
 
     func finish() {
