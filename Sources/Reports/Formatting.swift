@@ -1,4 +1,5 @@
 import Foundation
+import Scenario
 
 /// Number formatting shared by the writers: fixed, locale-independent, round-trippable.
 enum Format {
@@ -15,22 +16,8 @@ enum Format {
         return s
     }
 
-    /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the same escaping as scenario YAML).
+    static func jsonString(_ s: String) -> String { ScenarioWriter.quote(s) }
 
     /// A value for people: percentages for rates, fixed decimals otherwise.
     static func human(_ v: Double, metric: String) -> String {

@@ -119,7 +119,8 @@ public enum ScenarioWriter {
         return "\(v)"
     }
 
-    /// A double-quoted YAML string with escapes (safe for any name or description).
+    /// A double-quoted string literal, escaped the JSON way. A JSON string literal is also a
+    /// valid YAML double-quoted scalar, so the scenario writer and the JSON writers share it.
     public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -127,10 +128,10 @@ public enum ScenarioWriter {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            case "\t": out += "\\t"
             case "\r": out += "\\r"
+            case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\x%02X", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
             }
         }
         return out + "\""

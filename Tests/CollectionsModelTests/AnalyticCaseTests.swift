@@ -22,15 +22,7 @@ final class AnalyticCaseTests: XCTestCase {
           delinquent_share: 1
           initial_dpd_mean: 1
           max_initial_dpd: 1
-          segments:
-            only:
-              weight: 1
-              grade_weights: [0, 0, 1, 0, 0]
-              propensity_shift: 0
-              hardship_rate: 0
-              recovery_rate: 0
-              initial_hardship_current: 0
-              initial_hardship_delinquent: 0
+        \(TestRun.neutralSegment(grade: 2, indent: "  "))
         model:
           payment:
             base_hazard: {C: \(lambda)}

@@ -27,15 +27,7 @@ final class ChehraziWeberReductionTests: XCTestCase {
         population:
           size: 20000
           delinquent_share: 1
-          segments:
-            only:
-              weight: 1
-              grade_weights: [1, 0, 0, 0, 0]
-              propensity_shift: 0
-              hardship_rate: 0
-              recovery_rate: 0
-              initial_hardship_current: 0
-              initial_hardship_delinquent: 0
+        \(TestRun.neutralSegment(grade: 0, indent: "  "))
         model:
           metrics: {default_dpd: 1, chargeoff_dpd: 1}
           payment:

@@ -15,6 +15,23 @@ public enum TestRun {
         Runner(scenario: try ScenarioLoader.parse(yaml: yaml, file: "<test scenario>"), threads: threads).run()
     }
 
+    /// YAML for a `segments:` block with one segment of one grade and no capacity shocks, for
+    /// analytic cases where every borrower must be alike. `indent` is the block's indentation.
+    public static func neutralSegment(grade: Int, indent: String = "    ") -> String {
+        let weights = (0..<5).map { $0 == grade ? "1" : "0" }.joined(separator: ", ")
+        return """
+        \(indent)segments:
+        \(indent)  only:
+        \(indent)    weight: 1
+        \(indent)    grade_weights: [\(weights)]
+        \(indent)    propensity_shift: 0
+        \(indent)    hardship_rate: 0
+        \(indent)    recovery_rate: 0
+        \(indent)    initial_hardship_current: 0
+        \(indent)    initial_hardship_delinquent: 0
+        """
+    }
+
     /// A fresh empty temporary folder.
     public static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("collectsim-test-\(UUID().uuidString)")
