@@ -150,6 +150,8 @@ public struct Strategy: Sendable, Hashable {
     /// Rules the agency follows for accounts placed with it (empty: the built-in agency rules
     /// resolved by the scenario loader).
     public var agencyRules: [Rule]
+    /// The built-in strategy the agency rules were taken from (recorded for the resolved scenario).
+    public var agencyStrategy: String?
     /// Overrides of collector skill and capacity for this strategy (nil: the parameter table's).
     public var collectorSkill: Double?
     public var callsPerDayPer1000: Double?

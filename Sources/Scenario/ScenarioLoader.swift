@@ -431,6 +431,7 @@ public enum ScenarioLoader {
         if usesAgency && s.agencyRules.isEmpty || map["agency_strategy"] != nil {
             if depth == 0 || map["agency_strategy"] != nil, let def = builtins[agencyName], agencyName != name {
                 s.agencyRules = try strategy(named: agencyName, def, builtins: builtins, segments: segments, depth: depth + 1).rules
+                s.agencyStrategy = agencyName
             }
         }
         return s

@@ -75,10 +75,7 @@ public enum ScenarioWriter {
         if let c = s.callsPerDayPer1000 { out += "    calls_per_day_per_1000: \(num(c))\n" }
         if let v = s.visitsPerDayPer1000 { out += "    visits_per_day_per_1000: \(num(v))\n" }
         out += "    rules:\n" + rules(s.rules, indent: "      ")
-        if !s.agencyRules.isEmpty {
-            out += "    # Rules the agency follows for placed accounts (resolved from agency_strategy).\n"
-            out += rules(s.agencyRules, indent: "    #   ").replacingOccurrences(of: "\n", with: "\n").trimmingCharacters(in: .newlines) + "\n"
-        }
+        if let agency = s.agencyStrategy { out += "    agency_strategy: \(quote(agency))\n" }
         return out
     }
 

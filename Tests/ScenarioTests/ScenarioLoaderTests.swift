@@ -75,6 +75,7 @@ final class ScenarioLoaderTests: XCTestCase {
           graded: builtin
           mine:
             priority: dpd
+            agency_strategy: strict
             rules:
               - when: {dpd: [1, 30], grade: [A, C], risk: [0.2, 0.9], on_plan: false}
                 do: [{action: call, every_days: 3, slot: evening, tone: empathetic, attempts_per_day: 2}]
@@ -87,6 +88,8 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(ScenarioWriter.yaml(again), text)
         XCTAssertEqual(again.name, s.name)
         XCTAssertEqual(again.strategies.map(\.rules), s.strategies.map(\.rules))
+        XCTAssertEqual(again.strategies.map(\.agencyRules), s.strategies.map(\.agencyRules))
+        XCTAssertEqual(again.strategies.map(\.agencyStrategy), [nil, "strict"])
         XCTAssertEqual(again.parameters, s.parameters)
         XCTAssertEqual(again.population, s.population)
         XCTAssertEqual(again.compliance, s.compliance)
