@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 # Optimised build with testing enabled: the Monte Carlo tests need -O speed (a debug build
-# simulates ~100x slower); preconditions stay on at -O.
-swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+# simulates ~100x slower); preconditions stay on at -O. Its own scratch folder: sharing
+# .build/release with plain `swift build -c release` mixes objects built with different flags.
+swift test -c release -Xswiftc -enable-testing --disable-swift-testing --scratch-path .build-test

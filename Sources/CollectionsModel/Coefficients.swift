@@ -21,7 +21,8 @@ struct Coefficients {
     let judgment, disputeProbability, legalComplaint: Double
     let satFirm, satEmpathetic, satVisit, satComplaint, satViolation, satPlan, satEducation, satCure: Double
     let retentionIntercept, retentionSatisfaction, retentionResolved: Double
-    let defaultDPD, chargeoffDPD: Int32
+    let defaultDPD, chargeoffDPD, cycleDays, complaintRecentDays: Int32
+    let thirdPartyEffect: Double
 
     init(_ p: ParameterTable) {
         willingnessEffect = p["payment.willingness_effect"]; literacyEffect = p["payment.literacy_effect"]
@@ -73,5 +74,7 @@ struct Coefficients {
         retentionIntercept = p["retention.intercept"]; retentionSatisfaction = p["retention.satisfaction"]
         retentionResolved = p["retention.resolved"]
         defaultDPD = Int32(p["metrics.default_dpd"]); chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
+        cycleDays = Int32(p["payment.cycle_days"]); complaintRecentDays = Int32(p["complaint.recent_days"])
+        thirdPartyEffect = p["contact.third_party_effect"]
     }
 }

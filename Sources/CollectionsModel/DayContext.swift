@@ -136,7 +136,7 @@ struct DayContext {
             clear(j, .inDeferral)
             if hardship[j] != 0 { redrawSwitch(j, t, purpose: .capacityRedraw) }
         }
-        if has(j, .complainedRecently) && Int32(t) >= lastComplaint[j] + 30 { clear(j, .complainedRecently) }
+        if has(j, .complainedRecently) && Int32(t) >= lastComplaint[j] + c.complaintRecentDays { clear(j, .complainedRecently) }
     }
 
     /// The first rule whose condition holds, from the agency's rules when the account is placed.
@@ -363,11 +363,11 @@ struct DayContext {
                     pressure[j] += c.violationPenalty
                     satisfaction[j] = max(0, satisfaction[j] + c.satViolation)
                     reached = u(j, t, .thirdParty) < c.thirdPartyReach
-                    jumpScale = 0.5
+                    jumpScale = c.thirdPartyEffect
                 }
             } else {
                 reached = u(j, t, .thirdParty) < c.thirdPartyReach
-                jumpScale = 0.5
+                jumpScale = c.thirdPartyEffect
             }
         }
         // Complaint pressure from every attempt, reached or not.
@@ -447,7 +447,7 @@ struct DayContext {
         let k = max(1, a.installments)
         planRemaining[j] = k
         planAmount[j] = arrears[j] / Double(k)
-        planNextDue[j] = Int32(t) + 30
+        planNextDue[j] = Int32(t) + c.cycleDays
         planMisses[j] = 0
         planBreakAfter[j] = max(1, a.breakAfter)
         willingness[j] += c.planGain * (1 - willingness[j])
@@ -506,11 +506,11 @@ struct DayContext {
                         if arrears[j] > 0.005 { pay(j, t, arrears[j], tally: &tally) }
                         if closed[j] == 0 && arrears[j] <= 0.005 { cure(j, t, tally: &tally) }
                     } else {
-                        planNextDue[j] += 30
+                        planNextDue[j] += c.cycleDays
                     }
                 } else {
                     planMisses[j] += 1
-                    planNextDue[j] += 30
+                    planNextDue[j] += c.cycleDays
                     if planMisses[j] >= planBreakAfter[j] {
                         clear(j, .onPlan)
                         set(j, .planBroken)
@@ -525,7 +525,7 @@ struct DayContext {
                 let h = model.dueHazard[Int(grade[j])] * capacity * wEffect * (1 + c.dueExcitationWeight * excitation[j])
                 if u(j, t, .dueDatePayment) < -expm1(-h) {
                     pay(j, t, min(installment[j], balance[j]), tally: &tally, scheduled: true)
-                    if closed[j] == 0 { dpd[j] = -29 }
+                    if closed[j] == 0 { dpd[j] = 1 - c.cycleDays }
                 } else {
                     arrears[j] = min(balance[j], arrears[j] + installment[j])
                     dpd[j] = 1
@@ -594,7 +594,7 @@ struct DayContext {
     func age(_ j: Int, _ t: Int, tally: inout Tally) {
         let d = dpd[j] + 1
         dpd[j] = d
-        if d % 30 == 0 && !has(j, .chargedOff) { arrears[j] = min(balance[j], arrears[j] + installment[j]) }
+        if d % c.cycleDays == 0 && !has(j, .chargedOff) { arrears[j] = min(balance[j], arrears[j] + installment[j]) }
         if d == c.defaultDPD && defaultDay[j] == Int32.max {
             defaultDay[j] = Int32(t)
             tally.addCurve(.defaults, day: t, 1)
@@ -633,7 +633,7 @@ struct DayContext {
     func cure(_ j: Int, _ t: Int, tally: inout Tally) {
         markCured(j, t, tally: &tally)
         markResolved(j, t)
-        dpd[j] = -29
+        dpd[j] = 1 - c.cycleDays
         arrears[j] = 0
         clear(j, [.promisePending, .promiseBroken, .planBroken, .inDeferral])
     }

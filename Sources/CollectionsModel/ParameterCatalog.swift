@@ -62,11 +62,12 @@ public enum ParameterCatalog {
             .init("payment.promise_share", 0.25, probability, unit: "probability", "Given a payment event that is not a cure, probability it is a promise-to-pay rather than a partial payment."),
             .init("payment.partial_fraction_mean", 0.35, 0.001...0.999, unit: "fraction", "Mean share of arrears paid by a partial payment (Beta distributed)."),
             .init("payment.partial_fraction_concentration", 4, 0.01...1000, unit: "α+β", "Concentration of the partial-payment Beta."),
-            .init("payment.max_installments_able", 12, 0.01...10000, unit: "installments", "The most an able borrower pays in one payment, in monthly installments: a cure needs arrears within this, a partial payment is a share of it."),
-            .init("payment.max_installments_hardship", 1.5, 0.01...10000, unit: "installments", "The most a borrower in hardship pays in one payment, in monthly installments."),
+            .init("payment.max_installments_able", 12, 0.01...10000, unit: "installments", "The most an able borrower pays in one payment, in installments: a cure needs arrears within this, a partial payment is a share of it."),
+            .init("payment.max_installments_hardship", 1.5, 0.01...10000, unit: "installments", "The most a borrower in hardship pays in one payment, in installments."),
             .init("payment.promise_days", 5, 1...60, unit: "days", "Days from a promise-to-pay to its due day."),
             .init("payment.promise_kept_able", 0.7, probability, unit: "probability", "Probability an able borrower keeps a promise."),
             .init("payment.promise_kept_hardship", 0.25, probability, unit: "probability", "Probability a borrower in hardship keeps a promise."),
+            .init("payment.cycle_days", 30, 1...366, unit: "days", "Days between installments: a cured account's next due date, a plan's installment spacing, and the DPD steps at which another installment falls due."),
             .init("payment.discount_rate", 0.08, 0...1, unit: "1/year", "Annual rate ρ for the NPV of collections (continuous compounding)."),
         ]
         // Capacity regime (MODEL.md §2).
@@ -137,7 +138,8 @@ public enum ParameterCatalog {
             .init("contact.weekend_rpc_factor", 1.15, 0...10, unit: "multiplier", "RPC multiplier on weekends and holidays (capped at 1)."),
             .init("contact.visit_rpc", 0.6, probability, unit: "probability", "Probability a home visit finds the borrower."),
             .init("contact.message_read", 0.8, probability, unit: "probability", "Probability a delivered SMS, push or email is read."),
-            .init("contact.third_party_reach", 0.5, probability, unit: "probability", "Probability a message left with a third party reaches an otherwise unreachable borrower (at half effect)."),
+            .init("contact.third_party_reach", 0.5, probability, unit: "probability", "Probability a message left with a third party reaches an otherwise unreachable borrower."),
+            .init("contact.third_party_effect", 0.5, probability, unit: "multiplier", "Share of a contact's hazard jump that a message relayed by a third party carries."),
         ]
         // Complaints (MODEL.md §5).
         let slotComplaint = [1.0, 1.0, 1.4, 4.0]
@@ -154,6 +156,7 @@ public enum ParameterCatalog {
             .init("complaint.over_tolerance_penalty", 1.5, 0...100, unit: "pressure", "Extra pressure per contact beyond the person's 7-day tolerance."),
             .init("complaint.violation_penalty", 3.0, 0...100, unit: "pressure", "Extra pressure of a contact committed in breach of a compliance rule (report mode)."),
             .init("complaint.stress_effect", 1.0, 0...100, unit: "per unit stress", "g(s) = 1 + β·s in the complaint hazard."),
+            .init("complaint.recent_days", 30, 1...3650, unit: "days", "How long after a complaint the complained_recently flag stays set (a rule condition)."),
             .init("complaint.escalation_probability", 0.12, probability, unit: "probability", "Probability a complaint escalates to the regulator."),
             .init("complaint.legal_risk_per_violation", 0.002, probability, unit: "probability", "Probability that a committed violation leads to a legal dispute."),
         ]

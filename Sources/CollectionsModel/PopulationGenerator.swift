@@ -61,7 +61,7 @@ struct PopulationGenerator {
             if delinquent {
                 let raw = (-pop.initialDPDMean * log(u(.initialDPD))).rounded(.up)
                 dpd = Int32(min(Double(pop.maxInitialDPD), max(1, raw)))
-                arrears = min(balance, installment * Double(1 + Int(dpd) / 30))
+                arrears = min(balance, installment * Double(1 + Int(dpd) / Int(p["payment.cycle_days"])))
                 if dpd >= chargeoffDPD { arrears = balance; flags.insert(.chargedOff) }
             } else {
                 dpd = -Int32(min(pop.dueWithinDays - 1, Int(u(.initialDPD) * Double(pop.dueWithinDays))))
