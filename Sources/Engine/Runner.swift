@@ -15,6 +15,21 @@ public struct RunResult: Sendable {
     public let elapsedSeconds: Double
 
     public var strategyNames: [String] { scenario.strategies.map(\.name) }
+
+    public init(scenario: Scenario, tallies: [[Tally]], replicationsCompleted: Int, borrowerDays: Double, elapsedSeconds: Double) {
+        self.scenario = scenario
+        self.tallies = tallies
+        self.replicationsCompleted = replicationsCompleted
+        self.borrowerDays = borrowerDays
+        self.elapsedSeconds = elapsedSeconds
+    }
+
+    /// This run followed by `more` (later replications of the same scenario).
+    public func appending(_ more: RunResult) -> RunResult {
+        RunResult(scenario: scenario, tallies: zip(tallies, more.tallies).map { $0 + $1 },
+                  replicationsCompleted: replicationsCompleted + more.replicationsCompleted,
+                  borrowerDays: borrowerDays + more.borrowerDays, elapsedSeconds: elapsedSeconds + more.elapsedSeconds)
+    }
 }
 
 /// Progress of a run, reported after each finished block.
@@ -57,7 +72,12 @@ public struct Runner: Sendable {
 
     /// Runs every replication. `progress` is called from worker threads; `accounts`, when given,
     /// receives each account's outcome (strategy, replication, outcome) in block order.
-    public func run(progress: (@Sendable (RunProgress) -> Void)? = nil,
+    ///
+    /// `replications` selects which replications to run (default: all of the scenario's). A
+    /// replication's result depends only on its index, so running 0..<8 and then 8..<16 gives
+    /// exactly what running 0..<16 gives.
+    public func run(replications range: Range<Int>? = nil,
+                    progress: (@Sendable (RunProgress) -> Void)? = nil,
                     accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil) -> RunResult {
         let start = DispatchTime.now()
         let model = compiledModel()
@@ -65,7 +85,9 @@ public struct Runner: Sendable {
         let strategies = scenario.strategies.map { CompiledStrategy($0, segments: segmentNames, table: scenario.parameters) }
         let n = scenario.population.size
         let blocksPerReplication = (n + blockSize - 1) / blockSize
-        let replications = scenario.replications
+        let range = range ?? 0..<scenario.replications
+        let replications = range.count
+        let firstReplication = range.lowerBound
         let totalTasks = blocksPerReplication * replications
         let horizon = scenario.horizonDays
         let segmentCount = segmentNames.count
@@ -81,7 +103,7 @@ public struct Runner: Sendable {
             while true {
                 let task = next.add(1, ordering: .relaxed).oldValue
                 if task >= totalTasks { break }
-                let replication = task / blocksPerReplication
+                let replication = firstReplication + task / blocksPerReplication
                 let block = task % blocksPerReplication
                 let first = block * blockSize
                 let count = min(blockSize, n - first)
@@ -100,7 +122,7 @@ public struct Runner: Sendable {
                     }
                     tallies.append(tally)
                 }
-                let done = merger.submit(task: task, tallies: tallies, outcomes: outcomes) { s, r, o in accounts?(s, r, o) }
+                let done = merger.submit(task: task, tallies: tallies, outcomes: outcomes) { s, r, o in accounts?(s, firstReplication + r, o) }
                 progress?(RunProgress(blocksDone: done, blocksTotal: totalTasks, replicationsDone: done / blocksPerReplication,
                                       replicationsTotal: replications))
             }

@@ -12,6 +12,32 @@ public struct OutputSpec: Sendable, Hashable {
     }
 }
 
+/// Stopping by precision (MODEL.md §7): add replications until every target half-width is met.
+public struct PrecisionSpec: Sendable, Hashable {
+    /// One target: a metric (of all accounts, every strategy) and its largest 95% CI half-width.
+    public struct Target: Sendable, Hashable {
+        public var metric: String
+        public var halfWidth: Double
+        /// Where the target was written, for errors found after loading (unknown metric).
+        public var line: Int
+        public var column: Int
+        public init(metric: String, halfWidth: Double, line: Int = 0, column: Int = 0) {
+            self.metric = metric; self.halfWidth = halfWidth; self.line = line; self.column = column
+        }
+        /// Targets are equal when they ask the same thing, wherever they were written.
+        public static func == (a: Target, b: Target) -> Bool { a.metric == b.metric && a.halfWidth == b.halfWidth }
+        public func hash(into h: inout Hasher) { h.combine(metric); h.combine(halfWidth) }
+    }
+    public var targets: [Target]
+    /// Never run more replications than this.
+    public var maxReplications: Int
+    /// Replications added per round.
+    public var batch: Int
+    public init(targets: [Target], maxReplications: Int, batch: Int) {
+        self.targets = targets; self.maxReplications = maxReplications; self.batch = batch
+    }
+}
+
 /// A fully resolved, validated scenario: every default filled in. Immutable input to the engine.
 public struct Scenario: Sendable {
     public var name: String
@@ -27,6 +53,10 @@ public struct Scenario: Sendable {
     public var strategies: [Strategy]
     public var baseline: String
     public var output: OutputSpec
+    /// When set, `replications` is the minimum and runs continue until the targets are met.
+    public var precision: PrecisionSpec?
+    /// The file the scenario came from (for errors found after loading).
+    public var sourceFile: String = "<scenario>"
 
     public init(name: String, description: String, seed: UInt64, replications: Int, horizonDays: Int,
                 calendar: SimulationCalendar, population: PopulationSpec, parameters: ParameterTable,

@@ -21,9 +21,10 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable, Sendable
     }
 }
 
-/// Edit distance, for "did you mean" suggestions on unknown keys.
-enum Suggest {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+/// Edit distance, for "did you mean" suggestions on unknown names.
+public enum Suggest {
+    /// The candidate nearest to `word` by edit distance, if it is close enough to be a typo.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         var best: (String, Int)?
         for c in candidates {
             let d = distance(word, c)

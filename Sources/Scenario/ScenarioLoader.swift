@@ -8,7 +8,7 @@ import Yams
 /// built-in defaults (population) and strategies are YAML resources compiled into the binary and
 /// read with this same loader, so built-ins are written in the language users write.
 public enum ScenarioLoader {
-    static let topKeys = ["name", "description", "seed", "replications", "horizon_days", "calendar", "population",
+    static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
                           "model", "compliance", "strategies", "baseline", "output"]
     static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments"]
     static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
@@ -139,9 +139,38 @@ public enum ScenarioLoader {
             baseline = strategies.contains { $0.name == ScenarioDefaults.baseline } ? ScenarioDefaults.baseline : strategies[0].name
         }
         let output = try map["output"].map(parseOutput) ?? OutputSpec()
-        return Scenario(name: name, description: description, seed: seed, replications: replications,
-                        horizonDays: horizon, calendar: calendar, population: population, parameters: parameters,
-                        compliance: compliance, strategies: strategies, baseline: baseline, output: output)
+        var scenario = Scenario(name: name, description: description, seed: seed, replications: replications,
+                                horizonDays: horizon, calendar: calendar, population: population, parameters: parameters,
+                                compliance: compliance, strategies: strategies, baseline: baseline, output: output)
+        scenario.sourceFile = file
+        if let p = map["precision"] {
+            scenario.precision = try parsePrecision(p, minimum: replications)
+        }
+        return scenario
+    }
+
+    /// `precision: {targets: {metric: half-width, …}, max_replications: N, batch: k}`. Metric
+    /// names are checked by the analysis that knows them, using the marks kept here.
+    static func parsePrecision(_ v: YAMLValue, minimum: Int) throws -> PrecisionSpec {
+        var spec = PrecisionSpec(targets: [], maxReplications: max(minimum, 100), batch: max(2, minimum / 2))
+        var targetsValue: YAMLValue?
+        for (key, value, _) in try v.mapping(allowed: ["targets", "max_replications", "batch"]) {
+            switch key {
+            case "targets": targetsValue = value
+            case "max_replications": spec.maxReplications = try value.int(in: 2...100_000, what: "a number of replications")
+            default: spec.batch = try value.int(in: 1...100_000, what: "a number of replications per round")
+            }
+        }
+        guard let tv = targetsValue else { throw v.error("precision needs 'targets' (metric: largest 95% CI half-width)", field: "\(v.path).targets") }
+        for (metric, value, keyNode) in try tv.mapping() {
+            spec.targets.append(.init(metric: metric, halfWidth: try value.double(in: 1e-12...1e12, what: "a positive half-width"),
+                                      line: keyNode.mark?.line ?? value.line, column: keyNode.mark?.column ?? value.column))
+        }
+        guard !spec.targets.isEmpty else { throw tv.error("expected at least one target") }
+        guard spec.maxReplications >= minimum else {
+            throw v.error("max_replications (\(spec.maxReplications)) is below replications (\(minimum))", field: "\(v.path).max_replications")
+        }
+        return spec
     }
 
     static func parseCalendar(_ v: YAMLValue, horizon: Int) throws -> SimulationCalendar {

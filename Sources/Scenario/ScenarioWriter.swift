@@ -11,6 +11,10 @@ public enum ScenarioWriter {
         out += "description: \(quote(s.description))\n"
         out += "seed: \(s.seed)\n"
         out += "replications: \(s.replications)\n"
+        if let p = s.precision {
+            out += "precision:\n  max_replications: \(p.maxReplications)\n  batch: \(p.batch)\n  targets:\n"
+            for t in p.targets { out += "    \(quote(t.metric)): \(num(t.halfWidth))\n" }
+        }
         out += "horizon_days: \(s.horizonDays)\n"
         let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
         out += "calendar:\n  start_weekday: \(days[s.calendar.startWeekday])\n  holidays: [\(s.calendar.holidays.sorted().map(String.init).joined(separator: ", "))]\n"

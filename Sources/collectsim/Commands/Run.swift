@@ -44,19 +44,32 @@ struct Run: ParsableCommand {
         if let population { s.population.size = population }
         let runner = Runner(scenario: s, threads: threads)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-        let result = runner.run(progress: { bar.update($0) })
+        let outcome: PrecisionRun.Outcome
+        do {
+            outcome = try PrecisionRun.run(s, threads: threads, progress: { bar.update($0) })
+        } catch let e as ScenarioError {
+            bar.finish()
+            FileHandle.standardError.write(Data("\(e)\n".utf8))
+            throw ExitCode(65)
+        }
         bar.finish()
-        let analysis = Analyzer.analyze(result)
+        let result = outcome.run
+        let analysis = outcome.analysis
         let dir = URL(fileURLWithPath: out ?? defaultOutputFolder(s))
         let identity = RunIdentity(version: RunWriter.version, commandLine: CommandLine.arguments.joined(separator: " "),
                                    threads: runner.threads)
         try RunWriter.write(analysis, to: dir, identity: identity)
-        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(s.replications) replications × \(s.population.size) accounts × \(s.horizonDays) days")
+        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(s.population.size) accounts × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
         print()
         let rate = result.borrowerDays / max(result.elapsedSeconds, 1e-9)
         print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on %d threads).", result.borrowerDays, result.elapsedSeconds, rate / 1e6, runner.threads))
+        if let p = s.precision {
+            print(outcome.targetsMet
+                  ? "Precision targets met after \(result.replicationsCompleted) replications."
+                  : "Precision targets NOT met: stopped at max_replications = \(p.maxReplications).")
+        }
         print("Results written to \(dir.path)")
     }
 

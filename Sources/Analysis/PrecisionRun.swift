@@ -1,0 +1,49 @@
+import Engine
+import Scenario
+
+/// Runs a scenario, and when it asks for precision (MODEL.md §7) keeps adding replications
+/// until every target metric's 95% CI half-width, for every strategy, is at most its target,
+/// or `max_replications` is reached. Because a replication depends only on its index, the
+/// result equals a plain run with the final number of replications.
+public enum PrecisionRun {
+    /// The outcome: the run and whether its targets were met (always true without targets).
+    public struct Outcome: Sendable {
+        public let run: RunResult
+        public let analysis: AnalysisResult
+        public let targetsMet: Bool
+    }
+
+    /// Checks that every target names a known metric; errors point at the target in the file.
+    public static func validate(_ scenario: Scenario) throws {
+        for t in scenario.precision?.targets ?? [] where Metrics.byName[t.metric] == nil {
+            var msg = "unknown metric '\(t.metric)'"
+            if let s = Suggest.closest(to: t.metric, in: Metrics.all.map(\.name)) { msg += "; did you mean '\(s)'?" }
+            throw ScenarioError(file: scenario.sourceFile, line: t.line, column: t.column,
+                                field: "precision.targets.\(t.metric)", message: msg)
+        }
+    }
+
+    public static func run(_ scenario: Scenario, threads: Int?, progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> Outcome {
+        try validate(scenario)
+        let runner = Runner(scenario: scenario, threads: threads)
+        var result = runner.run(progress: progress)
+        var analysis = Analyzer.analyze(result)
+        guard let precision = scenario.precision else { return Outcome(run: result, analysis: analysis, targetsMet: true) }
+        while !met(precision, analysis), result.replicationsCompleted < precision.maxReplications {
+            let start = result.replicationsCompleted
+            let end = min(precision.maxReplications, start + precision.batch)
+            result = result.appending(runner.run(replications: start..<end, progress: progress))
+            analysis = Analyzer.analyze(result)
+        }
+        return Outcome(run: result, analysis: analysis, targetsMet: met(precision, analysis))
+    }
+
+    static func met(_ p: PrecisionSpec, _ a: AnalysisResult) -> Bool {
+        p.targets.allSatisfy { t in
+            a.strategies.allSatisfy { s in
+                guard let ci = a.estimate(t.metric, strategy: s), ci.n > 1 else { return false }
+                return ci.halfWidth <= t.halfWidth
+            }
+        }
+    }
+}
