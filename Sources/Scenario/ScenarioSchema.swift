@@ -122,6 +122,12 @@ public enum ScenarioSchema {
             "description": ["type": "string"],
             "seed": integer(0, Int.max),
             "replications": integer(1, 100_000),
+            "precision": object([
+                "targets": ["type": "object", "minProperties": 1, "additionalProperties": number(1e-12...1e12),
+                            "description": "metric name → largest 95% CI half-width, for every strategy"],
+                "max_replications": integer(2, 100_000),
+                "batch": integer(1, 100_000),
+            ], required: ["targets"], description: "Stop by precision: `replications` is the minimum; more are added until every target is met."),
             "horizon_days": integer(1, 3650),
             "calendar": object(["start_weekday": enumeration(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]),
                                 "holidays": ["type": "array", "items": ["type": "integer", "minimum": 0]]]),

@@ -100,7 +100,7 @@ final class ScenarioLoaderTests: XCTestCase {
         let data = Data(ScenarioSchema.json().utf8)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let properties = try XCTUnwrap(object["properties"] as? [String: Any])
-        XCTAssertEqual(Set(properties.keys), ["name", "description", "seed", "replications", "horizon_days", "calendar",
+        XCTAssertEqual(Set(properties.keys), ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar",
                                               "population", "model", "compliance", "strategies", "baseline", "output"])
         XCTAssertEqual(object["required"] as? [String], ["name"])
         let model = try XCTUnwrap(properties["model"] as? [String: Any])
