@@ -163,7 +163,6 @@ public final class BlockSimulator {
                                           collected: s.d(.collected)[j], key: s.keys[j]))
             }
         }
-        _ = tally
     }
 }
 

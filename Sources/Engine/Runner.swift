@@ -95,7 +95,7 @@ public struct Runner: Sendable {
         let blockSize = self.blockSize
 
         let merger = Merger(strategies: strategies.count, replications: replications, segmentCount: segmentCount,
-                            horizon: horizon, blocksPerReplication: blocksPerReplication, accounts: accounts != nil)
+                            horizon: horizon, blocksPerReplication: blocksPerReplication)
         let next = Atomic<Int>(0)
         let workerCount = min(threads, max(totalTasks, 1))
         DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
@@ -145,7 +145,7 @@ final class Merger: Sendable {
     private let state: Mutex<State>
     private let blocksPerReplication: Int
 
-    init(strategies: Int, replications: Int, segmentCount: Int, horizon: Int, blocksPerReplication: Int, accounts: Bool) {
+    init(strategies: Int, replications: Int, segmentCount: Int, horizon: Int, blocksPerReplication: Int) {
         let empty = Tally(segmentCount: segmentCount, horizonDays: horizon)
         state = Mutex(State(tallies: Array(repeating: Array(repeating: empty, count: replications), count: strategies)))
         self.blocksPerReplication = blocksPerReplication

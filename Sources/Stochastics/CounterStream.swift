@@ -70,6 +70,6 @@ public enum Purpose: UInt8, Sendable, CaseIterable {
     case capacitySwitch = 32, payment, paymentKind, paymentFraction, promiseKept
     case complaint, escalation, contactSMS, contactPush, contactEmail
     case callAttempt, visitReach, planAcceptance, planInstallment
-    case legalOutcome, legalDelay, legalFraction, dueDatePayment, dispute, counselReach
-    case agencyCall, reDefault, disclosure, thirdParty, violationDispute, capacityRedraw
+    case legalOutcome, legalDelay, legalFraction, dueDatePayment, dispute
+    case disclosure, thirdParty, violationDispute, capacityRedraw
 }
