@@ -18,6 +18,7 @@ public final class BlockSimulator {
     private let agencyQueue: UnsafeMutableBufferPointer<Demand>
     private let decayByDPD: [Double]
     private let fatigueKeepPowers: [Double]
+    private let installmentFallsDue: [Bool]
     private let c: Coefficients
 
     struct Demand {
@@ -39,6 +40,8 @@ public final class BlockSimulator {
         let tau = model.table["payment.dpd_decay_days"]
         let floor = model.table["payment.dpd_decay_floor"]
         decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-Double($0) / tau) }
+        let cycle = Int(model.table["payment.cycle_days"])
+        installmentFallsDue = (0...maxDPD).map { $0 > 0 && $0 % cycle == 0 }
         let keep = 1 - model.table["fatigue.daily_decay"]
         fatigueKeepPowers = (0...model.horizonDays).map { pow(keep, Double($0)) }
     }
@@ -78,6 +81,7 @@ public final class BlockSimulator {
         strategy.actions.withUnsafeBufferPointer { actions in
             let ctx = DayContext(store: work, model: model, c: c, strategy: strategy, rules: rules,
                                  agencyRules: agencyRules, actions: actions, decay: decayByDPD,
+                                 installmentFallsDue: installmentFallsDue,
                                  fatigueKeepPowers: fatigueKeepPowers)
             while day < horizon {
                 let t = day

@@ -13,6 +13,8 @@ struct DayContext {
     let agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>
     let actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>
     let decay: [Double]
+    /// Whether another installment falls due on reaching each DPD (every payment.cycle_days).
+    let installmentFallsDue: [Bool]
     /// fatigue.daily_decay compounded over k days, k = 0…horizon.
     let fatigueKeepPowers: [Double]
 
@@ -40,9 +42,11 @@ struct DayContext {
 
     init(store s: AccountStore, model: ModelParameters, c: Coefficients, strategy: CompiledStrategy,
          rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>,
-         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double], fatigueKeepPowers: [Double]) {
+         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double], installmentFallsDue: [Bool],
+         fatigueKeepPowers: [Double]) {
         self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
-        self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.fatigueKeepPowers = fatigueKeepPowers
+        self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.installmentFallsDue = installmentFallsDue
+        self.fatigueKeepPowers = fatigueKeepPowers
         keys = s.keys; flags = s.flags; stride = s.capacity
         closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); reach = s.u(.reach); hardship = s.u(.hardship)
         calls = s.u(.calls0); contacts = s.u(.contacts0)
@@ -594,7 +598,7 @@ struct DayContext {
     func age(_ j: Int, _ t: Int, tally: inout Tally) {
         let d = dpd[j] + 1
         dpd[j] = d
-        if d % c.cycleDays == 0 && !has(j, .chargedOff) { arrears[j] = min(balance[j], arrears[j] + installment[j]) }
+        if installmentFallsDue[Int(d)] && !has(j, .chargedOff) { arrears[j] = min(balance[j], arrears[j] + installment[j]) }
         if d == c.defaultDPD && defaultDay[j] == Int32.max {
             defaultDay[j] = Int32(t)
             tally.addCurve(.defaults, day: t, 1)
