@@ -16,6 +16,7 @@ public struct MetricEstimate: Sendable {
 public struct Comparison: Sendable {
     public let strategy: String
     public let baseline: String
+    public let group: String
     public let metric: String
     public let difference: ConfidenceInterval
     public let pValue: Double
@@ -51,15 +52,17 @@ public struct AnalysisResult: Sendable {
         estimates.first { $0.metric == metric && $0.strategy == strategy && $0.group == group }?.interval
     }
 
-    public func comparison(_ metric: String, strategy: String) -> Comparison? {
-        comparisons.first { $0.metric == metric && $0.strategy == strategy }
+    /// The paired comparison of a strategy with the baseline on a metric (group "all" unless given).
+    public func comparison(_ metric: String, strategy: String, group: String = "all") -> Comparison? {
+        comparisons.first { $0.metric == metric && $0.strategy == strategy && $0.group == group }
     }
 }
 
 public enum Analyzer {
-    /// Group names in tally order: all, the segments, then grades.
+    /// Group names in tally order: all, the segments, grades, then entry stages.
     public static func groupNames(_ scenario: Scenario) -> [String] {
         ["all"] + scenario.population.segments.map(\.name) + Grade.allCases.map { "grade_\($0.name)" }
+            + EntryStage.allCases.map(\.name)
     }
 
     public static func analyze(_ run: RunResult) -> AnalysisResult {
@@ -84,25 +87,43 @@ public enum Analyzer {
                 }
             }
         }
-        for (s, name) in names.enumerated() where s != baselineIndex {
-            for metric in Metrics.all {
-                var diff = Moments()
-                var rel = Moments()
-                for r in 0..<run.tallies[s].count {
-                    let a = metric.value(run.tallies[s][r]), b = metric.value(run.tallies[baselineIndex][r])
-                    guard a.isFinite && b.isFinite else { continue }
-                    diff.add(a - b)
-                    if b != 0 { rel.add(a / b - 1) }
+        for s in names.indices where s != baselineIndex {
+            for g in groups.indices {
+                for metric in Metrics.all {
+                    let c = compare(run, metric: metric, strategy: s, against: baselineIndex, group: g)
+                    if c.difference.n == 0 && g != 0 { continue }
+                    comparisons.append(c)
                 }
-                comparisons.append(Comparison(strategy: name, baseline: names[baselineIndex], metric: metric.name,
-                                              difference: ConfidenceInterval(diff), pValue: pairedPValue(diff),
-                                              relative: ConfidenceInterval(rel)))
             }
         }
         return AnalysisResult(scenario: scenario, strategies: names, baseline: names[baselineIndex], groups: groups,
                               estimates: estimates, comparisons: comparisons, curves: curves(run),
                               replications: run.replicationsCompleted, borrowerDays: run.borrowerDays,
                               elapsedSeconds: run.elapsedSeconds)
+    }
+
+    /// The paired difference of one strategy from another on a metric in a group, replication
+    /// by replication (common random numbers), with its 95% CI, p-value and relative lift.
+    public static func compare(_ run: RunResult, metric: MetricDefinition, strategy s: Int, against b: Int, group g: Int = 0) -> Comparison {
+        var diff = Moments()
+        var rel = Moments()
+        for r in 0..<min(run.tallies[s].count, run.tallies[b].count) {
+            let x = metric.value(run.tallies[s][r], group: g), y = metric.value(run.tallies[b][r], group: g)
+            guard x.isFinite && y.isFinite else { continue }
+            diff.add(x - y)
+            if y != 0 { rel.add(x / y - 1) }
+        }
+        let groups = groupNames(run.scenario)
+        return Comparison(strategy: run.strategyNames[s], baseline: run.strategyNames[b], group: groups[g], metric: metric.name,
+                          difference: ConfidenceInterval(diff), pValue: pairedPValue(diff), relative: ConfidenceInterval(rel))
+    }
+
+    /// The same by names; nil when a name is unknown.
+    public static func compare(_ run: RunResult, metric: String, strategy: String, against: String, group: String = "all") -> Comparison? {
+        guard let m = Metrics.all.first(where: { $0.name == metric }),
+              let s = run.strategyNames.firstIndex(of: strategy), let b = run.strategyNames.firstIndex(of: against),
+              let g = groupNames(run.scenario).firstIndex(of: group) else { return nil }
+        return compare(run, metric: m, strategy: s, against: b, group: g)
     }
 
     /// Two-sided paired-t p-value of the mean difference being zero. Identical replications

@@ -18,6 +18,8 @@ public enum Metrics {
     public static let all: [MetricDefinition] = [
         .init(name: "recovery_rate", meaning: "amount collected within the horizon / amount outstanding at entry", higherIsBetter: true) { t, g in
             ratio(t.value(.collected, group: g), t.value(.outstanding, group: g)) },
+        .init(name: "overdue_recovery_rate", meaning: "balance at entry of accounts delinquent at entry that are current or paid off at the horizon / balance at entry of all accounts delinquent at entry (the industry's recovery of overdue amounts, 催回率 by amount)", higherIsBetter: true) { t, g in
+            ratio(t.value(.overdueRecovered, group: g), t.value(.overdueAtEntry, group: g)) },
         .init(name: "net_recovery_rate", meaning: "(collected − collection costs − commissions) / outstanding at entry", higherIsBetter: true) { t, g in
             ratio(t.value(.collected, group: g) - t.value(.costs, group: g) - t.value(.commission, group: g), t.value(.outstanding, group: g)) },
         .init(name: "npv_recovery_rate", meaning: "collections discounted at payment.discount_rate / outstanding at entry", higherIsBetter: true) { t, g in
@@ -76,6 +78,8 @@ public enum Metrics {
             ratio(t.value(.plansBroken, group: g), t.value(.plansAccepted, group: g)) },
         .init(name: "placements_per_1000", meaning: "accounts placed with an agency per 1,000 accounts", higherIsBetter: false) { t, g in
             1000 * ratio(t.value(.placements, group: g), t.value(.accounts, group: g)) },
+        .init(name: "resolved_within_30_days", meaning: "share of ever-delinquent accounts cured or settled within 30 days of first delinquency", higherIsBetter: true) { t, g in
+            ratio(t.resolutionHistogram(group: g).prefix(31).reduce(0, +), t.value(.everDelinquent, group: g)) },
         .init(name: "resolution_rate", meaning: "share of ever-delinquent accounts cured or settled within the horizon", higherIsBetter: true) { t, g in
             ratio(t.value(.resolved, group: g), t.value(.everDelinquent, group: g)) },
         .init(name: "collector_utilisation", meaning: "call tasks made / call capacity offered (all accounts only)", higherIsBetter: true) { t, g in

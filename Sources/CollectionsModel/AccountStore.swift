@@ -22,7 +22,7 @@ final class AccountStore {
         case nextSwitch, fatigueDay0, fatigueDay1, fatigueDay2, fatigueDay3, fatigueDay4, fatigueDay5
     }
     enum U: Int, CaseIterable {
-        case segment, grade, reach, hardship, closed
+        case segment, grade, entryStage, reach, hardship, closed
         case calls0, calls1, calls2, calls3, calls4, calls5, calls6
         case contacts0, contacts1, contacts2, contacts3, contacts4, contacts5, contacts6
     }

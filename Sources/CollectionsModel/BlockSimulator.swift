@@ -88,12 +88,13 @@ public final class BlockSimulator {
                 var nCalls = 0, nVisits = 0, nAgency = 0
                 // Today's slot of the 7-day contact rings starts empty (field-major: contiguous).
                 let ring = t % 7
+                let dayBit: UInt8 = model.nonWorking[t] ? 2 : 1
                 work.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + ring)!).update(repeating: 0, count: n)
                 work.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + ring)!).update(repeating: 0, count: n)
                 // Pass 1: dynamics and rule choice.
                 for j in 0..<n where ctx.closed[j] == 0 {
                     ctx.dailyDynamics(j, t)
-                    guard let (ruleIndex, isAgency) = ctx.chooseRule(j) else { continue }
+                    guard let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: dayBit) else { continue }
                     let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
                     ctx.immediateActions(j, t, rule: rule, tally: &tally)
                     if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
@@ -130,13 +131,18 @@ public final class BlockSimulator {
         for j in 0..<n {
             let seg = Int(s.u(.segment)[j])
             let grade = Int(s.u(.grade)[j])
-            let groups = (1 + seg, 1 + segmentCount + grade)
+            let stage = s.u(.entryStage)[j]
+            let groups = GroupIndices(segment: UInt8(seg), grade: UInt8(grade), stage: stage, segmentCount: segmentCount)
             let dpd = s.i(.dpd)[j]
             let resolved = s.u(.closed)[j] != 0 && s.d(.balance)[j] <= 0.005 || dpd <= 0
             let everDelinquent = s.i(.delinquentSince)[j] >= 0
             tally.add(.accounts, 1, groups: groups)
             tally.add(.outstanding, s.d(.balance0)[j], groups: groups)
             tally.add(.collected, s.d(.collected)[j], groups: groups)
+            if stage != EntryStage.current.rawValue {
+                tally.add(.overdueAtEntry, s.d(.balance0)[j], groups: groups)
+                if resolved { tally.add(.overdueRecovered, s.d(.balance0)[j], groups: groups) }
+            }
             tally.add(.discountedCollected, s.d(.discounted)[j], groups: groups)
             tally.add(.costs, s.d(.costs)[j], groups: groups)
             tally.add(.commission, s.d(.commission)[j], groups: groups)

@@ -10,6 +10,8 @@ public struct CompiledStrategy: Sendable {
         var required: UInt32, forbidden: UInt32
         var actionStart: Int, actionCount: Int
         var needsCall: Bool, needsVisit: Bool
+        /// Bit 0: may match on working days; bit 1: on weekends and holidays.
+        var dayMask: UInt8
     }
     struct ActionCode: Sendable {
         var kind: ActionKind
@@ -72,7 +74,8 @@ public struct CompiledStrategy: Sendable {
                                 required: c.required.rawValue, forbidden: c.forbidden.rawValue,
                                 actionStart: start, actionCount: rule.actions.count,
                                 needsCall: rule.actions.contains { $0.kind.channel == .call },
-                                needsVisit: rule.actions.contains { $0.kind.channel == .visit })
+                                needsVisit: rule.actions.contains { $0.kind.channel == .visit },
+                                dayMask: c.workingDay.map { $0 ? 1 : 2 } ?? 3)
             }
         }
         rules = compile(strategy.rules)

@@ -20,7 +20,7 @@ struct DayContext {
 
     let keys: UnsafeMutablePointer<UInt64>
     let flags: UnsafeMutablePointer<UInt32>
-    let closed, segment, grade, reach, hardship: UnsafeMutablePointer<UInt8>
+    let closed, segment, grade, entryStage, reach, hardship: UnsafeMutablePointer<UInt8>
     let calls, contacts: UnsafeMutablePointer<UInt8>
     let stride: Int
     let balance, arrears, installment, collected, discounted, costs, commission: UnsafeMutablePointer<Double>
@@ -48,7 +48,7 @@ struct DayContext {
         self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.installmentFallsDue = installmentFallsDue
         self.fatigueKeepPowers = fatigueKeepPowers
         keys = s.keys; flags = s.flags; stride = s.capacity
-        closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); reach = s.u(.reach); hardship = s.u(.hardship)
+        closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); entryStage = s.u(.entryStage); reach = s.u(.reach); hardship = s.u(.hardship)
         calls = s.u(.calls0); contacts = s.u(.contacts0)
         balance = s.d(.balance); arrears = s.d(.arrears); installment = s.d(.installment)
         collected = s.d(.collected); discounted = s.d(.discounted); costs = s.d(.costs); commission = s.d(.commission)
@@ -145,7 +145,7 @@ struct DayContext {
 
     /// The first rule whose condition holds, from the agency's rules when the account is placed.
     @inline(__always)
-    func chooseRule(_ j: Int) -> (Int, Bool)? {
+    func chooseRule(_ j: Int, dayBit: UInt8) -> (Int, Bool)? {
         if has(j, .legalPending) { return nil }
         let agency = has(j, .placed)
         let d = dpd[j]
@@ -156,7 +156,7 @@ struct DayContext {
         for i in 0..<list.count {
             let rule = list[i]
             if d < rule.dpdLo || d > rule.dpdHi { continue }
-            if rule.gradeMask & g == 0 || rule.segmentMask & sm == 0 { continue }
+            if rule.gradeMask & g == 0 || rule.segmentMask & sm == 0 || rule.dayMask & dayBit == 0 { continue }
             if f & rule.required != rule.required || f & rule.forbidden != 0 { continue }
             if r < rule.riskLo || r > rule.riskHi || o < rule.overdueLo || o > rule.overdueHi { continue }
             return (i, agency)
@@ -230,8 +230,8 @@ struct DayContext {
     }
 
     @inline(__always)
-    func groups(_ j: Int) -> (Int, Int) {
-        (1 + Int(segment[j]), 1 + model.population.segments.count + Int(grade[j]))
+    func groups(_ j: Int) -> GroupIndices {
+        GroupIndices(segment: segment[j], grade: grade[j], stage: entryStage[j], segmentCount: model.population.segments.count)
     }
 
     // MARK: Pass 2

@@ -68,6 +68,8 @@ struct PopulationGenerator {
             }
             store.i(.dpd)[j] = dpd
             store.d(.arrears)[j] = arrears
+            let stage: EntryStage = !delinquent ? .current : dpd >= defaultDPD ? .defaulted : .delinquent
+            store.u(.entryStage)[j] = UInt8(stage.rawValue)
             store.i(.delinquentSince)[j] = delinquent ? 0 : -1
             store.i(.defaultDay)[j] = delinquent && dpd >= defaultDPD ? -1 : Int32.max
             store.i(.chargeoffDay)[j] = delinquent && dpd >= chargeoffDPD ? -1 : Int32.max

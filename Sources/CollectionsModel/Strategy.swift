@@ -78,12 +78,15 @@ public struct Condition: Sendable, Hashable {
     public var overdue: ClosedRange<Double>?
     public var required: AccountFlags
     public var forbidden: AccountFlags
+    /// Only on working days (true), only on weekends and holidays (false), or any day (nil).
+    public var workingDay: Bool?
 
     public init(dpd: ClosedRange<Int>? = nil, grades: Set<Grade>? = nil, segments: Set<String>? = nil,
                 risk: ClosedRange<Double>? = nil, overdue: ClosedRange<Double>? = nil,
-                required: AccountFlags = [], forbidden: AccountFlags = []) {
+                required: AccountFlags = [], forbidden: AccountFlags = [], workingDay: Bool? = nil) {
         self.dpd = dpd; self.grades = grades; self.segments = segments; self.risk = risk
         self.overdue = overdue; self.required = required; self.forbidden = forbidden
+        self.workingDay = workingDay
     }
 }
 

@@ -6,9 +6,36 @@ public enum Quantity: Int, CaseIterable, Sendable {
     case satisfaction, retention, peakStress, willingness, literacy
     case messages, callAttempts, callsConnected, visits, followups
     case plansOffered, plansAccepted, plansBroken, plansCompleted, deferrals, placements
-    case educated, counselled, callsUnserved
+    case educated, counselled, callsUnserved, overdueAtEntry, overdueRecovered
 
     public var name: String { String(describing: self) }
+}
+
+/// Where an account stood when it entered the simulation. Grouping by it compares strategies
+/// on the same accounts (it does not depend on what a strategy does), so late-stage effects can
+/// be measured with common random numbers.
+public enum EntryStage: Int, CaseIterable, Sendable {
+    /// Not delinquent at entry.
+    case current = 0
+    /// Delinquent at entry, below `metrics.default_dpd`.
+    case delinquent
+    /// At or past `metrics.default_dpd` at entry.
+    case defaulted
+
+    public var name: String { "entry_\(self)" }
+}
+
+/// The groups one account's outcome is added to, besides "all".
+struct GroupIndices {
+    var segment: Int, grade: Int, stage: Int
+
+    /// Tally group indices of an account's segment, grade and entry stage.
+    @inline(__always)
+    init(segment: UInt8, grade: UInt8, stage: UInt8, segmentCount: Int) {
+        self.segment = 1 + Int(segment)
+        self.grade = 1 + segmentCount + Int(grade)
+        self.stage = 1 + segmentCount + Grade.allCases.count + Int(stage)
+    }
 }
 
 /// Daily curves accumulated as counts or amounts per day (made cumulative by Analysis).
@@ -39,7 +66,7 @@ public enum CurveKind: Int, CaseIterable, Sendable {
 /// group, a days-to-resolution histogram per group, and daily curves for all accounts.
 ///
 /// Memory is fixed by the number of groups and the horizon, never by the number of accounts.
-/// Groups: 0 = all, then one per segment, then one per grade.
+/// Groups: 0 = all, then one per segment, one per grade, one per entry stage.
 public struct Tally: Sendable, Hashable {
     public let groupCount: Int
     public let horizonDays: Int
@@ -56,7 +83,7 @@ public struct Tally: Sendable, Hashable {
     public private(set) var callsUsed: Double = 0
 
     public init(segmentCount: Int, horizonDays: Int) {
-        groupCount = 1 + segmentCount + Grade.allCases.count
+        groupCount = 1 + segmentCount + Grade.allCases.count + EntryStage.allCases.count
         self.horizonDays = horizonDays
         sums = [Double](repeating: 0, count: groupCount * Quantity.allCases.count)
         resolutionDays = [Double](repeating: 0, count: groupCount * (horizonDays + 1))
@@ -82,21 +109,23 @@ public struct Tally: Sendable, Hashable {
     }
 
     // Writers used by the block simulator.
-    mutating func add(_ q: Quantity, _ v: Double, groups: (Int, Int)) {
+    mutating func add(_ q: Quantity, _ v: Double, groups: GroupIndices) {
         let n = Quantity.allCases.count
         sums.withUnsafeMutableBufferPointer { s in
             s[q.rawValue] += v
-            s[groups.0 * n + q.rawValue] += v
-            s[groups.1 * n + q.rawValue] += v
+            s[groups.segment * n + q.rawValue] += v
+            s[groups.grade * n + q.rawValue] += v
+            s[groups.stage * n + q.rawValue] += v
         }
     }
     mutating func addTotal(_ q: Quantity, _ v: Double) { sums[q.rawValue] += v }
-    mutating func addResolution(day: Int, groups: (Int, Int)) {
+    mutating func addResolution(day: Int, groups: GroupIndices) {
         let w = horizonDays + 1
         let d = min(max(day, 0), horizonDays)
         resolutionDays[d] += 1
-        resolutionDays[groups.0 * w + d] += 1
-        resolutionDays[groups.1 * w + d] += 1
+        resolutionDays[groups.segment * w + d] += 1
+        resolutionDays[groups.grade * w + d] += 1
+        resolutionDays[groups.stage * w + d] += 1
     }
     mutating func addCurve(_ c: CurveKind, day: Int, _ v: Double) { curves[c.rawValue * horizonDays + day] += v }
     mutating func addInitial(defaulted: Bool, chargedOff: Bool) {

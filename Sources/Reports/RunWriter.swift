@@ -53,9 +53,10 @@ public enum RunWriter {
     }
 
     public static func comparisonCSV(_ r: AnalysisResult) -> String {
-        var out = "strategy,baseline,metric,diff,ci_low,ci_high,p_value\n"
+        var out = "strategy,baseline,group,metric,diff,ci_low,ci_high,p_value,relative,relative_ci_low,relative_ci_high\n"
         for c in r.comparisons {
-            out += "\(Format.field(c.strategy)),\(Format.field(c.baseline)),\(c.metric),\(Format.csv(c.difference.mean)),\(Format.csv(c.difference.low)),\(Format.csv(c.difference.high)),\(Format.csv(c.pValue))\n"
+            out += "\(Format.field(c.strategy)),\(Format.field(c.baseline)),\(Format.field(c.group)),\(c.metric),\(Format.csv(c.difference.mean)),\(Format.csv(c.difference.low)),\(Format.csv(c.difference.high)),\(Format.csv(c.pValue))"
+            out += ",\(Format.csv(c.relative.mean)),\(Format.csv(c.relative.low)),\(Format.csv(c.relative.high))\n"
         }
         return out
     }

@@ -19,7 +19,7 @@ public enum ScenarioLoader {
     static let strategyKeys = ["description", "extends", "priority", "rules", "agency_strategy", "collector_skill",
                                "calls_per_day_per_1000", "visits_per_day_per_1000"]
     static let ruleKeys = ["when", "do", "every_days", "slot", "tone"]
-    static let conditionKeys = ["dpd", "grade", "segment", "risk", "overdue"] + AccountFlags.named.map { $0.0 }
+    static let conditionKeys = ["dpd", "grade", "segment", "risk", "overdue", "day"] + AccountFlags.named.map { $0.0 }
     static let actionKeys = ["action", "every_days", "slot", "tone", "attempts_per_day", "third_party", "installments",
                              "down_payment", "fee_waiver", "break_after_misses", "deferral_days", "commission"]
     static let complianceKeys = ["preset", "mode", "windows", "caps", "cool_off_days", "after_conversation_days", "third_party_contact"]
@@ -496,6 +496,8 @@ public enum ScenarioLoader {
             case "overdue":
                 let (lo, hi) = try doubleRange(value, limits: 0...1e15)
                 c.overdue = lo...hi
+            case "day":
+                c.workingDay = try value.choice(["working", "non_working"], what: "day type") == "working"
             default:
                 let flag = AccountFlags.named.first { $0.0 == key }!.1
                 if try value.bool() { c.required.insert(flag) } else { c.forbidden.insert(flag) }

@@ -79,6 +79,7 @@ public enum ScenarioSchema {
             "segment": ["anyOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
             "risk": range(number(p)),
             "overdue": range(number()),
+            "day": enumeration(["working", "non_working"]),
         ]
         for (name, _) in AccountFlags.named { condition[name] = ["type": "boolean"] }
         let action: [String: Any] = ["anyOf": [enumeration(ActionKind.allCases.map(\.name)), object([

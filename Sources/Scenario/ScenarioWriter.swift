@@ -93,6 +93,7 @@ public enum ScenarioWriter {
             if let s = c.segments { when.append("segment: [\(s.sorted().map(quote).joined(separator: ", "))]") }
             if let r = c.risk { when.append("risk: [\(num(r.lowerBound)), \(num(r.upperBound))]") }
             if let o = c.overdue { when.append("overdue: [\(num(o.lowerBound)), \(num(o.upperBound))]") }
+            if let w = c.workingDay { when.append("day: \(w ? "working" : "non_working")") }
             for (name, flag) in AccountFlags.named {
                 if c.required.contains(flag) { when.append("\(name): true") }
                 if c.forbidden.contains(flag) { when.append("\(name): false") }

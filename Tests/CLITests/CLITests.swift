@@ -56,8 +56,8 @@ final class CLITests: XCTestCase {
         for curve in ["default", "chargeoff", "cure", "recovery", "complaints"] {
             XCTAssertTrue(try read("curves.csv").contains("\ngentle,\(curve),60,"), curve)
         }
-        XCTAssertTrue(try read("comparison.csv").hasPrefix("strategy,baseline,metric,diff,ci_low,ci_high,p_value\n"))
-        XCTAssertTrue(try read("comparison.csv").contains("\ngentle,graded,complaints_per_1000,"))
+        XCTAssertTrue(try read("comparison.csv").hasPrefix("strategy,baseline,group,metric,diff,ci_low,ci_high,p_value,relative,relative_ci_low,relative_ci_high\n"))
+        XCTAssertTrue(try read("comparison.csv").contains("\ngentle,graded,all,complaints_per_1000,"))
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(read("summary.json").utf8)) as? [String: Any])
         XCTAssertEqual(summary["scenario"] as? String, "cli-small")
         XCTAssertEqual(summary["seed"] as? Int, 4)

@@ -117,4 +117,28 @@ final class MechanismTests: XCTestCase {
                          extra: "{action: deferral, every_days: 120, deferral_days: 60}")
         XCTAssertLessThan(try comparison(r, "default_rate", "with").difference.high, 0)
     }
+
+    /// `day:` restricts a rule to working or non-working days: over a Monday–Friday horizon with
+    /// no holidays a weekend-only rule never fires, and a working-day rule fires as an unrestricted one.
+    func testDayConditionSelectsWorkingOrNonWorkingDays() throws {
+        let r = try TestRun.analyze("""
+        name: day-condition
+        seed: 32
+        replications: 2
+        horizon_days: 5
+        calendar: {start_weekday: monday, holidays: []}
+        population: {size: 4000, delinquent_share: 1}
+        strategies:
+          any_day:
+            rules: [{when: {dpd: [1, null]}, do: [{action: sms, every_days: 1}]}]
+          working:
+            rules: [{when: {dpd: [1, null], day: working}, do: [{action: sms, every_days: 1}]}]
+          weekend:
+            rules: [{when: {dpd: [1, null], day: non_working}, do: [{action: sms, every_days: 1}]}]
+        """)
+        let any = try XCTUnwrap(r.estimate("contacts_per_account", strategy: "any_day"))
+        XCTAssertGreaterThan(any.mean, 1)
+        XCTAssertEqual(try XCTUnwrap(r.estimate("contacts_per_account", strategy: "working")).mean, any.mean)
+        XCTAssertEqual(try XCTUnwrap(r.estimate("contacts_per_account", strategy: "weekend")).mean, 0)
+    }
 }

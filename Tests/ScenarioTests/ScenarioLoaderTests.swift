@@ -79,8 +79,10 @@ final class ScenarioLoaderTests: XCTestCase {
             rules:
               - when: {dpd: [1, 30], grade: [A, C], risk: [0.2, 0.9], on_plan: false}
                 do: [{action: call, every_days: 3, slot: evening, tone: empathetic, attempts_per_day: 2}]
-              - when: {dpd: [31, null]}
+              - when: {dpd: [31, null], day: working}
                 do: [{action: installment, installments: 9, down_payment: 0.1, fee_waiver: true}, {action: agency, commission: 0.18}]
+              - when: {dpd: [31, null], day: non_working}
+                do: sms
         baseline: mine
         """, file: "r.yaml")
         let text = ScenarioWriter.yaml(s)
@@ -90,6 +92,7 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(again.strategies.map(\.rules), s.strategies.map(\.rules))
         XCTAssertEqual(again.strategies.map(\.agencyRules), s.strategies.map(\.agencyRules))
         XCTAssertEqual(again.strategies.map(\.agencyStrategy), [nil, "strict"])
+        XCTAssertEqual(again.strategies[1].rules.map(\.condition.workingDay), [nil, true, false])
         XCTAssertEqual(again.parameters, s.parameters)
         XCTAssertEqual(again.population, s.population)
         XCTAssertEqual(again.compliance, s.compliance)
