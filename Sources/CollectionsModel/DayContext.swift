@@ -400,7 +400,9 @@ struct DayContext {
         fatigue[fatigueIndex] *= since < fatigueKeepPowers.count ? fatigueKeepPowers[since] : 0
         fatigueDay[fatigueIndex] = Int32(t)
         let damp = exp(-c.fatigueSensitivity * fatigue[fatigueIndex])
-        excitation[j] += model.jump[ch] * fit * damp * (isVoice ? skill : 1) * jumpScale
+        // Old debt responds less to contact, as it does to time: the jump shares decay(DPD).
+        let age = decay[Int(max(0, dpd[j]))]
+        excitation[j] += model.jump[ch] * fit * damp * (isVoice ? skill : 1) * jumpScale * age
         fatigue[fatigueIndex] += 1
         stress[j] += model.contactStress[ch] * model.toneStress[a.tone.rawValue]
         if stress[j] > peakStress[j] { peakStress[j] = stress[j] }

@@ -14,7 +14,7 @@ final class PrecisionTests: XCTestCase {
     precision:
       batch: 2
       max_replications: 15
-      targets: {recovery_rate: 0.004}
+      targets: {recovery_rate: 0.002}
     """
 
     func testStopsOnceTargetsAreMetAndEqualsAPlainRunOfThatLength() throws {
@@ -24,7 +24,7 @@ final class PrecisionTests: XCTestCase {
         XCTAssertGreaterThan(n, 3, "three replications should not reach the target")
         XCTAssertTrue(outcome.targetsMet)
         for s in ["gentle", "graded"] {
-            XCTAssertLessThanOrEqual(try XCTUnwrap(outcome.analysis.estimate("recovery_rate", strategy: s)).halfWidth, 0.004)
+            XCTAssertLessThanOrEqual(try XCTUnwrap(outcome.analysis.estimate("recovery_rate", strategy: s)).halfWidth, 0.002)
         }
         // The same number of replications asked for up front gives identical tallies.
         var plain = scenario
@@ -34,7 +34,7 @@ final class PrecisionTests: XCTestCase {
     }
 
     func testStopsAtTheCapWhenTargetsAreOutOfReach() throws {
-        let scenario = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "0.004", with: "0.0000001")
+        let scenario = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "0.002", with: "0.0000001")
             .replacingOccurrences(of: "max_replications: 15", with: "max_replications: 6"), file: "p.yaml")
         let outcome = try PrecisionRun.run(scenario, threads: 2)
         XCTAssertEqual(outcome.run.replicationsCompleted, 6)
@@ -42,7 +42,7 @@ final class PrecisionTests: XCTestCase {
     }
 
     func testUnknownTargetMetricNamesItsLineAndColumn() throws {
-        let scenario = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "recovery_rate: 0.004", with: "recovery_rat: 0.004"), file: "p.yaml")
+        let scenario = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "recovery_rate: 0.002", with: "recovery_rat: 0.002"), file: "p.yaml")
         XCTAssertThrowsError(try PrecisionRun.validate(scenario)) { error in
           guard let e = error as? ScenarioError else { return XCTFail("\(error)") }
           XCTAssertEqual(e.file, "p.yaml")
