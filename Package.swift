@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport"]),
+        .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario"]),
     ],
     swiftLanguageModes: [.v6]
 )
