@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis"], exclude: ["BadScenarios"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario"]),

@@ -88,6 +88,25 @@ public struct Condition: Sendable, Hashable {
         self.overdue = overdue; self.required = required; self.forbidden = forbidden
         self.workingDay = workingDay
     }
+
+    /// Whether this condition holds for every account that `other` holds for: a rule with it,
+    /// placed first, leaves a rule with `other` no account.
+    public func covers(_ other: Condition) -> Bool {
+        func contains<T>(_ a: ClosedRange<T>?, _ b: ClosedRange<T>?) -> Bool {
+            guard let a else { return true }
+            guard let b else { return false }
+            return a.lowerBound <= b.lowerBound && b.upperBound <= a.upperBound
+        }
+        func superset<T>(_ a: Set<T>?, _ b: Set<T>?) -> Bool {
+            guard let a else { return true }
+            guard let b else { return false }
+            return b.isSubset(of: a)
+        }
+        return contains(dpd, other.dpd) && contains(risk, other.risk) && contains(overdue, other.overdue)
+            && superset(grades, other.grades) && superset(segments, other.segments)
+            && other.required.isSuperset(of: required) && other.forbidden.isSuperset(of: forbidden)
+            && (workingDay == nil || workingDay == other.workingDay)
+    }
 }
 
 /// One action of a rule with its cadence and terms.

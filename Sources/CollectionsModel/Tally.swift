@@ -90,6 +90,13 @@ public struct Tally: Sendable, Hashable {
         curves = [Double](repeating: 0, count: CurveKind.allCases.count * horizonDays)
     }
 
+    /// Bytes one tally holds for `segmentCount` segments over `horizonDays` days.
+    public static func byteSize(segmentCount: Int, horizonDays: Int) -> Int {
+        let groups = 1 + segmentCount + Grade.allCases.count + EntryStage.allCases.count
+        let doubles = groups * Quantity.allCases.count + groups * (horizonDays + 1) + CurveKind.allCases.count * horizonDays
+        return doubles * MemoryLayout<Double>.stride + 256
+    }
+
     public func value(_ q: Quantity, group: Int = 0) -> Double { sums[group * Quantity.allCases.count + q.rawValue] }
     public func curve(_ c: CurveKind) -> ArraySlice<Double> { curves[(c.rawValue * horizonDays)..<((c.rawValue + 1) * horizonDays)] }
     public func resolutionHistogram(group: Int) -> ArraySlice<Double> {

@@ -34,12 +34,17 @@ public enum ScenarioLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the file (does it exist?)")
         }
+        return try parse(data: data, file: path)
+    }
+
+    /// Parses the bytes of a scenario file, which must be UTF-8 text.
+    public static func parse(data: Data, file: String) throws -> Scenario {
         guard let text = String(data: data, encoding: .utf8) else {
             let (line, column) = firstInvalidUTF8(in: [UInt8](data))
-            throw ScenarioError(file: path, line: line, column: column, field: "",
+            throw ScenarioError(file: file, line: line, column: column, field: "",
                                 message: "the file is not valid UTF-8 text (first invalid byte here); save it as UTF-8")
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: file)
     }
 
     /// Line and column (in bytes) of the first byte that is not valid UTF-8.
@@ -86,20 +91,41 @@ public enum ScenarioLoader {
 
     static func compose(_ text: String, file: String) throws -> YAMLValue {
         do {
+            try AliasGuard.check(text, file: file)
             guard let node = try Yams.compose(yaml: text) else {
                 throw ScenarioError(file: file, line: 1, column: 1, field: "", message: "the file is empty; expected a mapping with at least 'name'")
             }
             return YAMLValue(node: node, path: "", file: file)
         } catch let e as YamlError {
-            throw yamlError(e, file: file)
+            throw yamlError(e, text: text, file: file)
         }
     }
 
-    static func yamlError(_ e: YamlError, file: String) -> ScenarioError {
+    /// The character at a 1-based line and column, if there is one.
+    static func character(in text: String, line: Int, column: Int) -> Character? {
+        let lines = text.split(separator: "\n", maxSplits: line, omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        let l = lines[line - 1]
+        guard column >= 1, column <= l.count else { return nil }
+        return l[l.index(l.startIndex, offsetBy: column - 1)]
+    }
+
+    static func yamlError(_ e: YamlError, text: String, file: String) -> ScenarioError {
         switch e {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let ctx = context.map { "\($0.text) " } ?? ""
-            return ScenarioError(file: file, line: mark.line, column: mark.column, field: "", message: "YAML syntax: \(ctx)\(problem)")
+            if problem.contains("Maximum nesting level") {
+                return ScenarioError(file: file, line: mark.line, column: mark.column, field: "",
+                                     message: "YAML syntax: the document nests lists and mappings too deeply; a scenario needs at most a few levels")
+            }
+            var ctx = context.map { "\($0.text) " } ?? ""
+            var hint = ""
+            if problem.contains("mapping values are not allowed") {
+                if mark.column > 1024 { ctx = "a key may be at most 1024 characters long; " } else { hint = " (check this line's indentation, or quote a value that contains ': ')" }
+            }
+            if problem.contains("cannot start any token"), character(in: text, line: mark.line, column: mark.column) == "\t" {
+                hint = " (a tab; YAML is indented with spaces only)"
+            }
+            return ScenarioError(file: file, line: mark.line, column: mark.column, field: "", message: "YAML syntax: \(ctx)\(problem)\(hint)")
         case let .reader(problem, offset, _, yaml):
             let prefix = yaml.utf8.prefix(offset ?? 0)
             let line = prefix.filter { $0 == 0x0A }.count + 1
@@ -145,6 +171,10 @@ public enum ScenarioLoader {
         scenario.sourceFile = file
         if let p = map["precision"] {
             scenario.precision = try parsePrecision(p, minimum: replications)
+        }
+        if let refusal = MemoryEstimate.refusal(scenario) {
+            let at = map["precision"] != nil ? "precision" : "replications"
+            throw (map[at] ?? root).error(refusal, field: at)
         }
         return scenario
     }
@@ -449,6 +479,7 @@ public enum ScenarioLoader {
                 let items = try value.sequence()
                 guard !items.isEmpty else { throw value.error("expected at least one rule") }
                 s.rules = try items.map { try rule($0, segments: segments) }
+                try checkReachable(s.rules, items: items)
             case "agency_strategy": agencyName = try value.string()
                 guard builtins[agencyName] != nil else { throw value.error("unknown agency strategy '\(agencyName)' (built-in strategies only)") }
             case "collector_skill": s.collectorSkill = try value.double(in: 0...10, what: "a skill multiplier")
@@ -464,6 +495,22 @@ public enum ScenarioLoader {
             }
         }
         return s
+    }
+
+    /// Refuses rules that can never apply: a condition that contradicts itself, or one that an
+    /// earlier rule already matches entirely (the first matching rule decides).
+    static func checkReachable(_ rules: [Rule], items: [YAMLValue]) throws {
+        for (j, rule) in rules.enumerated() {
+            let c = rule.condition
+            if let o = c.overdue, o.lowerBound > 0, let d = c.dpd, d.upperBound <= 0 {
+                throw items[j].error("rule \(j + 1) can never apply: it asks for an amount overdue of at least \(o.lowerBound) before the due date (dpd \(d.upperBound) or less), when nothing is overdue yet",
+                                     field: "\(items[j].path).when")
+            }
+            for i in 0..<j where rules[i].condition.covers(c) {
+                throw items[j].error("rule \(j + 1) can never apply: rule \(i + 1) (line \(items[i].line)) comes first and matches every account it matches; put the narrower rule first",
+                                     field: "\(items[j].path).when")
+            }
+        }
     }
 
     static func rule(_ v: YAMLValue, segments: [String]) throws -> Rule {

@@ -42,6 +42,10 @@ struct Run: ParsableCommand {
         if let seed { s.seed = seed }
         if let replications { s.replications = replications }
         if let population { s.population.size = population }
+        if let refusal = MemoryEstimate.refusal(s) {
+            FileHandle.standardError.write(Data("\(s.sourceFile): error: field '--replications': \(refusal)\n".utf8))
+            throw ExitCode(65)
+        }
         let runner = Runner(scenario: s, threads: threads)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         let outcome: PrecisionRun.Outcome
@@ -87,8 +91,9 @@ struct Run: ParsableCommand {
 /// printed as `file:line:column: error: field 'x': …` and exit with status 65 (data error).
 func loadScenario(_ path: String?) throws -> Scenario {
     do {
-        if let path { return try ScenarioLoader.load(path: path) }
-        return try ScenarioLoader.defaultScenario()
+        let scenario = try path.map { try ScenarioLoader.load(path: $0) } ?? ScenarioLoader.defaultScenario()
+        try PrecisionRun.validate(scenario)
+        return scenario
     } catch let e as ScenarioError {
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(65)
