@@ -7,10 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"; shift || true
 ../scripts/setup.sh
-swift build --package-path . --scratch-path .build-fuzz -c debug --product scenario-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -Ev "warning: Cannot export local symbol" || true
+# SwiftPM keeps a stale list of a path dependency's source files; drop it so new files build.
+rm -f .build-fuzz/debug.yaml
+if ! swift build --package-path . --scratch-path .build-fuzz -c debug --product scenario-fuzz \
+     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > .build-fuzz.log 2>&1; then
+  grep -v "warning: Cannot export local symbol" .build-fuzz.log >&2
+  echo "fuzz build failed" >&2; exit 1
+fi
 binary=".build-fuzz/debug/scenario-fuzz"
-[ -x "$binary" ] || { echo "fuzz build failed" >&2; exit 1; }
 corpus=".corpus"; mkdir -p "$corpus" findings
 cp ../scenarios/*.yaml "$corpus"/ 2>/dev/null || true
 cp ../Tests/ScenarioTests/BadScenarios/*.yaml "$corpus"/ 2>/dev/null || true
