@@ -7,3 +7,6 @@ scripts/setup.sh
 # simulates ~100x slower); preconditions stay on at -O. Its own scratch folder: sharing
 # .build/release with plain `swift build -c release` mixes objects built with different flags.
 swift test -c release -Xswiftc -enable-testing --disable-swift-testing --scratch-path .build-test
+# About a minute of coverage-guided fuzzing of the scenario loader (fixed seed, so a CI failure
+# reproduces); a crash, hang or memory blow-up fails the suite and lands in fuzz/findings/.
+fuzz/run.sh 60 -seed=1

@@ -38,7 +38,8 @@ public enum PrecisionRun {
         return Outcome(run: result, analysis: analysis, targetsMet: met(precision, analysis))
     }
 
-    static func met(_ p: PrecisionSpec, _ a: AnalysisResult) -> Bool {
+    /// Whether every target's CI half-width is met for every strategy.
+    public static func met(_ p: PrecisionSpec, _ a: AnalysisResult) -> Bool {
         p.targets.allSatisfy { t in
             a.strategies.allSatisfy { s in
                 guard let ci = a.estimate(t.metric, strategy: s), ci.n > 1 else { return false }

@@ -90,6 +90,26 @@ public struct Tally: Sendable, Hashable {
         curves = [Double](repeating: 0, count: CurveKind.allCases.count * horizonDays)
     }
 
+    /// Every value of the tally, in a fixed order, for checkpoints; `init(encoded:)` reads it
+    /// back bit for bit.
+    public func encoded() -> [Double] {
+        [Double(groupCount), Double(horizonDays), initialDefaults, initialChargeoffs, callCapacity, callsUsed]
+            + sums + resolutionDays + curves
+    }
+
+    /// A tally from `encoded()`; nil when the values do not describe a tally of this shape.
+    public init?(encoded v: [Double], segmentCount: Int, horizonDays: Int) {
+        self.init(segmentCount: segmentCount, horizonDays: horizonDays)
+        let header = 6
+        guard v.count == header + sums.count + resolutionDays.count + curves.count,
+              v[0] == Double(groupCount), v[1] == Double(horizonDays) else { return nil }
+        initialDefaults = v[2]; initialChargeoffs = v[3]; callCapacity = v[4]; callsUsed = v[5]
+        var i = header
+        for k in sums.indices { sums[k] = v[i]; i += 1 }
+        for k in resolutionDays.indices { resolutionDays[k] = v[i]; i += 1 }
+        for k in curves.indices { curves[k] = v[i]; i += 1 }
+    }
+
     /// Bytes one tally holds for `segmentCount` segments over `horizonDays` days.
     public static func byteSize(segmentCount: Int, horizonDays: Int) -> Int {
         let groups = 1 + segmentCount + Grade.allCases.count + EntryStage.allCases.count

@@ -24,6 +24,14 @@ public struct RunResult: Sendable {
         self.elapsedSeconds = elapsedSeconds
     }
 
+    /// The first `n` replications of this run.
+    public func prefix(_ n: Int) -> RunResult {
+        guard n < replicationsCompleted else { return self }
+        let share = Double(n) / Double(max(replicationsCompleted, 1))
+        return RunResult(scenario: scenario, tallies: tallies.map { Array($0.prefix(n)) }, replicationsCompleted: n,
+                         borrowerDays: borrowerDays * share, elapsedSeconds: elapsedSeconds * share)
+    }
+
     /// This run followed by `more` (later replications of the same scenario).
     public func appending(_ more: RunResult) -> RunResult {
         RunResult(scenario: scenario, tallies: zip(tallies, more.tallies).map { $0 + $1 },
@@ -38,6 +46,11 @@ public struct RunProgress: Sendable {
     public let blocksTotal: Int
     public let replicationsDone: Int
     public let replicationsTotal: Int
+
+    public init(blocksDone: Int, blocksTotal: Int, replicationsDone: Int, replicationsTotal: Int) {
+        self.blocksDone = blocksDone; self.blocksTotal = blocksTotal
+        self.replicationsDone = replicationsDone; self.replicationsTotal = replicationsTotal
+    }
 }
 
 /// Runs a scenario: replications × borrower blocks on worker threads, all strategies per block.

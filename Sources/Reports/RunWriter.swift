@@ -27,13 +27,14 @@ public enum RunWriter {
         SHA256.hash(data: Data(ScenarioWriter.yaml(scenario).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    public static func write(_ result: AnalysisResult, to dir: URL, identity: RunIdentity) throws {
+    /// Writes every output file; `partial` marks a run stopped before all its replications.
+    public static func write(_ result: AnalysisResult, to dir: URL, identity: RunIdentity, partial: Bool = false) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try AtomicFile.write(ScenarioWriter.yaml(result.scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
         try AtomicFile.write(metricsCSV(result), to: dir.appendingPathComponent("metrics.csv"))
         try AtomicFile.write(curvesCSV(result), to: dir.appendingPathComponent("curves.csv"))
         try AtomicFile.write(comparisonCSV(result), to: dir.appendingPathComponent("comparison.csv"))
-        try AtomicFile.write(summaryJSON(result, identity: identity), to: dir.appendingPathComponent("summary.json"))
+        try AtomicFile.write(summaryJSON(result, identity: identity, partial: partial), to: dir.appendingPathComponent("summary.json"))
     }
 
     public static func metricsCSV(_ r: AnalysisResult) -> String {
@@ -61,7 +62,7 @@ public enum RunWriter {
         return out
     }
 
-    public static func summaryJSON(_ r: AnalysisResult, identity: RunIdentity) -> String {
+    public static func summaryJSON(_ r: AnalysisResult, identity: RunIdentity, partial: Bool = false) -> String {
         let s = r.scenario
         var out = "{\n"
         out += "  \"scenario\": \(Format.jsonString(s.name)),\n"
@@ -71,7 +72,7 @@ public enum RunWriter {
         out += "  \"population\": \(s.population.size),\n"
         out += "  \"horizon_days\": \(s.horizonDays),\n"
         out += "  \"version\": \(Format.jsonString(identity.version)),\n"
-        out += "  \"partial\": false,\n"
+        out += "  \"partial\": \(partial),\n"
         out += "  \"baseline\": \(Format.jsonString(r.baseline)),\n"
         out += "  \"strategies\": [\(r.strategies.map(Format.jsonString).joined(separator: ", "))],\n"
         out += "  \"headline\": {\n"

@@ -392,7 +392,18 @@ public enum ScenarioLoader {
     static func parseOutput(_ v: YAMLValue) throws -> OutputSpec {
         var o = OutputSpec()
         for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts"]) {
-            if key == "dir" { o.directory = try value.string() } else { o.exportAccounts = try value.bool() }
+            if key == "dir" {
+                o.directory = try value.string()
+                // A scenario travels between people: it may name a folder under the working
+                // directory, never an absolute path or one that climbs out of it.
+                let parts = o.directory.split(separator: "/", omittingEmptySubsequences: true)
+                guard !o.directory.isEmpty, !o.directory.hasPrefix("/"), !o.directory.hasPrefix("~"),
+                      !parts.contains(".."), !o.directory.contains("\0"), o.directory.utf8.count <= 255 else {
+                    throw value.error("expected a relative folder inside the working directory, without '..' (found '\(o.directory.prefix(80))'); choose any other place with --out")
+                }
+            } else {
+                o.exportAccounts = try value.bool()
+            }
         }
         return o
     }

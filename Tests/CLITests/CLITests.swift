@@ -111,4 +111,25 @@ final class CLITests: XCTestCase {
         let params = try collectsim(["parameters"])
         XCTAssertTrue(params.stdout.contains("payment.excitation_decay"))
     }
+
+    func testScenarioNamesAndOutputFoldersCannotEscapeTheOutputDirectory() throws {
+        let dir = TestRun.temporaryDirectory()
+        let evil = try write("""
+        name: "../../escaped/../x"
+        replications: 1
+        horizon_days: 10
+        population: {size: 500}
+        strategies: [gentle]
+        """, "evil.yaml", in: dir)
+        let r = try collectsim(["run", evil.path, "--quiet"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let made = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("notebooks-out").path)
+        XCTAssertEqual(made.count, 1)
+        XCTAssertFalse(made[0].contains("/") || made[0].contains(".."), made[0])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped").path))
+        let climbing = try write("name: x\noutput: {dir: ../outside}\n", "climb.yaml", in: dir)
+        let refused = try collectsim(["run", climbing.path], in: dir)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.stderr.contains("field 'output.dir'"), refused.stderr)
+    }
 }

@@ -29,28 +29,56 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not print the progress bar.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Finish a run that was stopped or killed, in its folder; it ends with the bytes an uninterrupted run writes.", valueName: "RUNDIR"))
+    var resume: String?
+
     func validate() throws {
         if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
+        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil) {
+            throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
+        }
     }
 
     func run() throws {
-        var s = try loadScenario(scenario)
-        if let seed { s.seed = seed }
-        if let replications { s.replications = replications }
-        if let population { s.population.size = population }
+        var s: Scenario
+        let dir: URL
+        if let resume {
+            dir = URL(fileURLWithPath: resume)
+            s = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
+        } else {
+            s = try loadScenario(scenario)
+            if let seed { s.seed = seed }
+            if let replications { s.replications = replications }
+            if let population { s.population.size = population }
+            dir = URL(fileURLWithPath: out ?? defaultOutputFolder(s))
+        }
         if let refusal = MemoryEstimate.refusal(s) {
             FileHandle.standardError.write(Data("\(s.sourceFile): error: field '--replications': \(refusal)\n".utf8))
             throw ExitCode(65)
         }
-        let runner = Runner(scenario: s, threads: threads)
+        // The resolved scenario goes first, so that a killed run can be resumed from its folder.
+        if resume == nil { try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml")) }
+
+        // SIGINT and SIGTERM stop the run at the next replication boundary.
+        let stop = StopRequest()
+        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.request(signal: number) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+
+        let threadCount = Runner(scenario: s, threads: threads).threads
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-        let outcome: PrecisionRun.Outcome
+        let outcome: CheckpointedRun.Outcome
         do {
-            outcome = try PrecisionRun.run(s, threads: threads, progress: { bar.update($0) })
+            outcome = try CheckpointedRun.run(s, in: dir, threads: threads, stop: stop, progress: { bar.update($0) })
         } catch let e as ScenarioError {
             bar.finish()
             FileHandle.standardError.write(Data("\(e)\n".utf8))
@@ -59,16 +87,28 @@ struct Run: ParsableCommand {
         bar.finish()
         let result = outcome.run
         let analysis = outcome.analysis
-        let dir = URL(fileURLWithPath: out ?? defaultOutputFolder(s))
         let identity = RunIdentity(version: RunWriter.version, commandLine: CommandLine.arguments.joined(separator: " "),
-                                   threads: runner.threads)
+                                   threads: threadCount)
+        if outcome.partial {
+            let signalNumber = stop.signal ?? SIGINT
+            if result.replicationsCompleted > 0 { try RunWriter.write(analysis, to: dir, identity: identity, partial: true) }
+            FileHandle.standardError.write(Data("""
+            Stopped by signal \(signalNumber) after \(result.replicationsCompleted) replications; what is complete is in \(dir.path) (partial: true).
+            Finish it with: collectsim run --resume \(dir.path)
+
+            """.utf8))
+            throw ExitCode(128 + signalNumber)
+        }
         try RunWriter.write(analysis, to: dir, identity: identity)
+        CheckpointedRun.discard(in: dir)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(s.population.size) accounts × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
         print()
-        let rate = result.borrowerDays / max(result.elapsedSeconds, 1e-9)
-        print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on %d threads).", result.borrowerDays, result.elapsedSeconds, rate / 1e6, runner.threads))
+        let simulated = result.borrowerDays * Double(result.replicationsCompleted - outcome.resumed) / Double(max(result.replicationsCompleted, 1))
+        let rate = simulated / max(result.elapsedSeconds, 1e-9)
+        print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on %d threads).", simulated, result.elapsedSeconds, rate / 1e6, threadCount))
+        if outcome.resumed > 0 { print("Resumed: \(outcome.resumed) replications came from checkpoints.") }
         if let p = s.precision {
             print(outcome.targetsMet
                   ? "Precision targets met after \(result.replicationsCompleted) replications."

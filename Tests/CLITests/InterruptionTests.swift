@@ -1,0 +1,136 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Runs that are stopped, killed or spread over threads and processes end with the same bytes.
+final class InterruptionTests: XCTestCase {
+    static let outputs = ["summary.json", "metrics.csv", "curves.csv", "comparison.csv", "scenario.resolved.yaml"]
+
+    var binary: URL {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// A scenario of a few seconds, long enough to interrupt between replications.
+    func scenario(in dir: URL) throws -> URL {
+        let url = dir.appendingPathComponent("s.yaml")
+        try """
+        name: interrupt-me
+        seed: 9
+        replications: 8
+        horizon_days: 120
+        population: {size: 30000}
+        strategies: [gentle, graded]
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func start(_ args: [String], stderr: URL) throws -> Process {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: stderr)
+        try p.run()
+        return p
+    }
+
+    func runToEnd(_ args: [String], in dir: URL) throws -> Int32 {
+        let p = try start(args, stderr: dir.appendingPathComponent("stderr-\(UUID().uuidString)"))
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// Waits until the run folder holds `count` finished replications.
+    func waitForCheckpoints(_ count: Int, in run: URL, process: Process) {
+        let last = run.appendingPathComponent("checkpoint").appendingPathComponent(String(format: "replication-%06d.bin", count - 1))
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: last.path) && process.isRunning && Date() < deadline { usleep(20_000) }
+    }
+
+    func assertSameOutputs(_ a: URL, _ b: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        for name in Self.outputs {
+            let x = try Data(contentsOf: a.appendingPathComponent(name)), y = try Data(contentsOf: b.appendingPathComponent(name))
+            XCTAssertEqual(x, y, "\(name) differs between \(a.lastPathComponent) and \(b.lastPathComponent)", file: file, line: line)
+        }
+    }
+
+    func testSignalStopsAtAReplicationBoundaryAndResumeWritesTheUninterruptedBytes() throws {
+        for (number, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
+            let dir = TestRun.temporaryDirectory()
+            let s = try scenario(in: dir)
+            XCTAssertEqual(try runToEnd(["run", s.path, "--out", dir.appendingPathComponent("full").path, "--quiet"], in: dir), 0)
+
+            let run = dir.appendingPathComponent(name)
+            let err = dir.appendingPathComponent("stderr-\(name)")
+            let p = try start(["run", s.path, "--out", run.path, "--quiet"], stderr: err)
+            waitForCheckpoints(2, in: run, process: p)
+            kill(p.processIdentifier, number)
+            p.waitUntilExit()
+            let message = try String(contentsOf: err, encoding: .utf8)
+            XCTAssertEqual(p.terminationStatus, 128 + number, message)
+            let summary = try String(contentsOf: run.appendingPathComponent("summary.json"), encoding: .utf8)
+            XCTAssertTrue(summary.contains("\"partial\": true"), summary)
+            XCTAssertTrue(message.contains("collectsim run --resume"), message)
+
+            XCTAssertEqual(try runToEnd(["run", "--resume", run.path, "--quiet"], in: dir), 0)
+            try assertSameOutputs(dir.appendingPathComponent("full"), run)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint").path))
+        }
+    }
+
+    func testResumeAfterSIGKILLWritesTheUninterruptedBytes() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try scenario(in: dir)
+        XCTAssertEqual(try runToEnd(["run", s.path, "--out", dir.appendingPathComponent("full").path, "--quiet"], in: dir), 0)
+        let run = dir.appendingPathComponent("killed")
+        let p = try start(["run", s.path, "--out", run.path, "--quiet", "--threads", "2"], stderr: dir.appendingPathComponent("stderr-kill"))
+        waitForCheckpoints(3, in: run, process: p)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        // No output but the resolved scenario and checkpoints; no temporary file survives as an output.
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertEqual(left, ["checkpoint", "scenario.resolved.yaml"])
+        XCTAssertEqual(try runToEnd(["run", "--resume", run.path, "--quiet", "--threads", "1"], in: dir), 0)
+        try assertSameOutputs(dir.appendingPathComponent("full"), run)
+    }
+
+    func testEveryOutputIsIdenticalAcrossThreadCountsAndProcesses() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try scenario(in: dir)
+        var runs: [URL] = []
+        for threads in [1, 2, 3, 8] {
+            let out = dir.appendingPathComponent("t\(threads)")
+            XCTAssertEqual(try runToEnd(["run", s.path, "--out", out.path, "--quiet", "--threads", "\(threads)", "--replications", "3"], in: dir), 0)
+            runs.append(out)
+        }
+        // Two processes at once, same arguments.
+        let a = dir.appendingPathComponent("pa"), b = dir.appendingPathComponent("pb")
+        let pa = try start(["run", s.path, "--out", a.path, "--quiet", "--replications", "3"], stderr: dir.appendingPathComponent("ea"))
+        let pb = try start(["run", s.path, "--out", b.path, "--quiet", "--replications", "3"], stderr: dir.appendingPathComponent("eb"))
+        pa.waitUntilExit(); pb.waitUntilExit()
+        XCTAssertEqual([pa.terminationStatus, pb.terminationStatus], [0, 0])
+        runs += [a, b]
+        for other in runs.dropFirst() { try assertSameOutputs(runs[0], other) }
+    }
+
+    func testResumeRefusesScenarioArgumentsAndAForeignCheckpoint() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try scenario(in: dir)
+        let run = dir.appendingPathComponent("r")
+        XCTAssertEqual(try runToEnd(["run", s.path, "--out", run.path, "--quiet", "--replications", "1"], in: dir), 0)
+        XCTAssertNotEqual(try runToEnd(["run", s.path, "--resume", run.path], in: dir), 0)
+        // A checkpoint written for another scenario is refused, not silently mixed in.
+        let folder = run.appendingPathComponent("checkpoint")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("CollectSim checkpoint 1\nnot-this-scenario\n".utf8).write(to: folder.appendingPathComponent("replication-000000.bin"))
+        let err = dir.appendingPathComponent("stderr-foreign")
+        let p = try start(["run", "--resume", run.path, "--quiet"], stderr: err)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 65)
+        XCTAssertTrue(try String(contentsOf: err, encoding: .utf8).contains("belongs to another scenario"))
+    }
+}
