@@ -43,6 +43,7 @@ public enum CheckpointedRun {
                            progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> Outcome {
         try PrecisionRun.validate(scenario)
         let folder = dir.appendingPathComponent(folderName)
+        removeStaleTemporaryFiles(in: [dir, folder])
         let hash = RunWriter.scenarioHash(scenario)
         let runner = Runner(scenario: scenario, threads: threads)
         var result = try load(folder, scenario: scenario, hash: hash)
@@ -90,6 +91,16 @@ public enum CheckpointedRun {
     }
 
     // MARK: Files
+
+    /// Temporary files a killed writer left behind (see `AtomicFile`); never outputs.
+    static func removeStaleTemporaryFiles(in folders: [URL]) {
+        for folder in folders {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            where name.hasPrefix(".") && name.contains(".tmp-") {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+    }
 
     static let magic = "CollectSim checkpoint 1\n"
 
