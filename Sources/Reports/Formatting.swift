@@ -26,6 +26,8 @@ enum Format {
             return String(format: "%.1f%%", v * 100)
         }
         if abs(v) >= 100 { return String(format: "%.0f", v) }
+        if abs(v) >= 10 { return String(format: "%.1f", v) }
+        if v != 0 && abs(v) < 0.01 { return String(format: "%.2g", v) }
         return String(format: "%.3f", v)
     }
 }

@@ -31,10 +31,21 @@ public enum RunWriter {
     public static func write(_ result: AnalysisResult, to dir: URL, identity: RunIdentity, partial: Bool = false) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try AtomicFile.write(ScenarioWriter.yaml(result.scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
-        try AtomicFile.write(metricsCSV(result), to: dir.appendingPathComponent("metrics.csv"))
-        try AtomicFile.write(curvesCSV(result), to: dir.appendingPathComponent("curves.csv"))
-        try AtomicFile.write(comparisonCSV(result), to: dir.appendingPathComponent("comparison.csv"))
-        try AtomicFile.write(summaryJSON(result, identity: identity, partial: partial), to: dir.appendingPathComponent("summary.json"))
+        let metrics = metricsCSV(result), curves = curvesCSV(result), comparison = comparisonCSV(result)
+        let summary = summaryJSON(result, identity: identity, partial: partial)
+        try AtomicFile.write(metrics, to: dir.appendingPathComponent("metrics.csv"))
+        try AtomicFile.write(curves, to: dir.appendingPathComponent("curves.csv"))
+        try AtomicFile.write(comparison, to: dir.appendingPathComponent("comparison.csv"))
+        // The reports are built from the files' own text, as `collectsim report` rebuilds them.
+        let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario)
+        try writeReports(data, to: dir)
+        try AtomicFile.write(summary, to: dir.appendingPathComponent("summary.json"))
+    }
+
+    /// Writes report.html and report.md for a run's data.
+    public static func writeReports(_ data: ReportData, to dir: URL) throws {
+        try AtomicFile.write(HTMLReport.render(data), to: dir.appendingPathComponent("report.html"))
+        try AtomicFile.write(MarkdownReport.render(data), to: dir.appendingPathComponent("report.md"))
     }
 
     public static func metricsCSV(_ r: AnalysisResult) -> String {

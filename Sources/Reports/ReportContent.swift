@@ -1,0 +1,90 @@
+import Analysis
+import Foundation
+
+/// What both reports say: the headline columns, the best value per column, the efficient
+/// strategies, and plain sentences generated from the numbers.
+public enum ReportContent {
+    public struct Column: Sendable {
+        public let metric: String
+        public let title: String
+        public let higherIsBetter: Bool
+    }
+
+    public static let columns: [Column] = [
+        ("recovery_rate", "Recovery"), ("net_recovery_rate", "Net recovery"), ("complaints_per_1000", "Complaints / 1,000"),
+        ("default_rate", "Default rate"), ("chargeoff_rate", "Charge-off rate"),
+        ("cost_per_unit_recovered", "Cost per unit recovered"), ("satisfaction", "Satisfaction"),
+    ].map { Column(metric: $0.0, title: $0.1, higherIsBetter: Metrics.byName[$0.0]?.higherIsBetter ?? true) }
+
+    /// The strategy with the best mean on a column.
+    public static func best(_ column: Column, _ data: ReportData) -> String? {
+        let values = data.strategies.compactMap { s in data.estimate(column.metric, s).map { (s, $0.mean) } }.filter { $0.1.isFinite }
+        return (column.higherIsBetter ? values.max { $0.1 < $1.1 } : values.min { $0.1 < $1.1 })?.0
+    }
+
+    /// Strategies no other strategy beats on both recovery (higher) and complaints (lower).
+    public static func paretoEfficient(_ data: ReportData) -> [String] {
+        let points = data.strategies.compactMap { s -> (String, Double, Double)? in
+            guard let r = data.estimate("recovery_rate", s)?.mean, let c = data.estimate("complaints_per_1000", s)?.mean,
+                  r.isFinite, c.isFinite else { return nil }
+            return (s, r, c)
+        }
+        return points.filter { p in
+            !points.contains { q in q.1 >= p.1 && q.2 <= p.2 && (q.1 > p.1 || q.2 < p.2) }
+        }.map(\.0)
+    }
+
+    /// A value for people, with its unit.
+    public static func value(_ v: Double, _ metric: String) -> String { Format.human(v, metric: metric) }
+
+    static func points(_ v: Double) -> String { String(format: "%.1f", v * 100) }
+
+    /// Sentences comparing each strategy with the baseline, then the efficient set.
+    public static func sentences(_ data: ReportData) -> [String] {
+        var out: [String] = []
+        for s in data.strategies where s != data.baseline {
+            guard let r = data.difference("recovery_rate", s) else { continue }
+            var sentence: String
+            if r.isSignificant {
+                sentence = "\(s) recovers \(points(abs(r.diff))) points \(r.diff > 0 ? "more" : "less") than \(data.baseline) (95% CI \(points(r.low)) to \(points(r.high)))"
+            } else {
+                sentence = "\(s) recovers about as much as \(data.baseline) (difference \(points(r.diff)) points, 95% CI \(points(r.low)) to \(points(r.high)), not significant)"
+            }
+            if let c = data.difference("complaints_per_1000", s), c.relative.isFinite {
+                let share = abs(c.relative) * 100
+                let pct = share > 99 && share < 100 ? "over 99" : String(Int(share.rounded()))
+                if c.isSignificant {
+                    sentence += c.relative < 0 ? " with \(pct)% fewer complaints" : " with \(pct)% more complaints"
+                } else {
+                    sentence += ", with no significant difference in complaints"
+                }
+            }
+            if let n = data.difference("net_recovery_rate", s), n.isSignificant {
+                sentence += "; net of costs and commissions it recovers \(points(abs(n.diff))) points \(n.diff > 0 ? "more" : "less")"
+            }
+            out.append(sentence + ".")
+        }
+        let efficient = paretoEfficient(data)
+        if !efficient.isEmpty {
+            out.append(efficient.count == 1
+                       ? "\(efficient[0]) is the only strategy that no other beats on both recovery and complaints."
+                       : "No other strategy beats \(efficient.joined(separator: ", ")) on both recovery and complaints; choosing among them trades recovery for complaints.")
+        }
+        if data.partial { out.append("This run was stopped early: the figures cover \(data.replications) completed replications.") }
+        return out
+    }
+
+    /// The date shown in reports: SOURCE_DATE_EPOCH when set (reproducible output), else today.
+    public static func reportDate() -> String {
+        let env = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: env.map { Date(timeIntervalSince1970: $0) } ?? Date())
+    }
+
+    /// The command that reproduces the run, run from inside its folder (the resolved scenario
+    /// holds the seed and sizes), so the report does not depend on where the folder lives.
+    public static let reproduceCommand = "collectsim run scenario.resolved.yaml --out rerun"
+}

@@ -1,0 +1,148 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// report.html and report.md: content, escaping, self-containment, rebuild, and a real browser.
+final class ReportTests: XCTestCase {
+    var binary: URL {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    @discardableResult
+    func run(_ executable: URL, _ args: [String]) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["SOURCE_DATE_EPOCH"] = "1795000000"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// A small run whose strategy name and description are hostile markup.
+    func hostileRun() throws -> URL {
+        let dir = TestRun.temporaryDirectory()
+        let scenario = dir.appendingPathComponent("xss.yaml")
+        try """
+        name: "report <b>check</b>"
+        seed: 3
+        replications: 3
+        horizon_days: 60
+        population: {size: 3000}
+        strategies:
+          "<script>alert(1)</script>":
+            description: "<img src=x onerror=alert(2)> | *bold* [link](http://evil.example)"
+            rules: [{when: {dpd: [1, null]}, do: [{action: call, every_days: 2}]}]
+          gentle: builtin
+        baseline: gentle
+        """.write(to: scenario, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let (status, _, err) = try run(binary, ["run", scenario.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(status, 0, err)
+        return out
+    }
+
+    func testScenarioStringsAreEscapedInHTMLAndMarkdown() throws {
+        let out = try hostileRun()
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("<script"), "a script element reached the page")
+        XCTAssertFalse(html.contains("<img"), "an img element reached the page")
+        XCTAssertFalse(html.contains("<b>check"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertFalse(md.contains("<script") || md.contains("<img"))
+        XCTAssertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertTrue(md.contains("\\[link\\](http://evil.example)"), "a Markdown link survived unescaped")
+        XCTAssertTrue(md.contains("\\*bold\\*"))
+    }
+
+    func testReportIsSelfContainedAndHasTableFindingsChartsAndFooter() throws {
+        let out = try hostileRun()
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        // Nothing in any tag or in the style sheet may load a resource (text may mention URLs).
+        let tags = try NSRegularExpression(pattern: "<[a-zA-Z][^>]*>").matches(in: html, range: NSRange(html.startIndex..., in: html))
+            .map { String(html[Range($0.range, in: html)!]) }
+        XCTAssertGreaterThan(tags.count, 100)
+        for tag in tags {
+            let lower = tag.lowercased()
+            for forbidden in [" src=", " href=", "url(", "<link", "<script", "<iframe", "<object", "<img", "<embed"] {
+                XCTAssertFalse(lower.contains(forbidden), "\(tag) would load something")
+            }
+            let withoutNamespace = lower.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+            XCTAssertFalse(withoutNamespace.contains("http:") || withoutNamespace.contains("https:"), tag)
+        }
+        let style = try XCTUnwrap(html.range(of: "<style>").flatMap { start in html.range(of: "</style>").map { html[start.upperBound..<$0.lowerBound] } })
+        XCTAssertFalse(style.contains("url(") || style.contains("@import"))
+        for title in ["Recovery", "Net recovery", "Complaints / 1,000", "Default rate", "Charge-off rate", "Cost per unit recovered", "Satisfaction"] {
+            XCTAssertTrue(html.contains(title), title)
+        }
+        XCTAssertGreaterThanOrEqual(html.components(separatedBy: "<svg viewBox").count - 1, 9, "charts")
+        XCTAssertTrue(html.contains("Pareto-efficient"))
+        XCTAssertTrue(html.contains("recovers"), "generated sentences")
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        let hash = try XCTUnwrap(summary.split(separator: "\"").first { $0.count == 64 })
+        XCTAssertTrue(html.contains(String(hash)) && html.contains("seed 3") && html.contains("2026-11-18"), "footer")
+        XCTAssertTrue(html.contains("collectsim run scenario.resolved.yaml"))
+    }
+
+    func testReportCommandRebuildsTheSameBytes() throws {
+        let out = try hostileRun()
+        let html = try Data(contentsOf: out.appendingPathComponent("report.html"))
+        let md = try Data(contentsOf: out.appendingPathComponent("report.md"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("report.html"))
+        let (status, _, err) = try run(binary, ["report", out.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("report.html")), html)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("report.md")), md)
+        let (bad, _, message) = try run(binary, ["report", out.deletingLastPathComponent().path])
+        XCTAssertNotEqual(bad, 0)
+        XCTAssertTrue(message.contains("not a complete run folder"), message)
+    }
+
+    /// Opens the report in real headless Chromium: no console errors (the page's CSP also turns
+    /// any attempted network load into one), a non-empty page, and a screenshot.
+    func testReportRendersInHeadlessChromiumWithoutConsoleErrors() throws {
+        let chromium = try Self.chromium()
+        let out = try hostileRun()
+        let page = out.appendingPathComponent("report.html")
+        let shot = out.appendingPathComponent("report.png")
+        let (status, _, log) = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                                  "--enable-logging=stderr", "--v=0", "--window-size=1280,2000",
+                                                  "--screenshot=\(shot.path)", page.absoluteString])
+        XCTAssertEqual(status, 0, log)
+        let consoleErrors = log.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Content Security Policy") || $0.contains("Uncaught") }
+        XCTAssertEqual(consoleErrors, [], "console errors")
+        let png = try Data(contentsOf: shot)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertGreaterThan(png.count, 40_000, "a near-empty screenshot")
+        let (_, dom, _) = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString])
+        XCTAssertTrue(dom.contains("<table") && dom.contains("<svg"), "the rendered page lost its table or charts")
+    }
+
+    /// Debian's chromium, installed when missing; the test is skipped, saying why, only where
+    /// it cannot be installed.
+    static func chromium() throws -> URL {
+        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] where FileManager.default.isExecutableFile(atPath: path) {
+            return URL(fileURLWithPath: path)
+        }
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/bin/sh")
+        install.arguments = ["-c", "command -v apt-get >/dev/null && (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null 2>&1"]
+        install.environment = ["DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        try install.run()
+        install.waitUntilExit()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else {
+            print("SKIPPED: Chromium is not installed and `apt-get install chromium` failed (status \(install.terminationStatus)) on this machine")
+            throw XCTSkip("Chromium is not installed and could not be installed with apt-get")
+        }
+        return URL(fileURLWithPath: "/usr/bin/chromium")
+    }
+}
