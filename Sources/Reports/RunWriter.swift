@@ -42,10 +42,11 @@ public enum RunWriter {
         try AtomicFile.write(summary, to: dir.appendingPathComponent("summary.json"))
     }
 
-    /// Writes report.html and report.md for a run's data.
+    /// Writes report.html, report.md and analysis.ipynb for a run's data.
     public static func writeReports(_ data: ReportData, to dir: URL) throws {
         try AtomicFile.write(HTMLReport.render(data), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(MarkdownReport.render(data), to: dir.appendingPathComponent("report.md"))
+        try AtomicFile.write(Notebook.render(data), to: dir.appendingPathComponent("analysis.ipynb"))
     }
 
     public static func metricsCSV(_ r: AnalysisResult) -> String {

@@ -4,7 +4,7 @@ import XCTest
 
 /// Runs that are stopped, killed or spread over threads and processes end with the same bytes.
 final class InterruptionTests: XCTestCase {
-    static let outputs = ["summary.json", "metrics.csv", "curves.csv", "comparison.csv", "scenario.resolved.yaml", "report.html", "report.md"]
+    static let outputs = ["summary.json", "metrics.csv", "curves.csv", "comparison.csv", "scenario.resolved.yaml", "report.html", "report.md", "analysis.ipynb"]
 
     var binary: URL {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

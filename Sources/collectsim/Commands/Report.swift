@@ -3,7 +3,7 @@ import Foundation
 import Reports
 
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rebuild report.html and report.md of a run folder from its files.")
+    static let configuration = CommandConfiguration(abstract: "Rebuild report.html, report.md and analysis.ipynb of a run folder from its files.")
 
     @Argument(help: "Run folder (written by `collectsim run`).")
     var runFolder: String
@@ -18,6 +18,6 @@ struct Report: ParsableCommand {
             throw ExitCode(66)
         }
         try RunWriter.writeReports(data, to: dir)
-        print("Wrote \(dir.appendingPathComponent("report.html").path) and report.md")
+        print("Wrote report.html, report.md and analysis.ipynb in \(dir.path)")
     }
 }

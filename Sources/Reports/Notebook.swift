@@ -1,0 +1,109 @@
+import Foundation
+
+/// `analysis.ipynb`: a Jupyter notebook that loads its run folder's CSVs with pandas and draws
+/// the main charts with matplotlib, a starting point for a researcher's own analysis. It reads
+/// the files next to it, so the folder can be moved or shared whole.
+public enum Notebook {
+    static func markdown(_ lines: [String]) -> [String: Any] {
+        ["cell_type": "markdown", "metadata": [String: Any](), "source": sourceLines(lines)]
+    }
+
+    static func code(_ lines: [String]) -> [String: Any] {
+        ["cell_type": "code", "execution_count": NSNull(), "metadata": [String: Any](), "outputs": [Any](),
+         "source": sourceLines(lines)]
+    }
+
+    /// nbformat stores a cell's source as lines that keep their newline, except the last.
+    static func sourceLines(_ lines: [String]) -> [String] {
+        lines.enumerated().map { $0.offset == lines.count - 1 ? $0.element : $0.element + "\n" }
+    }
+
+    public static func render(_ data: ReportData) throws -> String {
+        var cells: [[String: Any]] = [
+            markdown([
+                "# \(MarkdownReport.escape(data.scenario))",
+                "",
+                "CollectSim run: \(data.strategies.count) strategies, baseline `\(data.baseline.replacingOccurrences(of: "`", with: "'"))`, "
+                    + "\(data.replications) replications × \(data.population) accounts × \(data.horizonDays) days, seed \(data.seed).",
+                "This notebook reads the files in its own folder: `metrics.csv` (one row per strategy, group and metric, "
+                    + "with 95% CI), `comparison.csv` (paired differences from the baseline), `curves.csv` (daily curves) "
+                    + "and `summary.json`.",
+            ]),
+            code([
+                "import json",
+                "import pandas as pd",
+                "import matplotlib.pyplot as plt",
+                "",
+                "summary = json.load(open(\"summary.json\", encoding=\"utf-8\"))",
+                "metrics = pd.read_csv(\"metrics.csv\", keep_default_na=False, na_values=[\"\"])",
+                "comparison = pd.read_csv(\"comparison.csv\", keep_default_na=False, na_values=[\"\"])",
+                "curves = pd.read_csv(\"curves.csv\", keep_default_na=False, na_values=[\"\"])",
+                "strategies, baseline = summary[\"strategies\"], summary[\"baseline\"]",
+                "headline = [\"recovery_rate\", \"net_recovery_rate\", \"complaints_per_1000\", \"default_rate\",",
+                "            \"chargeoff_rate\", \"cost_per_unit_recovered\", \"satisfaction\"]",
+            ]),
+            markdown(["## Headline: mean per strategy (95% CI in `ci_low`, `ci_high`)"]),
+            code([
+                "everyone = metrics[(metrics.segment == \"all\") & metrics.metric.isin(headline)]",
+                "everyone.pivot(index=\"strategy\", columns=\"metric\", values=\"mean\").reindex(index=strategies, columns=headline)",
+            ]),
+            markdown(["## Paired differences from the baseline (common random numbers)"]),
+            code([
+                "diffs = comparison[(comparison.group == \"all\") & comparison.metric.isin(headline)]",
+                "diffs.pivot(index=\"strategy\", columns=\"metric\", values=\"diff\").reindex(columns=headline)",
+            ]),
+            markdown(["## Curves with 95% bands"]),
+            code([
+                "fig, axes = plt.subplots(1, 3, figsize=(15, 4))",
+                "panels = [(\"default\", \"share of accounts in default\"), (\"recovery\", \"collected / balance at entry\"),",
+                "          (\"complaints\", \"complaints per 1,000 accounts\")]",
+                "for ax, (curve, title) in zip(axes, panels):",
+                "    for s in strategies:",
+                "        d = curves[(curves.strategy == s) & (curves.curve == curve)]",
+                "        ax.plot(d.day, d[\"mean\"], label=s)",
+                "        ax.fill_between(d.day, d.ci_low, d.ci_high, alpha=0.2)",
+                "    ax.set_title(title)",
+                "    ax.set_xlabel(\"day\")",
+                "axes[0].legend()",
+                "plt.tight_layout()",
+                "plt.show()",
+            ]),
+            markdown(["## Recovery against complaints"]),
+            code([
+                "pivot = lambda m: everyone[everyone.metric == m].set_index(\"strategy\").reindex(strategies)",
+                "r, c = pivot(\"recovery_rate\"), pivot(\"complaints_per_1000\")",
+                "fig, ax = plt.subplots(figsize=(7, 5))",
+                "for s in strategies:",
+                "    ax.errorbar(c.loc[s, \"mean\"], r.loc[s, \"mean\"],",
+                "                xerr=[[c.loc[s, \"mean\"] - c.loc[s, \"ci_low\"]], [c.loc[s, \"ci_high\"] - c.loc[s, \"mean\"]]],",
+                "                yerr=[[r.loc[s, \"mean\"] - r.loc[s, \"ci_low\"]], [r.loc[s, \"ci_high\"] - r.loc[s, \"mean\"]]],",
+                "                fmt=\"o\", capsize=3, label=s)",
+                "ax.set_xlabel(\"complaints per 1,000 accounts\")",
+                "ax.set_ylabel(\"recovery rate\")",
+                "ax.legend()",
+                "plt.show()",
+            ]),
+            markdown(["## Recovery rate by segment, grade and stage at entry"]),
+            code([
+                "groups = metrics[(metrics.metric == \"recovery_rate\") & (metrics.segment != \"all\")]",
+                "table = groups.pivot(index=\"segment\", columns=\"strategy\", values=\"mean\").reindex(columns=strategies)",
+                "table.plot.barh(figsize=(8, 6), xlabel=\"recovery rate\")",
+                "plt.show()",
+                "table",
+            ]),
+        ]
+        // nbformat 4.5 wants a stable id per cell.
+        for i in cells.indices { cells[i]["id"] = "cell-\(i + 1)" }
+        let notebook: [String: Any] = [
+            "cells": cells,
+            "metadata": [
+                "kernelspec": ["display_name": "Python 3", "language": "python", "name": "python3"],
+                "language_info": ["name": "python"],
+            ],
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: notebook, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: json, as: UTF8.self) + "\n"
+    }
+}
