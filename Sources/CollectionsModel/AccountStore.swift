@@ -19,7 +19,7 @@ final class AccountStore {
         case last0, last1, last2, last3, last4, last5, last6, last7, last8, last9, last10, last11
         case defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance
         case nMessages, nFollowups, nCallAttempts, nCallsConnected, nVisits, nBlocked, nViolations
-        case nextSwitch, fatigueDay0, fatigueDay1, fatigueDay2, fatigueDay3, fatigueDay4, fatigueDay5
+        case complaintCount, nextSwitch, fatigueDay0, fatigueDay1, fatigueDay2, fatigueDay3, fatigueDay4, fatigueDay5
     }
     enum U: Int, CaseIterable {
         case segment, grade, entryStage, reach, hardship, closed

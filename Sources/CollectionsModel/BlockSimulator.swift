@@ -168,9 +168,9 @@ public final class BlockSimulator {
             tally.add(.willingness, s.d(.willingness)[j], groups: groups)
             tally.add(.literacy, s.d(.literacy)[j], groups: groups)
             if let perAccount {
-                perAccount(AccountOutcome(segment: seg, grade: grade, entryBalance: s.d(.balance0)[j],
+                perAccount(AccountOutcome(segment: seg, grade: grade, entryStage: Int(stage), entryBalance: s.d(.balance0)[j],
                                           defaultDay: Int(s.i(.defaultDay)[j]), cureDay: Int(s.i(.cureDay)[j]),
-                                          collected: s.d(.collected)[j], key: s.keys[j]))
+                                          collected: s.d(.collected)[j], complaints: Int(s.i(.complaintCount)[j]), key: s.keys[j]))
             }
         }
     }
@@ -180,10 +180,14 @@ public final class BlockSimulator {
 public struct AccountOutcome: Sendable {
     public let segment: Int
     public let grade: Int
+    /// `EntryStage` raw value.
+    public let entryStage: Int
     public let entryBalance: Double
     /// Day default was reached (−1: at entry; Int32.max: never within the horizon).
     public let defaultDay: Int
+    /// Day of the first cure (Int32.max: none within the horizon).
     public let cureDay: Int
     public let collected: Double
+    public let complaints: Int
     public let key: UInt64
 }

@@ -30,7 +30,7 @@ struct DayContext {
     let fatigueDay, nextSwitch: UnsafeMutablePointer<Int32>
     let paymentClock, complaintClock, cachedWillingness, willingnessFactor: UnsafeMutablePointer<Double>
     let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: UnsafeMutablePointer<Int32>
-    let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, last: UnsafeMutablePointer<Int32>
+    let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, complaintCount, last: UnsafeMutablePointer<Int32>
     let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: UnsafeMutablePointer<Int32>
     /// Per-account contact counters (CountField order), summed into the tally at the horizon.
     let counts: UnsafeMutablePointer<Int32>
@@ -61,7 +61,7 @@ struct DayContext {
         dpd = s.i(.dpd); promiseDue = s.i(.promiseDue); planNextDue = s.i(.planNextDue); planRemaining = s.i(.planRemaining)
         planMisses = s.i(.planMisses); planBreakAfter = s.i(.planBreakAfter); deferralUntil = s.i(.deferralUntil)
         legalDay = s.i(.legalDay); educationDay = s.i(.educationDay); coolOffUntil = s.i(.coolOffUntil)
-        lastConversation = s.i(.lastConversation); lastContact = s.i(.lastContact); lastComplaint = s.i(.lastComplaint)
+        lastConversation = s.i(.lastConversation); lastContact = s.i(.lastContact); lastComplaint = s.i(.lastComplaint); complaintCount = s.i(.complaintCount)
         last = s.i(.last0); defaultDay = s.i(.defaultDay); chargeoffDay = s.i(.chargeoffDay); cureDay = s.i(.cureDay)
         counts = s.i(.nMessages); resolvedDay = s.i(.resolvedDay); delinquentSince = s.i(.delinquentSince); tolerance = s.i(.tolerance)
         compliance = model.compliance
@@ -667,6 +667,7 @@ struct DayContext {
         if u(j, t, .escalation) < c.escalation { tally.add(.escalations, 1, groups: g) }
         coolOffUntil[j] = Int32(t) + Int32(compliance.coolOffDays)
         lastComplaint[j] = Int32(t)
+        complaintCount[j] &+= 1
         set(j, .complainedRecently)
         willingness[j] -= c.complaintLoss * willingness[j]
         satisfaction[j] = max(0, satisfaction[j] + c.satComplaint)

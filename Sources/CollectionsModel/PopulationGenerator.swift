@@ -108,7 +108,7 @@ struct PopulationGenerator {
                 store.i(f)[j] = Int32.max
             }
             for f in [AccountStore.I.planRemaining, .planMisses, .planBreakAfter, .coolOffUntil,
-                      .nMessages, .nFollowups, .nCallAttempts, .nCallsConnected, .nVisits, .nBlocked, .nViolations,
+                      .nMessages, .nFollowups, .nCallAttempts, .nCallsConnected, .nVisits, .nBlocked, .nViolations, .complaintCount,
                       .fatigueDay0, .fatigueDay1, .fatigueDay2, .fatigueDay3, .fatigueDay4, .fatigueDay5] { store.i(f)[j] = 0 }
             store.i(.lastContact)[j] = 0
             for f in [AccountStore.I.lastConversation, .lastComplaint,

@@ -62,7 +62,11 @@ public enum CheckpointedRun {
                                              replicationsDone: r + p.replicationsDone, replicationsTotal: target))
                     }
                 }
-                let one = runner.run(replications: r..<(r + 1), progress: overall)
+                let rows = scenario.output.exportAccounts ? AccountRows(scenario) : nil
+                var collect: (@Sendable (Int, Int, AccountOutcome) -> Void)?
+                if let rows { collect = { s, replication, o in rows.add(strategy: s, replication: replication, o) } }
+                let one = runner.run(replications: r..<(r + 1), progress: overall, accounts: collect)
+                if let rows { try AtomicFile.write(rows.text(), to: folder.appendingPathComponent(accountsFileName(r))) }
                 try save(one, replication: r, to: folder, hash: hash)
                 result = result.appending(one)
             }
@@ -81,7 +85,13 @@ public enum CheckpointedRun {
                 completed = try runUntil(boundary)
             }
         }
-        if completed { result = result.prefix(boundary) }
+        if completed {
+            result = result.prefix(boundary)
+            if scenario.output.exportAccounts {
+                try concatenate((0..<boundary).map { folder.appendingPathComponent(accountsFileName($0)) },
+                                header: AccountRows.header, to: dir.appendingPathComponent("accounts.csv"))
+            }
+        }
         return Outcome(run: result, analysis: Analyzer.analyze(result), targetsMet: targetsMet, partial: !completed, resumed: resumed)
     }
 
@@ -105,6 +115,29 @@ public enum CheckpointedRun {
     static let magic = "CollectSim checkpoint 1\n"
 
     static func fileName(_ replication: Int) -> String { String(format: "replication-%06d.bin", replication) }
+    static func accountsFileName(_ replication: Int) -> String { String(format: "accounts-%06d.csv", replication) }
+
+    /// Writes `header` and then each file's bytes to `target`, streaming, through a temporary
+    /// file renamed into place.
+    static func concatenate(_ files: [URL], header: String, to target: URL) throws {
+        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        FileManager.default.createFile(atPath: temp.path, contents: nil)
+        let out = try FileHandle(forWritingTo: temp)
+        do {
+            try out.write(contentsOf: Data(header.utf8))
+            for file in files {
+                let input = try FileHandle(forReadingFrom: file)
+                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+                try input.close()
+            }
+            try out.synchronize()
+            try out.close()
+            if rename(temp.path, target.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path]) }
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw error
+        }
+    }
 
     /// One replication: magic, scenario hash, strategy count, then per strategy the tally's
     /// value count and its values as IEEE-754 bit patterns (little endian).
@@ -161,4 +194,40 @@ public enum CheckpointedRun {
         return RunResult(scenario: scenario, tallies: tallies, replicationsCompleted: r,
                          borrowerDays: perReplication * Double(r), elapsedSeconds: 0)
     }
+}
+
+/// One replication's rows of accounts.csv, in the order the runner hands them over (block by
+/// block, every strategy of a block in turn), which is the same for any thread count.
+final class AccountRows: @unchecked Sendable {
+    static let header = "strategy,replication,account,segment,grade,entry_stage,entry_balance,default_event,days_to_default,cure_event,days_to_cure,collected,complaints\n"
+
+    private let lock = NSLock()
+    private var out = ""
+    private var next: [Int]
+    private let strategies: [String], segments: [String], horizon: Int
+
+    init(_ scenario: Scenario) {
+        strategies = scenario.strategies.map { Format.field($0.name) }
+        segments = scenario.population.segments.map { Format.field($0.name) }
+        horizon = scenario.horizonDays
+        next = Array(repeating: 0, count: scenario.strategies.count)
+    }
+
+    /// Days to an event counted so that day 1 is the first simulated day: 0 when it held at
+    /// entry, the horizon (event 0, censored) when it never happened.
+    func duration(_ day: Int) -> (Int, Int) {
+        if day == Int(Int32.max) { return (0, horizon) }
+        return (1, day < 0 ? 0 : day + 1)
+    }
+
+    func add(strategy s: Int, replication: Int, _ o: AccountOutcome) {
+        let d = duration(o.defaultDay), c = duration(o.cureDay)
+        let stage = EntryStage(rawValue: o.entryStage)?.name ?? ""
+        lock.lock(); defer { lock.unlock() }
+        out += "\(strategies[s]),\(replication),\(next[s]),\(segments[o.segment]),\(Grade.allCases[o.grade].name),\(stage),"
+        out += "\(Format.csv(o.entryBalance)),\(d.0),\(d.1),\(c.0),\(c.1),\(Format.csv(o.collected)),\(o.complaints)\n"
+        next[s] += 1
+    }
+
+    func text() -> String { lock.withLock { out } }
 }

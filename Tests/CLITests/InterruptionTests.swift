@@ -89,9 +89,10 @@ final class InterruptionTests: XCTestCase {
     func testResumeAfterSIGKILLWritesTheUninterruptedBytes() throws {
         let dir = TestRun.temporaryDirectory()
         let s = try scenario(in: dir)
-        XCTAssertEqual(try runToEnd(["run", s.path, "--out", dir.appendingPathComponent("full").path, "--quiet"], in: dir), 0)
         let run = dir.appendingPathComponent("killed")
-        let p = try start(["run", s.path, "--out", run.path, "--quiet", "--threads", "2"], stderr: dir.appendingPathComponent("stderr-kill"))
+        let full = dir.appendingPathComponent("full-accounts")
+        XCTAssertEqual(try runToEnd(["run", s.path, "--out", full.path, "--quiet", "--export-accounts"], in: dir), 0)
+        let p = try start(["run", s.path, "--out", run.path, "--quiet", "--threads", "2", "--export-accounts"], stderr: dir.appendingPathComponent("stderr-kill"))
         waitForCheckpoints(3, in: run, process: p)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -100,7 +101,8 @@ final class InterruptionTests: XCTestCase {
         let left = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { !$0.hasPrefix(".") }.sorted()
         XCTAssertEqual(left, ["checkpoint", "scenario.resolved.yaml"])
         XCTAssertEqual(try runToEnd(["run", "--resume", run.path, "--quiet", "--threads", "1"], in: dir), 0)
-        try assertSameOutputs(dir.appendingPathComponent("full"), run)
+        try assertSameOutputs(full, run)
+        XCTAssertEqual(try Data(contentsOf: full.appendingPathComponent("accounts.csv")), try Data(contentsOf: run.appendingPathComponent("accounts.csv")))
     }
 
     func testEveryOutputIsIdenticalAcrossThreadCountsAndProcesses() throws {

@@ -26,6 +26,9 @@ struct Run: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
     var threads: Int?
 
+    @Flag(help: "Also write accounts.csv: one row per account, strategy and replication (durations and events for survival analysis).")
+    var exportAccounts = false
+
     @Flag(help: "Do not print the progress bar.")
     var quiet = false
 
@@ -38,7 +41,7 @@ struct Run: ParsableCommand {
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
-        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil) {
+        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts) {
             throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
         }
     }
@@ -54,6 +57,7 @@ struct Run: ParsableCommand {
             if let seed { s.seed = seed }
             if let replications { s.replications = replications }
             if let population { s.population.size = population }
+            if exportAccounts { s.output.exportAccounts = true }
             dir = URL(fileURLWithPath: out ?? defaultOutputFolder(s))
         }
         if let refusal = MemoryEstimate.refusal(s) {
