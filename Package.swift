@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,16 +43,18 @@ let package = Package(
             name: "Reports",
             dependencies: ["Analysis", "Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(name: "Registry", dependencies: ["Reports", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "collectsim",
-            dependencies: ["Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Registry", "Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis"], exclude: ["BadScenarios"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario"]),
     ],
     swiftLanguageModes: [.v6]

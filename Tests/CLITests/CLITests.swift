@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import TestSupport
 import XCTest
 
@@ -124,12 +125,44 @@ final class CLITests: XCTestCase {
         let r = try collectsim(["run", evil.path, "--quiet"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let made = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("notebooks-out").path)
-        XCTAssertEqual(made.count, 1)
+            .filter { !$0.hasPrefix("runs.sqlite") }
+        XCTAssertEqual(made.count, 1, "\(made)")
         XCTAssertFalse(made[0].contains("/") || made[0].contains(".."), made[0])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped").path))
         let climbing = try write("name: x\noutput: {dir: ../outside}\n", "climb.yaml", in: dir)
         let refused = try collectsim(["run", climbing.path], in: dir)
         XCTAssertEqual(refused.status, 65)
         XCTAssertTrue(refused.stderr.contains("field 'output.dir'"), refused.stderr)
+    }
+
+    func testConcurrentRunsAllLandInTheRegistry() throws {
+        let dir = TestRun.temporaryDirectory()
+        let scenario = try write("name: concurrent\nreplications: 2\nhorizon_days: 30\npopulation: {size: 2000}\nstrategies: [gentle, strict]\n",
+                                 "c.yaml", in: dir)
+        let registry = dir.appendingPathComponent("runs.sqlite").path
+        let processes = try (0..<6).map { i -> Process in
+            let p = Process()
+            p.executableURL = binary
+            p.arguments = ["run", scenario.path, "--out", dir.appendingPathComponent("run\(i)").path, "--seed", "\(i)",
+                           "--quiet", "--registry", registry]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        for p in processes { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
+        let reg = try RunRegistry(path: registry)
+        XCTAssertEqual(try reg.runs().map(\.seed).sorted(), ["0", "1", "2", "3", "4", "5"])
+        XCTAssertEqual(try reg.integrityCheck(), "ok")
+        for run in try reg.runs() { XCTAssertGreaterThan(try reg.metrics(run.id).count, 40) }
+        let list = try collectsim(["runs", "list", "--registry", registry])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertEqual(list.stdout.components(separatedBy: "concurrent [").count - 1, 6, list.stdout)
+        let diff = try collectsim(["runs", "diff", "1", "2", "--registry", registry, "--all"])
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertTrue(diff.stdout.contains("recovery_rate"), diff.stdout)
+        let show = try collectsim(["runs", "show", "3", "--registry", registry])
+        XCTAssertTrue(show.stdout.contains("run #3 — concurrent"), show.stdout)
+        XCTAssertNotEqual(try collectsim(["runs", "show", "99", "--registry", registry]).status, 0)
     }
 }

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Engine
 import Foundation
+import Registry
 import Reports
 import Scenario
 
@@ -28,6 +29,9 @@ struct Run: ParsableCommand {
 
     @Flag(help: "Also write accounts.csv: one row per account, strategy and replication (durations and events for survival analysis).")
     var exportAccounts = false
+
+    @Option(help: "Run registry to record this run in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite).")
+    var registry: String?
 
     @Flag(help: "Do not print the progress bar.")
     var quiet = false
@@ -95,7 +99,10 @@ struct Run: ParsableCommand {
                                    threads: threadCount)
         if outcome.partial {
             let signalNumber = stop.signal ?? SIGINT
-            if result.replicationsCompleted > 0 { try RunWriter.write(analysis, to: dir, identity: identity, partial: true) }
+            if result.replicationsCompleted > 0 {
+                try RunWriter.write(analysis, to: dir, identity: identity, partial: true)
+                recordRun(dir, scenario: s)
+            }
             FileHandle.standardError.write(Data("""
             Stopped by signal \(signalNumber) after \(result.replicationsCompleted) replications; what is complete is in \(dir.path) (partial: true).
             Finish it with: collectsim run --resume \(dir.path)
@@ -105,6 +112,7 @@ struct Run: ParsableCommand {
         }
         try RunWriter.write(analysis, to: dir, identity: identity)
         CheckpointedRun.discard(in: dir)
+        let id = recordRun(dir, scenario: s)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(s.population.size) accounts × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
@@ -118,7 +126,21 @@ struct Run: ParsableCommand {
                   ? "Precision targets met after \(result.replicationsCompleted) replications."
                   : "Precision targets NOT met: stopped at max_replications = \(p.maxReplications).")
         }
-        print("Results written to \(dir.path)")
+        print("Results written to \(dir.path)" + (id.map { " (run #\($0) in the registry)" } ?? ""))
+    }
+
+    /// Adds the run folder's results to the run registry. The results are already safe in the
+    /// folder, so a registry that cannot be written is a warning, not a failed run.
+    @discardableResult
+    func recordRun(_ dir: URL, scenario s: Scenario) -> Int64? {
+        let path = registryPath(registry, outputDirectory: s.output.directory)
+        do {
+            return try RunRegistry(path: path).record(try ReportData.load(from: dir), folder: dir.standardizedFileURL.path,
+                                                      commandLine: CommandLine.arguments.joined(separator: " "))
+        } catch {
+            FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))
+            return nil
+        }
     }
 
     func defaultOutputFolder(_ s: Scenario) -> String {

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import Reports
+
+/// The run registry: a SQLite database (default `notebooks-out/runs.sqlite`) with one row per
+/// run and one row per metric, so past runs can be listed, shown and compared.
+///
+/// It is opened in WAL mode and written in single transactions with a busy timeout, so runs
+/// finishing at the same time in several processes each land whole.
+public struct RunRegistry {
+    public static let defaultPath = "notebooks-out/runs.sqlite"
+
+    public struct RunRecord: Sendable {
+        public let id: Int64
+        public let createdAt: String
+        public let scenario: String
+        public let scenarioHash: String
+        public let seed: String
+        public let replications: Int
+        public let population: Int
+        public let horizonDays: Int
+        public let version: String
+        public let commandLine: String
+        public let folder: String
+        public let partial: Bool
+        public let baseline: String
+        public let headline: String
+    }
+
+    public struct MetricRecord: Sendable {
+        public let strategy: String
+        public let group: String
+        public let metric: String
+        public let mean: Double
+        public let low: Double
+        public let high: Double
+        public let n: Int
+    }
+
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        var config = Configuration()
+        config.busyMode = .timeout(60)
+        pool = try DatabasePool(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    created_at TEXT NOT NULL,
+                    scenario TEXT NOT NULL,
+                    scenario_sha256 TEXT NOT NULL,
+                    seed TEXT NOT NULL,
+                    replications INTEGER NOT NULL,
+                    population INTEGER NOT NULL,
+                    horizon_days INTEGER NOT NULL,
+                    version TEXT NOT NULL,
+                    command_line TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    partial INTEGER NOT NULL,
+                    baseline TEXT NOT NULL,
+                    headline TEXT NOT NULL
+                );
+                CREATE TABLE run_metrics (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    strategy TEXT NOT NULL,
+                    grp TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    mean REAL,
+                    ci_low REAL,
+                    ci_high REAL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, strategy, grp, metric)
+                );
+                """)
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// Records a finished (or partial) run from its report data; returns the new run's id.
+    @discardableResult
+    public func record(_ data: ReportData, folder: String, commandLine: String, createdAt: Date = Date()) throws -> Int64 {
+        let time = ISO8601DateFormatter().string(from: createdAt)
+        let headline = Self.headlineText(data)
+        return try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs (created_at, scenario, scenario_sha256, seed, replications, population, horizon_days,
+                                  version, command_line, folder, partial, baseline, headline)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [time, data.scenario, data.scenarioHash, data.seed, data.replications, data.population,
+                                 data.horizonDays, data.version, commandLine, folder, data.partial, data.baseline, headline])
+            let id = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: "INSERT INTO run_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            for strategy in data.strategies {
+                for (group, metrics) in (data.estimates[strategy] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    for (metric, e) in metrics.sorted(by: { $0.key < $1.key }) {
+                        try insert.execute(arguments: [id, strategy, group, metric, finite(e.mean), finite(e.low), finite(e.high), e.n])
+                    }
+                }
+            }
+            return id
+        }
+    }
+
+    func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
+
+    /// "strategy: recovery 66.4%, complaints 16.2/1000; …", the runs list's one-line summary.
+    static func headlineText(_ data: ReportData) -> String {
+        data.strategies.map { s in
+            let r = data.estimate("recovery_rate", s).map { String(format: "%.1f%%", $0.mean * 100) } ?? "–"
+            let c = data.estimate("complaints_per_1000", s).map { String(format: "%.1f", $0.mean) } ?? "–"
+            return "\(s): recovery \(r), complaints \(c)/1000"
+        }.joined(separator: "; ")
+    }
+
+    public func runs() throws -> [RunRecord] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.run) }
+    }
+
+    public func run(_ id: Int64) throws -> RunRecord? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run) }
+    }
+
+    public func metrics(_ id: Int64, group: String? = "all") throws -> [MetricRecord] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM run_metrics WHERE run_id = ? AND (? IS NULL OR grp = ?) ORDER BY strategy, grp, metric
+                """, arguments: [id, group, group])
+            return rows.map { row in
+                MetricRecord(strategy: row["strategy"], group: row["grp"], metric: row["metric"],
+                             mean: row["mean"] ?? .nan, low: row["ci_low"] ?? .nan, high: row["ci_high"] ?? .nan, n: row["n"])
+            }
+        }
+    }
+
+    static func run(_ row: Row) -> RunRecord {
+        RunRecord(id: row["id"], createdAt: row["created_at"], scenario: row["scenario"], scenarioHash: row["scenario_sha256"],
+                  seed: row["seed"], replications: row["replications"], population: row["population"],
+                  horizonDays: row["horizon_days"], version: row["version"], commandLine: row["command_line"],
+                  folder: row["folder"], partial: row["partial"], baseline: row["baseline"], headline: row["headline"])
+    }
+
+    /// How one metric moved between two runs.
+    public struct Change: Sendable {
+        public let strategy: String
+        public let metric: String
+        public let before: MetricRecord
+        public let after: MetricRecord
+        public var difference: Double { after.mean - before.mean }
+        /// The two runs are independent: the change is beyond their CIs when it exceeds the
+        /// half-width of the difference's 95% CI, √(h₁² + h₂²).
+        public var beyondCIs: Bool {
+            let h1 = (before.high - before.low) / 2, h2 = (after.high - after.low) / 2
+            guard h1.isFinite, h2.isFinite else { return false }
+            return abs(difference) > (h1 * h1 + h2 * h2).squareRoot()
+        }
+    }
+
+    /// Every metric (group "all") of the strategies both runs share, with how it moved.
+    public func diff(_ a: Int64, _ b: Int64) throws -> [Change] {
+        let before = Dictionary(try metrics(a).map { ("\($0.strategy)\u{0}\($0.metric)", $0) }, uniquingKeysWith: { x, _ in x })
+        return try metrics(b).compactMap { m in
+            guard let old = before["\(m.strategy)\u{0}\(m.metric)"], m.mean.isFinite, old.mean.isFinite else { return nil }
+            return Change(strategy: m.strategy, metric: m.metric, before: old, after: m)
+        }
+    }
+
+    /// SQLite's own consistency check ("ok" when the file is sound).
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+}
