@@ -4,11 +4,7 @@ import XCTest
 
 /// accounts.csv has the shape survival libraries expect, and agrees with curves.csv.
 final class AccountsExportTests: XCTestCase {
-    var binary: URL {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    var binary: URL { TestRun.collectsimBinary }
 
     func testKaplanMeierOnExportedAccountsBracketsTheDefaultCurve() throws {
         let (hasPackages, _) = try NotebookTests.shell("python3 -c 'import lifelines, pandas'")

@@ -7,11 +7,7 @@ import XCTest
 final class CLITests: XCTestCase {
     struct Output { let status: Int32; let stdout: String; let stderr: String }
 
-    var binary: URL {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    var binary: URL { TestRun.collectsimBinary }
 
     func collectsim(_ args: [String], in dir: URL? = nil) throws -> Output {
         let p = Process()

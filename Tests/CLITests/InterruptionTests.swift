@@ -6,11 +6,7 @@ import XCTest
 final class InterruptionTests: XCTestCase {
     static let outputs = ["summary.json", "metrics.csv", "curves.csv", "comparison.csv", "scenario.resolved.yaml", "report.html", "report.md", "analysis.ipynb"]
 
-    var binary: URL {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    var binary: URL { TestRun.collectsimBinary }
 
     /// A scenario of a few seconds, long enough to interrupt between replications.
     func scenario(in dir: URL) throws -> URL {

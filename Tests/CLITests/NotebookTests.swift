@@ -4,11 +4,7 @@ import XCTest
 
 /// Every run folder's analysis.ipynb executes top to bottom with nbclient, on the run's own CSVs.
 final class NotebookTests: XCTestCase {
-    var binary: URL {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    var binary: URL { TestRun.collectsimBinary }
 
     static let packages = ["pandas", "matplotlib", "nbclient", "nbformat", "ipykernel"]
 

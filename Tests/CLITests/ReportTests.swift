@@ -4,11 +4,7 @@ import XCTest
 
 /// report.html and report.md: content, escaping, self-containment, rebuild, and a real browser.
 final class ReportTests: XCTestCase {
-    var binary: URL {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    var binary: URL { TestRun.collectsimBinary }
 
     @discardableResult
     func run(_ executable: URL, _ args: [String]) throws -> (Int32, String, String) {

@@ -32,6 +32,13 @@ public enum TestRun {
         """
     }
 
+    /// The `collectsim` executable built beside the test bundle.
+    public static var collectsimBinary: URL {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("collectsim") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
     /// A fresh empty temporary folder.
     public static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("collectsim-test-\(UUID().uuidString)")
