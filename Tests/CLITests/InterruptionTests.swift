@@ -79,6 +79,10 @@ final class InterruptionTests: XCTestCase {
             XCTAssertEqual(try runToEnd(["run", "--resume", run.path, "--quiet"], in: dir), 0)
             try assertSameOutputs(dir.appendingPathComponent("full"), run)
             XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint").path))
+            // Resuming a finished run changes nothing.
+            let before = try Data(contentsOf: run.appendingPathComponent("metrics.csv"))
+            XCTAssertEqual(try runToEnd(["run", "--resume", run.path, "--quiet"], in: dir), 0)
+            XCTAssertEqual(try Data(contentsOf: run.appendingPathComponent("metrics.csv")), before)
         }
     }
 

@@ -55,6 +55,12 @@ struct Run: ParsableCommand {
         let dir: URL
         if let resume {
             dir = URL(fileURLWithPath: resume)
+            let summary = (try? String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)) ?? ""
+            if summary.contains("\"partial\": false"),
+               !FileManager.default.fileExists(atPath: dir.appendingPathComponent(CheckpointedRun.folderName).path) {
+                print("\(dir.path) is already complete; nothing to resume.")
+                return
+            }
             s = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
         } else {
             s = try loadScenario(scenario)
