@@ -117,25 +117,15 @@ public enum CheckpointedRun {
     static func fileName(_ replication: Int) -> String { String(format: "replication-%06d.bin", replication) }
     static func accountsFileName(_ replication: Int) -> String { String(format: "accounts-%06d.csv", replication) }
 
-    /// Writes `header` and then each file's bytes to `target`, streaming, through a temporary
-    /// file renamed into place.
+    /// Writes `header` and then each file's bytes to `target`, streaming, atomically.
     static func concatenate(_ files: [URL], header: String, to target: URL) throws {
-        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        FileManager.default.createFile(atPath: temp.path, contents: nil)
-        let out = try FileHandle(forWritingTo: temp)
-        do {
+        try AtomicFile.write(to: target) { out in
             try out.write(contentsOf: Data(header.utf8))
             for file in files {
                 let input = try FileHandle(forReadingFrom: file)
+                defer { try? input.close() }
                 while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
-                try input.close()
             }
-            try out.synchronize()
-            try out.close()
-            if rename(temp.path, target.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path]) }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
         }
     }
 

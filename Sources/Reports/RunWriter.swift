@@ -28,7 +28,9 @@ public enum RunWriter {
     }
 
     /// Writes every output file; `partial` marks a run stopped before all its replications.
-    public static func write(_ result: AnalysisResult, to dir: URL, identity: RunIdentity, partial: Bool = false) throws {
+    /// Returns the report data the files were built from, for the run registry.
+    @discardableResult
+    public static func write(_ result: AnalysisResult, to dir: URL, identity: RunIdentity, partial: Bool = false) throws -> ReportData {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try AtomicFile.write(ScenarioWriter.yaml(result.scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
         let metrics = metricsCSV(result), curves = curvesCSV(result), comparison = comparisonCSV(result)
@@ -40,6 +42,7 @@ public enum RunWriter {
         let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario)
         try writeReports(data, to: dir)
         try AtomicFile.write(summary, to: dir.appendingPathComponent("summary.json"))
+        return data
     }
 
     /// Writes report.html, report.md and analysis.ipynb for a run's data.

@@ -70,16 +70,13 @@ enum AliasGuard {
                     let name = String(cString: event.data.alias.anchor)
                     guard let size = anchors[name] else { return }
                     try add(size, scalar: size == 1, at: mark)
-                case YAML_SEQUENCE_START_EVENT:
-                    stack.append(Frame(isMapping: false, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
-                    if stack.count > 1 && stack[stack.count - 2].expectsKey {
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    if stack.last?.expectsKey == true {
                         throw error(mark, "a mapping key must be a plain value, not a list or a mapping")
                     }
-                case YAML_MAPPING_START_EVENT:
-                    stack.append(Frame(isMapping: true, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
-                    if stack.count > 1 && stack[stack.count - 2].expectsKey {
-                        throw error(mark, "a mapping key must be a plain value, not a list or a mapping")
-                    }
+                    let isMapping = event.type == YAML_MAPPING_START_EVENT
+                    let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                    stack.append(Frame(isMapping: isMapping, anchor: anchor.map { String(cString: $0) }))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let frame = stack.popLast() else { return }
                     if let a = frame.anchor { anchors[a] = frame.size }

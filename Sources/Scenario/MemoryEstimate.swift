@@ -10,9 +10,16 @@ public enum MemoryEstimate {
     /// Bytes of results a run of `scenario` keeps: strategies × replications × one tally, with
     /// the precision section's cap on replications when it has one.
     public static func resultBytes(_ scenario: Scenario) -> Double {
-        let replications = max(scenario.replications, scenario.precision?.maxReplications ?? 0)
-        let tally = Tally.byteSize(segmentCount: scenario.population.segments.count, horizonDays: scenario.horizonDays)
-        return Double(scenario.strategies.count) * Double(replications) * Double(tally)
+        Double(scenario.strategies.count) * Double(replications(scenario)) * Double(tallyBytes(scenario))
+    }
+
+    /// The most replications the run may reach.
+    static func replications(_ scenario: Scenario) -> Int {
+        max(scenario.replications, scenario.precision?.maxReplications ?? 0)
+    }
+
+    static func tallyBytes(_ scenario: Scenario) -> Int {
+        Tally.byteSize(segmentCount: scenario.population.segments.count, horizonDays: scenario.horizonDays)
     }
 
     /// Half the machine's physical memory: the most a run may plan to keep.
@@ -22,9 +29,7 @@ public enum MemoryEstimate {
     public static func refusal(_ scenario: Scenario) -> String? {
         let bytes = resultBytes(scenario)
         guard bytes > budget else { return nil }
-        let replications = max(scenario.replications, scenario.precision?.maxReplications ?? 0)
-        let tally = Double(Tally.byteSize(segmentCount: scenario.population.segments.count, horizonDays: scenario.horizonDays))
-        return "this run would keep about \(gib(bytes)) of results in memory (\(scenario.strategies.count) strategies × \(replications) replications × \(String(format: "%.0f", tally / 1024)) KiB per tally over \(scenario.horizonDays) days), more than half of this machine's \(gib(Double(ProcessInfo.processInfo.physicalMemory))); use fewer replications or a shorter horizon"
+        return "this run would keep about \(gib(bytes)) of results in memory (\(scenario.strategies.count) strategies × \(replications(scenario)) replications × \(String(format: "%.0f", Double(tallyBytes(scenario)) / 1024)) KiB per tally over \(scenario.horizonDays) days), more than half of this machine's \(gib(Double(ProcessInfo.processInfo.physicalMemory))); use fewer replications or a shorter horizon"
     }
 
     static func gib(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / 1_073_741_824) }

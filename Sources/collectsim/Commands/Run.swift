@@ -106,8 +106,8 @@ struct Run: ParsableCommand {
         if outcome.partial {
             let signalNumber = stop.signal ?? SIGINT
             if result.replicationsCompleted > 0 {
-                try RunWriter.write(analysis, to: dir, identity: identity, partial: true)
-                recordRun(dir, scenario: s)
+                let data = try RunWriter.write(analysis, to: dir, identity: identity, partial: true)
+                recordRun(data, in: dir, scenario: s)
             }
             FileHandle.standardError.write(Data("""
             Stopped by signal \(signalNumber) after \(result.replicationsCompleted) replications; what is complete is in \(dir.path) (partial: true).
@@ -116,9 +116,9 @@ struct Run: ParsableCommand {
             """.utf8))
             throw ExitCode(128 + signalNumber)
         }
-        try RunWriter.write(analysis, to: dir, identity: identity)
+        let data = try RunWriter.write(analysis, to: dir, identity: identity)
         CheckpointedRun.discard(in: dir)
-        let id = recordRun(dir, scenario: s)
+        let id = recordRun(data, in: dir, scenario: s)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(s.population.size) accounts × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
@@ -138,10 +138,10 @@ struct Run: ParsableCommand {
     /// Adds the run folder's results to the run registry. The results are already safe in the
     /// folder, so a registry that cannot be written is a warning, not a failed run.
     @discardableResult
-    func recordRun(_ dir: URL, scenario s: Scenario) -> Int64? {
+    func recordRun(_ data: ReportData, in dir: URL, scenario s: Scenario) -> Int64? {
         let path = registryPath(registry, outputDirectory: s.output.directory)
         do {
-            return try RunRegistry(path: path).record(try ReportData.load(from: dir), folder: dir.standardizedFileURL.path,
+            return try RunRegistry(path: path).record(data, folder: dir.standardizedFileURL.path,
                                                       commandLine: CommandLine.arguments.joined(separator: " "))
         } catch {
             FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))
