@@ -7,11 +7,7 @@ final class AccountsExportTests: XCTestCase {
     var binary: URL { TestRun.collectsimBinary }
 
     func testKaplanMeierOnExportedAccountsBracketsTheDefaultCurve() throws {
-        let (hasPackages, _) = try NotebookTests.shell("python3 -c 'import lifelines, pandas'")
-        if hasPackages != 0 {
-            let (status, log) = try NotebookTests.shell("python3 -m pip install -q lifelines pandas 2>&1")
-            XCTAssertEqual(status, 0, "pip install failed:\n\(log)")
-        }
+        try TestProcess.ensurePythonPackages(["lifelines", "pandas"])
         let dir = TestRun.temporaryDirectory()
         let scenario = dir.appendingPathComponent("s.yaml")
         try """
@@ -23,8 +19,8 @@ final class AccountsExportTests: XCTestCase {
         strategies: [gentle, strict]
         """.write(to: scenario, atomically: true, encoding: .utf8)
         let run = dir.appendingPathComponent("run")
-        let (status, log) = try NotebookTests.shell("'\(binary.path)' run '\(scenario.path)' --out '\(run.path)' --export-accounts --quiet 2>&1")
-        XCTAssertEqual(status, 0, log)
+        let r = try TestProcess.shell("'\(binary.path)' run '\(scenario.path)' --out '\(run.path)' --export-accounts --quiet")
+        XCTAssertEqual(r.status, 0, r.stdout)
         let text = try String(contentsOf: run.appendingPathComponent("accounts.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n")
         XCTAssertEqual(lines.first, "strategy,replication,account,segment,grade,entry_stage,entry_balance,default_event,days_to_default,cure_event,days_to_cure,collected,complaints")
@@ -52,8 +48,8 @@ final class AccountsExportTests: XCTestCase {
         sys.exit(1 if failures else 0)
         """
         try script.write(to: dir.appendingPathComponent("km.py"), atomically: true, encoding: .utf8)
-        let (ok, output) = try NotebookTests.shell("python3 '\(dir.appendingPathComponent("km.py").path)' 2>&1", in: run)
-        XCTAssertEqual(ok, 0, output)
-        XCTAssertTrue(output.contains("failures []"), output)
+        let km = try TestProcess.shell("python3 '\(dir.appendingPathComponent("km.py").path)'", in: run)
+        XCTAssertEqual(km.status, 0, km.stdout)
+        XCTAssertTrue(km.stdout.contains("failures []"), km.stdout)
     }
 }

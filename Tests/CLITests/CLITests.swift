@@ -5,23 +5,10 @@ import XCTest
 
 /// Runs the real `collectsim` binary, as a user would.
 final class CLITests: XCTestCase {
-    struct Output { let status: Int32; let stdout: String; let stderr: String }
-
     var binary: URL { TestRun.collectsimBinary }
 
-    func collectsim(_ args: [String], in dir: URL? = nil) throws -> Output {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        if let dir { p.currentDirectoryURL = dir }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    func collectsim(_ args: [String], in dir: URL? = nil) throws -> ProcessOutput {
+        try TestProcess.run(binary, args, in: dir)
     }
 
     func write(_ text: String, _ name: String, in dir: URL) throws -> URL {

@@ -26,11 +26,7 @@ final class InterruptionTests: XCTestCase {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
-        // Reports show a date: fix it, as reproducible builds do, so runs on either side of
-        // midnight still compare byte for byte.
-        var env = ProcessInfo.processInfo.environment
-        env["SOURCE_DATE_EPOCH"] = "1795000000"
-        p.environment = env
+        p.environment = ProcessInfo.processInfo.environment.merging(TestProcess.reproducibleDate) { $1 }
         p.standardOutput = FileHandle.nullDevice
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
         p.standardError = try FileHandle(forWritingTo: stderr)

@@ -6,21 +6,9 @@ import XCTest
 final class ReportTests: XCTestCase {
     var binary: URL { TestRun.collectsimBinary }
 
-    @discardableResult
-    func run(_ executable: URL, _ args: [String]) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["SOURCE_DATE_EPOCH"] = "1795000000"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    /// Runs a program with the reports' date fixed.
+    func run(_ executable: URL, _ args: [String]) throws -> ProcessOutput {
+        try TestProcess.run(executable, args, environment: TestProcess.reproducibleDate)
     }
 
     /// A small run whose strategy name and description are hostile markup.
@@ -41,8 +29,8 @@ final class ReportTests: XCTestCase {
         baseline: gentle
         """.write(to: scenario, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("run")
-        let (status, _, err) = try run(binary, ["run", scenario.path, "--out", out.path, "--quiet"])
-        XCTAssertEqual(status, 0, err)
+        let r = try run(binary, ["run", scenario.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
         return out
     }
 
@@ -94,13 +82,13 @@ final class ReportTests: XCTestCase {
         let html = try Data(contentsOf: out.appendingPathComponent("report.html"))
         let md = try Data(contentsOf: out.appendingPathComponent("report.md"))
         try FileManager.default.removeItem(at: out.appendingPathComponent("report.html"))
-        let (status, _, err) = try run(binary, ["report", out.path])
-        XCTAssertEqual(status, 0, err)
+        let rebuilt = try run(binary, ["report", out.path])
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("report.html")), html)
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("report.md")), md)
-        let (bad, _, message) = try run(binary, ["report", out.deletingLastPathComponent().path])
-        XCTAssertNotEqual(bad, 0)
-        XCTAssertTrue(message.contains("not a complete run folder"), message)
+        let bad = try run(binary, ["report", out.deletingLastPathComponent().path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("not a complete run folder"), bad.stderr)
     }
 
     /// Opens the report in real headless Chromium: no console errors (the page's CSP also turns
@@ -110,16 +98,16 @@ final class ReportTests: XCTestCase {
         let out = try hostileRun()
         let page = out.appendingPathComponent("report.html")
         let shot = out.appendingPathComponent("report.png")
-        let (status, _, log) = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                                  "--enable-logging=stderr", "--v=0", "--window-size=1280,2000",
-                                                  "--screenshot=\(shot.path)", page.absoluteString])
-        XCTAssertEqual(status, 0, log)
-        let consoleErrors = log.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Content Security Policy") || $0.contains("Uncaught") }
+        let shotRun = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                         "--enable-logging=stderr", "--v=0", "--window-size=1280,2000",
+                                         "--screenshot=\(shot.path)", page.absoluteString])
+        XCTAssertEqual(shotRun.status, 0, shotRun.stderr)
+        let consoleErrors = shotRun.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Content Security Policy") || $0.contains("Uncaught") }
         XCTAssertEqual(consoleErrors, [], "console errors")
         let png = try Data(contentsOf: shot)
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
         XCTAssertGreaterThan(png.count, 40_000, "a near-empty screenshot")
-        let (_, dom, _) = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString])
+        let dom = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString]).stdout
         XCTAssertTrue(dom.contains("<table") && dom.contains("<svg"), "the rendered page lost its table or charts")
     }
 
@@ -129,14 +117,12 @@ final class ReportTests: XCTestCase {
         for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] where FileManager.default.isExecutableFile(atPath: path) {
             return URL(fileURLWithPath: path)
         }
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: "/bin/sh")
-        install.arguments = ["-c", "command -v apt-get >/dev/null && (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null 2>&1"]
-        install.environment = ["DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
-        try install.run()
-        install.waitUntilExit()
+        let install = try TestProcess.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "command -v apt-get >/dev/null && (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null 2>&1"],
+            environment: ["DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else {
-            print("SKIPPED: Chromium is not installed and `apt-get install chromium` failed (status \(install.terminationStatus)) on this machine")
+            print("SKIPPED: Chromium is not installed and `apt-get install chromium` failed (status \(install.status)) on this machine")
             throw XCTSkip("Chromium is not installed and could not be installed with apt-get")
         }
         return URL(fileURLWithPath: "/usr/bin/chromium")

@@ -5,8 +5,8 @@ import Reports
 import Scenario
 import XCTest
 
-final class PrecisionTests: XCTestCase {
-    let yaml = """
+/// Three replications do not reach the target; fifteen are allowed.
+let precisionScenario = """
     name: precision
     seed: 17
     replications: 3
@@ -18,6 +18,9 @@ final class PrecisionTests: XCTestCase {
       max_replications: 15
       targets: {recovery_rate: 0.002}
     """
+
+final class PrecisionTests: XCTestCase {
+    let yaml = precisionScenario
 
     func testStopsOnceTargetsAreMetAndEqualsAPlainRunOfThatLength() throws {
         let scenario = try ScenarioLoader.parse(yaml: yaml, file: "p.yaml")
@@ -60,18 +63,7 @@ final class PrecisionTests: XCTestCase {
 /// precision decisions, and gives the same tallies, as one uninterrupted run.
 final class CheckpointedRunTests: XCTestCase {
     func testStoppedAndResumedPrecisionRunEqualsAnUninterruptedOne() throws {
-        let scenario = try ScenarioLoader.parse(yaml: """
-        name: checkpointed
-        seed: 17
-        replications: 3
-        horizon_days: 90
-        population: {size: 5000}
-        strategies: [gentle, graded]
-        precision:
-          batch: 2
-          max_replications: 15
-          targets: {recovery_rate: 0.002}
-        """, file: "c.yaml")
+        let scenario = try ScenarioLoader.parse(yaml: precisionScenario, file: "c.yaml")
         let plain = try PrecisionRun.run(scenario, threads: 2)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("collectsim-ckpt-\(UUID().uuidString)")
         var resumedFrom: [Int] = []

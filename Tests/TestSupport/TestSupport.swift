@@ -46,3 +46,71 @@ public enum TestRun {
         return url
     }
 }
+
+/// What a finished process printed, and how it ended.
+public struct ProcessOutput: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+/// Runs programs as a user would: the collectsim binary, a shell command, Chromium, Python.
+public enum TestProcess {
+    /// The environment that fixes the reports' date, as reproducible builds do, so runs on
+    /// either side of midnight still compare byte for byte.
+    public static let reproducibleDate = ["SOURCE_DATE_EPOCH": "1795000000"]
+
+    /// Runs `executable` to the end. Standard error is drained on another thread while
+    /// standard output is read, so neither pipe can fill up and stall the child.
+    public static func run(_ executable: URL, _ arguments: [String], in dir: URL? = nil,
+                           environment extra: [String: String] = [:]) throws -> ProcessOutput {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        if let dir { p.currentDirectoryURL = dir }
+        if !extra.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 } }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let errorText = ErrorDrain(err.fileHandleForReading)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return ProcessOutput(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: errorText.wait())
+    }
+
+    /// Runs a shell command; its standard error is folded into standard output.
+    public static func shell(_ command: String, in dir: URL? = nil) throws -> ProcessOutput {
+        try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "(\(command)) 2>&1"], in: dir)
+    }
+
+    public struct SetupError: Error, CustomStringConvertible { public let description: String }
+
+    /// Installs Python packages from PyPI when any of them cannot be imported.
+    public static func ensurePythonPackages(_ packages: [String]) throws {
+        let imports = "python3 -c 'import \(packages.joined(separator: ", "))'"
+        if try shell(imports).status == 0 { return }
+        let install = try shell("python3 -m pip install -q \(packages.joined(separator: " "))")
+        guard install.status == 0 else { throw SetupError(description: "pip install failed:\n\(install.stdout)") }
+        let check = try shell(imports)
+        guard check.status == 0 else { throw SetupError(description: check.stdout) }
+    }
+
+    /// Reads a pipe to its end on a background thread.
+    final class ErrorDrain: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ handle: FileHandle) {
+            DispatchQueue.global().async {
+                self.data = handle.readDataToEndOfFile()
+                self.done.signal()
+            }
+        }
+
+        func wait() -> String {
+            done.wait()
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
