@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "collectsim", targets: ["collectsim"]),
+        .executable(name: "limit-kernel", targets: ["LimitKernel"]),
         .library(name: "CollectSimKit", targets: ["Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics"]),
     ],
     dependencies: [
@@ -48,6 +49,9 @@ let package = Package(
             name: "collectsim",
             dependencies: ["Registry", "Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The floor for the engine's design (benchmarks/compare): only the draws, as many per
+        // borrower-day as the engine makes. Built here so it shares the engine's generator and build.
+        .executableTarget(name: "LimitKernel", dependencies: ["Stochastics"], path: "benchmarks/LimitKernel"),
         .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),

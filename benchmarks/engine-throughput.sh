@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 scenario="${1:-benchmarks/scenarios/throughput-1m.yaml}"
 runs="${2:-3}"
 scripts/setup.sh
-command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 swift build -c release --product collectsim >/dev/null
 out="$(mktemp -d)"
 echo "scenario: $scenario   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"

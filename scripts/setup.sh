@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what CollectSim needs on a fresh Debian machine that has the Swift toolchain:
-# GNU GSL (libgsl-dev), SQLite (libsqlite3-dev, for the run registry) and pkg-config. Does
-# nothing when they are already there.
+# GNU GSL (libgsl-dev), SQLite (libsqlite3-dev, for the run registry), pkg-config, and GNU time
+# (peak memory in benchmarks/). Does nothing when they are already there.
 set -euo pipefail
 need=()
 pkg-config --exists gsl 2>/dev/null || need+=(libgsl-dev)
 pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   SUDO=""

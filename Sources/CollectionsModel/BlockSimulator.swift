@@ -20,6 +20,7 @@ public final class BlockSimulator {
     private let fatigueKeepPowers: [Double]
     private let installmentFallsDue: [Bool]
     private let c: Coefficients
+    private let drawCounter: UnsafeMutablePointer<Int>
 
     struct Demand {
         var account: Int32
@@ -44,16 +45,23 @@ public final class BlockSimulator {
         installmentFallsDue = (0...maxDPD).map { $0 > 0 && $0 % cycle == 0 }
         let keep = 1 - model.table["fatigue.daily_decay"]
         fatigueKeepPowers = (0...model.horizonDays).map { pow(keep, Double($0)) }
+        drawCounter = .allocate(capacity: 1)
+        drawCounter.initialize(to: 0)
     }
 
     deinit {
-        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate()
+        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); drawCounter.deallocate()
     }
+
+    /// Random draws this simulator has made so far, population set-up included. The limit
+    /// kernel in `benchmarks/` draws as many per borrower-day; counting costs one increment per
+    /// draw (about 0.23 per borrower-day on the default scenario).
+    public var drawsMade: Int { drawCounter.pointee }
 
     /// Draws the population of borrowers `first ..< first + count` for a replication; every
     /// following `run` starts from this same state (common random numbers).
     public func preparePopulation(seed: UInt64, replication: Int, first: Int, count: Int) {
-        PopulationGenerator(model: model).fill(template, seed: seed, replication: replication, first: first, count: count)
+        PopulationGenerator(model: model, drawCounter: drawCounter).fill(template, seed: seed, replication: replication, first: first, count: count)
     }
 
     /// Runs the prepared population under `strategy`, adding results into `tally`, and calling
@@ -82,7 +90,7 @@ public final class BlockSimulator {
             let ctx = DayContext(store: work, model: model, c: c, strategy: strategy, rules: rules,
                                  agencyRules: agencyRules, actions: actions, decay: decayByDPD,
                                  installmentFallsDue: installmentFallsDue,
-                                 fatigueKeepPowers: fatigueKeepPowers)
+                                 fatigueKeepPowers: fatigueKeepPowers, drawCounter: drawCounter)
             while day < horizon {
                 let t = day
                 var nCalls = 0, nVisits = 0, nAgency = 0

@@ -39,11 +39,14 @@ struct DayContext {
     let capsPerDay: [Int]
     let capsPer7: [Int]
     let enforce: Bool
+    /// Where the block's random draws are counted (for the limit kernel in `benchmarks/`).
+    let drawCounter: UnsafeMutablePointer<Int>
 
     init(store s: AccountStore, model: ModelParameters, c: Coefficients, strategy: CompiledStrategy,
          rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>,
          actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double], installmentFallsDue: [Bool],
-         fatigueKeepPowers: [Double]) {
+         fatigueKeepPowers: [Double], drawCounter: UnsafeMutablePointer<Int>) {
+        self.drawCounter = drawCounter
         self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
         self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.installmentFallsDue = installmentFallsDue
         self.fatigueKeepPowers = fatigueKeepPowers
@@ -90,7 +93,10 @@ struct DayContext {
     @inline(__always) func has(_ j: Int, _ f: AccountFlags) -> Bool { flags[j] & f.rawValue != 0 }
     @inline(__always) func set(_ j: Int, _ f: AccountFlags) { flags[j] |= f.rawValue }
     @inline(__always) func clear(_ j: Int, _ f: AccountFlags) { flags[j] &= ~f.rawValue }
-    @inline(__always) func u(_ j: Int, _ t: Int, _ p: Purpose) -> Double { StreamKey(rawValue: keys[j]).uniform(day: t, purpose: p) }
+    @inline(__always) func u(_ j: Int, _ t: Int, _ p: Purpose) -> Double {
+        drawCounter.pointee &+= 1
+        return StreamKey(rawValue: keys[j]).uniform(day: t, purpose: p)
+    }
 
     // MARK: Pass 1
 
@@ -340,6 +346,7 @@ struct DayContext {
             attempts = 0
             while attempts < a.attempts && !reached {
                 attempts += 1
+                if reachable { drawCounter.pointee &+= 1 }
                 reached = reachable && StreamKey(rawValue: keys[j]).uniform(day: t, purpose: .callAttempt, index: attempts) < p
             }
             costs[j] += model.contactCost[ch] * Double(attempts)

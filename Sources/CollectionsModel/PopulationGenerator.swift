@@ -6,6 +6,7 @@ import Stochastics
 /// whichever block or thread builds it.
 struct PopulationGenerator {
     let model: ModelParameters
+    let drawCounter: UnsafeMutablePointer<Int>
 
     /// Fills `store` with borrowers `first ..< first + count` of `replication`.
     func fill(_ store: AccountStore, seed: UInt64, replication: Int, first: Int, count: Int) {
@@ -27,7 +28,10 @@ struct PopulationGenerator {
         for j in 0..<count {
             let key = StreamKey(seed: seed, replication: replication, borrower: first + j)
             store.keys[j] = key.rawValue
-            func u(_ purpose: Purpose) -> Double { key.uniform(day: setupDay, purpose: purpose) }
+            func u(_ purpose: Purpose) -> Double {
+                drawCounter.pointee &+= 1
+                return key.uniform(day: setupDay, purpose: purpose)
+            }
 
             var s = 0
             let us = u(.segment)

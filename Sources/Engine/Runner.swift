@@ -13,10 +13,15 @@ public struct RunResult: Sendable {
     public let replicationsCompleted: Int
     public let borrowerDays: Double
     public let elapsedSeconds: Double
+    /// Random draws made, population set-up included (a deterministic count; see the limit
+    /// kernel in `benchmarks/`).
+    public let randomDraws: Double
 
     public var strategyNames: [String] { scenario.strategies.map(\.name) }
 
-    public init(scenario: Scenario, tallies: [[Tally]], replicationsCompleted: Int, borrowerDays: Double, elapsedSeconds: Double) {
+    public init(scenario: Scenario, tallies: [[Tally]], replicationsCompleted: Int, borrowerDays: Double, elapsedSeconds: Double,
+                randomDraws: Double = 0) {
+        self.randomDraws = randomDraws
         self.scenario = scenario
         self.tallies = tallies
         self.replicationsCompleted = replicationsCompleted
@@ -29,14 +34,15 @@ public struct RunResult: Sendable {
         guard n < replicationsCompleted else { return self }
         let share = Double(n) / Double(max(replicationsCompleted, 1))
         return RunResult(scenario: scenario, tallies: tallies.map { Array($0.prefix(n)) }, replicationsCompleted: n,
-                         borrowerDays: borrowerDays * share, elapsedSeconds: elapsedSeconds * share)
+                         borrowerDays: borrowerDays * share, elapsedSeconds: elapsedSeconds * share, randomDraws: randomDraws * share)
     }
 
     /// This run followed by `more` (later replications of the same scenario).
     public func appending(_ more: RunResult) -> RunResult {
         RunResult(scenario: scenario, tallies: zip(tallies, more.tallies).map { $0 + $1 },
                   replicationsCompleted: replicationsCompleted + more.replicationsCompleted,
-                  borrowerDays: borrowerDays + more.borrowerDays, elapsedSeconds: elapsedSeconds + more.elapsedSeconds)
+                  borrowerDays: borrowerDays + more.borrowerDays, elapsedSeconds: elapsedSeconds + more.elapsedSeconds,
+                  randomDraws: randomDraws + more.randomDraws)
     }
 }
 
@@ -75,7 +81,7 @@ public struct Runner: Sendable {
         self.blockSize = blockSize
     }
 
-    public static let defaultBlockSize = 4096
+    public static let defaultBlockSize = 1024
 
     /// The compiled model shared by all workers.
     public func compiledModel() -> ModelParameters {
@@ -110,6 +116,7 @@ public struct Runner: Sendable {
         let merger = Merger(strategies: strategies.count, replications: replications, segmentCount: segmentCount,
                             horizon: horizon, blocksPerReplication: blocksPerReplication)
         let next = Atomic<Int>(0)
+        let draws = Atomic<Int>(0)
         let workerCount = min(threads, max(totalTasks, 1))
         DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
             let simulator = BlockSimulator(model: model, blockSize: blockSize)
@@ -139,11 +146,12 @@ public struct Runner: Sendable {
                 progress?(RunProgress(blocksDone: done, blocksTotal: totalTasks, replicationsDone: done / blocksPerReplication,
                                       replicationsTotal: replications))
             }
+            draws.add(simulator.drawsMade, ordering: .relaxed)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return RunResult(scenario: scenario, tallies: merger.result(), replicationsCompleted: replications,
                          borrowerDays: Double(n) * Double(horizon) * Double(strategies.count) * Double(replications),
-                         elapsedSeconds: elapsed)
+                         elapsedSeconds: elapsed, randomDraws: Double(draws.load(ordering: .relaxed)))
     }
 }
 

@@ -28,7 +28,10 @@ final class PopulationTests: XCTestCase {
         let model = ModelParameters(table: scenario.parameters, population: scenario.population, compliance: scenario.compliance,
                                     calendar: scenario.calendar, horizonDays: 30)
         let store = AccountStore(capacity: 40000)
-        PopulationGenerator(model: model).fill(store, seed: 3, replication: 0, first: 0, count: 40000)
+        let draws = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        draws.initialize(to: 0)
+        defer { draws.deallocate() }
+        PopulationGenerator(model: model, drawCounter: draws).fill(store, seed: 3, replication: 0, first: 0, count: 40000)
         var perSegment = [Int](repeating: 0, count: scenario.population.segments.count)
         var delinquent = 0
         for j in 0..<40000 {

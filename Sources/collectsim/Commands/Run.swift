@@ -126,6 +126,9 @@ struct Run: ParsableCommand {
         let simulated = result.borrowerDays * Double(result.replicationsCompleted - outcome.resumed) / Double(max(result.replicationsCompleted, 1))
         let rate = simulated / max(result.elapsedSeconds, 1e-9)
         print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on %d threads).", simulated, result.elapsedSeconds, rate / 1e6, threadCount))
+        if simulated > 0 {
+            print(String(format: "Random draws: %.4f per borrower-day, population set-up included.", result.randomDraws / simulated))
+        }
         if outcome.resumed > 0 { print("Resumed: \(outcome.resumed) replications came from checkpoints.") }
         if let p = s.precision {
             print(outcome.targetsMet

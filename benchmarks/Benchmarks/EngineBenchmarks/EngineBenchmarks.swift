@@ -31,18 +31,19 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The daily loop alone: one block of 4,096 borrowers, one strategy, on a simulator and
+    // The daily loop alone: one block (the engine's block size, 1,024 borrowers), one strategy, on a simulator and
     // tally made beforehand. A block run may allocate a fixed few buffers when it starts; the
     // days themselves must allocate nothing, so the count must not grow from 30 to 360 days.
     for (strategyName, horizon) in [("gentle", 360), ("strict", 360), ("graded", 30), ("graded", 360), ("personalized", 360)] {
         Benchmark("daily loop, one block × \(horizon) days, \(strategyName)",
                   configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 20)) { benchmark in
-            let s = try scenario(population: 4096, horizon: horizon, strategies: [strategyName])
+            let block = Runner.defaultBlockSize
+            let s = try scenario(population: block, horizon: horizon, strategies: [strategyName])
             let model = Runner(scenario: s).compiledModel()
             let strategy = CompiledStrategy(s.strategies[0], segments: s.population.segments.map(\.name), table: s.parameters)
-            let simulator = BlockSimulator(model: model, blockSize: 4096)
+            let simulator = BlockSimulator(model: model, blockSize: block)
             var tally = Tally(segmentCount: s.population.segments.count, horizonDays: s.horizonDays)
-            simulator.preparePopulation(seed: 1, replication: 0, first: 0, count: 4096)
+            simulator.preparePopulation(seed: 1, replication: 0, first: 0, count: block)
             simulator.run(strategy, into: &tally)  // first run sizes every buffer
             for _ in benchmark.scaledIterations {
                 benchmark.startMeasurement()
