@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `benchmarks/compare` end to end on a tiny population: CollectSim, the NumPy and Mesa peers
+/// and the limit kernel all run, agree, and fill the table. Speed is not judged here.
+final class BenchmarkCompareTests: XCTestCase {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    var compare: URL { root.appendingPathComponent("benchmarks/compare") }
+
+    func testSmokeRunAgreesAndReportsEveryImplementation() throws {
+        let dir = TestRun.temporaryDirectory()
+        let json = dir.appendingPathComponent("compare.json")
+        let bin = TestRun.collectsimBinary.deletingLastPathComponent()
+        let r = try TestProcess.shell("'\(compare.path)' --smoke --bin '\(bin.path)' --json '\(json.path)'")
+        XCTAssertEqual(r.status, 0, "compare failed:\n\(r.stdout.suffix(4000))")
+        XCTAssertTrue(r.stdout.contains("The three models agree on every checked metric."), r.stdout)
+        for row in ["| CollectSim |", "| NumPy peer |", "| Mesa peer |", "| limit kernel |", "CollectSim / NumPy peer:",
+                    "CollectSim / Mesa peer:", "limit kernel / CollectSim:"] {
+            XCTAssertTrue(r.stdout.contains(row), "missing \(row)")
+        }
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        XCTAssertEqual(doc["disagreements"] as? Int, 0)
+        let results = try XCTUnwrap(doc["results"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(results.keys), ["collectsim", "numpy", "mesa", "limit"])
+        for (name, result) in results {
+            XCTAssertGreaterThan(result["borrower_days_per_second"] as? Double ?? 0, 0, name)
+            XCTAssertGreaterThan(result["peak_rss_bytes"] as? Double ?? 0, 0, name)
+        }
+        let draws = try XCTUnwrap(results["collectsim"]?["draws_per_borrower_day"] as? Double)
+        XCTAssertGreaterThan(draws, 0.01)
+        XCTAssertLessThan(draws, 10)
+        // The kernel drew what the engine draws per borrower-day, over the same borrower-days.
+        let kernelDraws = try XCTUnwrap(results["limit"]?["draws"] as? Double)
+        let kernelDays = try XCTUnwrap(results["limit"]?["borrower_days"] as? Double)
+        XCTAssertEqual(kernelDraws / kernelDays, draws, accuracy: 1e-4)
+        for peer in ["numpy", "mesa"] {
+            let metrics = try XCTUnwrap(results[peer]?["metrics"] as? [String: [String: [String: Any]]], peer)
+            XCTAssertEqual(Set(metrics.keys), ["gentle", "strict", "graded", "personalized"])
+        }
+    }
+
+    /// The agreement check can fail: a peer whose recovery rate is off by ten standard errors
+    /// disagrees, one off by a tenth of a standard error agrees.
+    func testAgreementCheckFlagsAModelThatDiffers() throws {
+        try TestProcess.ensurePythonPackages(["scipy"])
+        let script = """
+        import importlib.machinery, importlib.util, sys
+        loader = importlib.machinery.SourceFileLoader("compare", sys.argv[1])
+        spec = importlib.util.spec_from_loader("compare", loader)
+        compare = importlib.util.module_from_spec(spec)
+        loader.exec_module(compare)
+        from scipy.stats import t
+        se = 0.01
+        half = se * t.ppf(0.975, 3)
+        def m(mean): return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": 4}
+        base = {"s": {"recovery_rate": m(0.60)}}
+        far = {"s": {"recovery_rate": m(0.60 + 10 * se)}}
+        near = {"s": {"recovery_rate": m(0.60 + 0.1 * se)}}
+        print(compare.agreement(base, far, ["recovery_rate"], 0.01, 1)[0][-1])
+        print(compare.agreement(base, near, ["recovery_rate"], 0.01, 1)[0][-1])
+        """
+        let dir = TestRun.temporaryDirectory()
+        let file = dir.appendingPathComponent("check.py")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        let r = try TestProcess.shell("python3 '\(file.path)' '\(compare.path)'")
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertEqual(r.stdout.split(separator: "\n").map(String.init), ["DISAGREE", "ok"])
+    }
+}

@@ -1,0 +1,848 @@
+#!/usr/bin/env python3
+"""The CollectSim model (../../shared/MODEL.md) vectorised in NumPy: the peer a researcher would
+write. One array per account attribute; each simulated day is a sequence of whole-array
+operations over the cohort, masked by who is affected.
+
+Same mechanisms and same parameters as the engine, from the same resolved scenario file, with
+NumPy's own generator (PCG64) instead of CollectSim's counter-based streams, so its answers
+agree with the engine's statistically, within confidence intervals, not bit for bit. Collector
+capacity is shared out per team of `--block` accounts (1,024, as in the engine).
+
+Usage: numpy_model.py RESOLVED_SCENARIO.yaml [--population N] [--replications R] [--block B]
+Prints one JSON object: the headline metrics per strategy (mean and 95% CI over replications),
+borrower_days, seconds (simulation only), borrower_days_per_second, peak_rss_bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+import collectsim_scenario as cs
+from collectsim_scenario import BIG, FLAG_BIT, NEVER
+
+F = FLAG_BIT
+ON_PLAN, PROMISE_PENDING, PROMISE_BROKEN = F["on_plan"], F["promise_pending"], F["promise_broken"]
+COMPLAINED, HARDSHIP_REPORTED, PLACED = F["complained_recently"], F["hardship_reported"], F["placed"]
+LEGAL_PENDING, EDUCATED, COUNSELLED = F["legal_pending"], F["educated"], F["counselled"]
+IN_DEFERRAL, PLAN_BROKEN, CHARGED_OFF = F["in_deferral"], F["plan_broken"], F["charged_off"]
+SMS, PUSH, EMAIL, CALL, VISIT, FOLLOWUP = range(6)
+K_COUNSELLING, K_EDUCATION, K_INSTALLMENT, K_DEFERRAL, K_AGENCY, K_LEGAL = range(6, 12)
+GENTLE, FIRM, EMPATHETIC = range(3)
+
+
+def beta_by_mean(rng, mean, concentration, size):
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size)
+
+
+class Population:
+    """The cohort at entry: drawn once per replication, copied for every strategy."""
+
+    def __init__(self, sc: cs.Scenario, n: int, rng: np.random.Generator):
+        p, pop, segs = sc.p, sc.population, sc.segments
+        weights = np.array([s["weight"] for s in segs], float)
+        cum = np.cumsum(weights / weights.sum())
+        cum[-1] = 1
+        seg = np.minimum(np.searchsorted(cum, rng.random(n)), len(segs) - 1)
+        shift = np.array([s["propensity_shift"] for s in segs])
+        z0 = rng.standard_normal(n)
+        z = shift[seg] + z0
+        rho = p["risk.grade_correlation"]
+        signal = ndtr(rho * z0 + math.sqrt(1 - rho * rho) * rng.standard_normal(n))
+        grade = np.zeros(n, np.int64)
+        for s, spec in enumerate(segs):
+            gw = np.array(spec["grade_weights"], float)
+            gc = np.cumsum(gw / gw.sum())
+            gc[-1] = 1
+            m = seg == s
+            grade[m] = np.minimum(np.searchsorted(gc, signal[m]), 4)
+        noise = cs.score_noise(p["risk.score_auc"])
+        w = weights / weights.sum()
+        smean = float((shift * w).sum())
+        ssd = math.sqrt(float((w * (shift - smean) ** 2).sum()) + 1 + noise * noise)
+        self.risk = ndtr((z + noise * rng.standard_normal(n) - smean) / ssd)
+        self.base_multiplier = np.exp(-p["payment.propensity_effect"] * z)
+        col = lambda key: np.array([s[key] for s in segs], float)[seg]
+        balance = col("balance_median") * np.exp(col("balance_sigma") * rng.standard_normal(n))
+        tmin, tmax = col("term_months_min"), col("term_months_max")
+        term = tmin + np.minimum(tmax - tmin, np.floor(rng.random(n) * (tmax - tmin + 1)))
+        installment = balance / np.maximum(term, 1)
+        cycle = int(p["payment.cycle_days"])
+        delinquent = rng.random(n) < pop["delinquent_share"]
+        u = rng.random(n)
+        raw = np.ceil(-pop["initial_dpd_mean"] * np.log(u))
+        dpd_del = np.clip(raw, 1, pop["max_initial_dpd"]).astype(np.int64)
+        dpd_cur = -np.minimum(pop["due_within_days"] - 1, np.floor(u * pop["due_within_days"])).astype(np.int64)
+        dpd = np.where(delinquent, dpd_del, dpd_cur)
+        arrears = np.where(delinquent, np.minimum(balance, installment * (1 + dpd // cycle)), 0.0)
+        default_dpd, chargeoff_dpd = int(p["metrics.default_dpd"]), int(p["metrics.chargeoff_dpd"])
+        charged = delinquent & (dpd >= chargeoff_dpd)
+        arrears[charged] = balance[charged]
+        self.flags = np.where(charged, CHARGED_OFF, 0).astype(np.int64)
+        self.stage = np.where(~delinquent, 0, np.where(dpd >= default_dpd, 2, 1))
+        self.delinquent_since = np.where(delinquent, 0, -1)
+        self.default_day = np.where(delinquent & (dpd >= default_dpd), -1, BIG)
+        self.chargeoff_day = np.where(charged, -1, BIG)
+        hp = np.where(delinquent, col("initial_hardship_delinquent"), col("initial_hardship_current"))
+        self.hardship = rng.random(n) < hp
+        self.seg, self.grade, self.balance, self.installment = seg, grade, balance, installment
+        self.dpd, self.arrears = dpd, arrears
+        wmeans = np.array([p[f"willingness.mean.{g}"] for g in cs.GRADES])
+        self.willingness = beta_by_mean(rng, wmeans[grade], p["willingness.concentration"], n)
+        self.literacy = beta_by_mean(rng, col("literacy_mean"), col("literacy_concentration"), n)
+        self.kappa = p["complaint.propensity_median"] * col("complaint_multiplier") * np.exp(
+            p["complaint.propensity_sigma"] * rng.standard_normal(n))
+        tmin_, tmax_ = p["complaint.tolerance_min"], max(p["complaint.tolerance_min"], p["complaint.tolerance_max"])
+        self.tolerance = (tmin_ + np.floor(rng.random(n) * (tmax_ - tmin_ + 1))).astype(np.int64)
+        reach = np.zeros((6, n), bool)
+        phone, sms = rng.random(n) < col("reach_phone"), rng.random(n) < col("reach_sms")
+        reach[CALL] = reach[VISIT] = phone
+        reach[SMS] = reach[FOLLOWUP] = sms
+        reach[EMAIL] = rng.random(n) < col("reach_email")
+        reach[PUSH] = rng.random(n) < col("reach_app")
+        self.reach = reach
+        self.payment_clock = rng.standard_exponential(n)
+        self.complaint_clock = rng.standard_exponential(n)
+        self.hardship_rate, self.recovery_rate = col("hardship_rate"), col("recovery_rate")
+        first_p = np.where(self.hardship, self.recovery_rate, np.minimum(1, self.hardship_rate * p["capacity.macro_stress"]))
+        self.next_switch = -1 + geometric(rng, first_p)
+
+
+def geometric(rng, prob):
+    """Days to the next switch for daily probabilities `prob` (never when 0)."""
+    out = np.full(prob.shape, BIG, np.int64)
+    m = prob > 0
+    out[m] = rng.geometric(np.minimum(prob[m], 1))
+    return out
+
+
+class Simulation:
+    """One strategy over the horizon on a copy of the population."""
+
+    def __init__(self, sc: cs.Scenario, pop: Population, strategy: cs.Strategy, rng, block: int):
+        self.sc, self.p, self.s, self.rng = sc, sc.p, strategy, rng
+        p = sc.p
+        n = len(pop.balance)
+        self.n = n
+        for name in ("seg", "grade", "risk", "base_multiplier", "installment", "stage", "kappa", "tolerance",
+                     "reach", "hardship_rate", "recovery_rate"):
+            setattr(self, name, getattr(pop, name))
+        for name in ("balance", "dpd", "arrears", "flags", "delinquent_since", "default_day", "chargeoff_day",
+                     "hardship", "willingness", "literacy", "payment_clock", "complaint_clock", "next_switch"):
+            setattr(self, name, getattr(pop, name).copy())
+        self.balance0 = pop.balance
+        zeros = lambda: np.zeros(n)
+        self.collected, self.discounted, self.costs, self.commission = zeros(), zeros(), zeros(), zeros()
+        self.promise_amount, self.plan_amount, self.commission_rate = zeros(), zeros(), zeros()
+        self.stress, self.peak_stress, self.excitation, self.pressure = zeros(), zeros(), zeros(), zeros()
+        self.satisfaction = np.full(n, p["satisfaction.initial"])
+        self.fatigue = np.zeros((6, n))
+        self.fatigue_day = np.zeros((6, n), np.int64)
+        big = lambda: np.full(n, BIG, np.int64)
+        self.promise_due, self.plan_next_due, self.deferral_until, self.legal_day, self.education_day = big(), big(), big(), big(), big()
+        izero = lambda: np.zeros(n, np.int64)
+        self.plan_remaining, self.plan_misses, self.plan_break_after, self.cool_off_until = izero(), izero(), izero(), izero()
+        self.complaint_count, self.last_contact = izero(), izero()
+        self.last_conversation, self.last_complaint = np.full(n, NEVER), np.full(n, NEVER)
+        self.last = np.full((12, n), NEVER, np.int64)
+        self.cure_day, self.resolved_day = big(), big()
+        self.closed = np.zeros(n, bool)
+        self.calls_ring = np.zeros((7, n), np.int64)
+        self.contacts_ring = np.zeros((7, n), np.int64)
+        self.counts = {k: 0.0 for k in ("messages", "followups", "call_attempts", "calls_connected", "visits",
+                                        "blocked", "violations", "complaints", "escalations", "disputes", "lawsuits",
+                                        "plans_offered", "plans_completed", "plans_broken")}
+        # Tables.
+        g = cs.GRADES
+        self.base_hazard = np.array([p[f"payment.base_hazard.{x}"] for x in g])
+        self.due_hazard = np.array([-math.log1p(-p[f"payment.on_time_probability.{x}"]) for x in g])
+        ch = cs.CHANNELS
+        self.jump = np.array([p[f"action.{c}.jump"] for c in ch])
+        self.contact_stress = np.array([p[f"action.{c}.stress"] for c in ch])
+        self.complaint_weight = np.array([p[f"action.{c}.complaint_weight"] for c in ch])
+        self.contact_cost = np.array([p[f"action.{c}.cost"] for c in ch])
+        self.tone_stress = np.array([p[f"tone.{t}.stress"] for t in cs.TONES])
+        self.tone_complaint = np.array([p[f"tone.{t}.complaint"] for t in cs.TONES])
+        self.rpc = np.array([p[f"contact.rpc.{s}"] for s in cs.SLOTS])
+        self.slot_complaint = np.array([p[f"complaint.slot.{s}"] for s in cs.SLOTS])
+        max_dpd = sc.population["max_initial_dpd"] + sc.horizon + 2
+        tau, floor = p["payment.dpd_decay_days"], p["payment.dpd_decay_floor"]
+        self.decay = floor + (1 - floor) * np.exp(-np.arange(max_dpd + 1) / tau)
+        self.cycle = int(p["payment.cycle_days"])
+        self.falls_due = np.array([d > 0 and d % self.cycle == 0 for d in range(max_dpd + 1)])
+        self.fatigue_keep = 1 - p["fatigue.daily_decay"]
+        self.discount = np.exp(-p["payment.discount_rate"] * np.arange(max(sc.horizon, 1)) / 365)
+        self.default_dpd, self.chargeoff_dpd = int(p["metrics.default_dpd"]), int(p["metrics.chargeoff_dpd"])
+        comp = sc.compliance
+        self.windows = [(comp.get("windows") or {}).get(c) for c in ch]
+        self.caps = [cs.caps(comp, c) for c in range(6)]
+        self.enforce = comp.get("mode", "enforce") == "enforce"
+        self.cool_off_days = int(comp.get("cool_off_days", 7))
+        self.after_conversation = int(comp.get("after_conversation_days", 0))
+        self.third_party_allowed = bool(comp.get("third_party_contact", False))
+        # Collector teams: capacity is shared out per block of accounts, as in the engine.
+        self.block = np.arange(n) // block
+        sizes = np.bincount(self.block).astype(float)
+        self.call_rate = strategy.calls_per_1000 * sizes / 1000
+        self.visit_rate = strategy.visits_per_1000 * sizes / 1000
+        self.agency_rate = p["agency.calls_per_day_per_1000"] * sizes / 1000
+
+    # --- small helpers -------------------------------------------------------------------
+    def has(self, idx, flag):
+        return (self.flags[idx] & flag) != 0
+
+    def u(self, size):
+        return self.rng.random(size)
+
+    def redraw_switch(self, idx, t):
+        p = self.p
+        hard = self.hardship[idx]
+        defer = np.where(self.has(idx, IN_DEFERRAL), p["deferral.recovery_multiplier"], 1.0)
+        prob = np.where(hard, np.minimum(1, self.recovery_rate[idx] * defer),
+                        np.minimum(1, self.hardship_rate[idx] * p["capacity.macro_stress"]))
+        self.next_switch[idx] = t + geometric(self.rng, prob)
+
+    # --- pass 1 --------------------------------------------------------------------------
+    def daily_dynamics(self, t, open_idx):
+        p = self.p
+        sw = open_idx[self.next_switch[open_idx] == t]
+        if sw.size:
+            was_hard = self.hardship[sw]
+            self.hardship[sw] = ~was_hard
+            self.flags[sw[was_hard]] &= ~HARDSHIP_REPORTED
+            self.redraw_switch(sw, t)
+        self.stress *= 1 - p["stress.daily_decay"]
+        self.pressure *= 1 - p["complaint.pressure_decay"]
+        self.excitation *= math.exp(-p["payment.excitation_decay"])
+        o = open_idx
+        neg = o[(self.dpd[o] >= self.default_dpd) & (t - self.last_contact[o] >= p["willingness.neglect_after_days"])]
+        self.willingness[neg] -= p["willingness.neglect_decay"] * self.willingness[neg]
+        ed = o[self.education_day[o] == t]
+        if ed.size:
+            self.literacy[ed] += p["education.literacy_gain"] * (1 - self.literacy[ed])
+            self.willingness[ed] += p["education.willingness_gain"] * (1 - self.willingness[ed])
+            self.satisfaction[ed] = np.minimum(1, self.satisfaction[ed] + p["satisfaction.education"])
+            self.education_day[ed] = BIG
+        de = o[self.has(o, IN_DEFERRAL) & (t >= self.deferral_until[o])]
+        if de.size:
+            self.flags[de] &= ~IN_DEFERRAL
+            hard = de[self.hardship[de]]
+            if hard.size:
+                self.redraw_switch(hard, t)
+        cr = o[self.has(o, COMPLAINED) & (t >= self.last_complaint[o] + p["complaint.recent_days"])]
+        self.flags[cr] &= ~COMPLAINED
+
+    def choose(self, idx, rules, day_bit):
+        """Index of the first matching rule for each account (−1: none)."""
+        chosen = np.full(idx.size, -1)
+        d, g, sg = self.dpd[idx], self.grade[idx], self.seg[idx]
+        f, r, ov = self.flags[idx], self.risk[idx], self.arrears[idx]
+        for i, rule in enumerate(rules):
+            if rule.day_mask & day_bit == 0:
+                continue
+            m = (chosen < 0) & (d >= rule.dpd_lo) & (d <= rule.dpd_hi)
+            if rule.grades != 0x1F:
+                m &= ((rule.grades >> g) & 1) == 1
+            if rule.segments != (1 << 64) - 1:
+                m &= ((rule.segments >> sg) & 1) == 1
+            if rule.required:
+                m &= (f & rule.required) == rule.required
+            if rule.forbidden:
+                m &= (f & rule.forbidden) == 0
+            if rule.risk_lo > -math.inf or rule.risk_hi < math.inf:
+                m &= (r >= rule.risk_lo) & (r <= rule.risk_hi)
+            if rule.overdue_lo > -math.inf or rule.overdue_hi < math.inf:
+                m &= (ov >= rule.overdue_lo) & (ov <= rule.overdue_hi)
+            chosen[m] = i
+        return chosen
+
+    def due(self, idx, a, t):
+        return t - self.last[a.kind, idx] >= a.every
+
+    def immediate(self, idx, rule, t):
+        p = self.p
+        for a in rule.actions:
+            if idx.size == 0:
+                return
+            if a.kind in (SMS, PUSH, EMAIL, FOLLOWUP):
+                d = idx[self.due(idx, a, t)]
+                if d.size:
+                    self.contact(d, t, a, a.channel, 1.0)
+            elif a.kind == K_EDUCATION:
+                e = idx[~self.has(idx, EDUCATED)]
+                self.flags[e] |= EDUCATED
+                self.education_day[e] = t + int(p["education.delay_days"])
+                self.costs[e] += p["action.education.cost"]
+                self.last[a.kind, e] = t
+            elif a.kind == K_AGENCY:
+                e = idx[~self.has(idx, PLACED)]
+                self.flags[e] |= PLACED
+                self.commission_rate[e] = a.commission
+                self.last[a.kind, e] = t
+            elif a.kind == K_LEGAL:
+                e = idx[~self.has(idx, LEGAL_PENDING) & (self.balance[idx] > 0)]
+                if e.size == 0:
+                    continue
+                self.flags[e] |= LEGAL_PENDING
+                delay = p["legal.delay_median_days"] * np.exp(p["legal.delay_sigma"] * self.rng.standard_normal(e.size))
+                self.legal_day[e] = t + np.maximum(1, np.round(delay)).astype(np.int64)
+                self.costs[e] += p["action.legal.filing_cost"]
+                self.counts["lawsuits"] += e.size
+                self.counts["disputes"] += int((self.u(e.size) < p["legal.dispute_probability"]).sum())
+                c = e[self.u(e.size) < p["legal.complaint_probability"]]
+                if c.size:
+                    self.complain(c, t, draw=False)
+
+    # --- contact -------------------------------------------------------------------------
+    def contact(self, idx, t, a, ch, skill):
+        """Attempts one contact for each account in idx; returns (accounts, reached, attempts)."""
+        p = self.p
+        nw = self.sc.non_working[t]
+        ring = t % 7
+        voice = ch in (CALL, VISIT)
+        breaches = (t < self.cool_off_until[idx]).astype(np.int64)
+        if not cs.window_permits(self.windows[ch], a.slot, nw):
+            breaches += 1
+        if voice:
+            today = self.calls_ring[ring, idx]
+            week = self.calls_ring[:, idx].sum(axis=0)
+            per_day, per_7 = self.caps[ch]
+            breaches += ((today + a.attempts > per_day) | (week + a.attempts > per_7)).astype(np.int64)
+            if self.after_conversation > 0:
+                breaches += (t - self.last_conversation[idx] < self.after_conversation).astype(np.int64)
+        self.last[a.kind, idx] = t
+        b = breaches > 0
+        if b.any():
+            if self.enforce:
+                self.counts["blocked"] += int(b.sum())
+                idx, breaches = idx[~b], breaches[~b]
+            else:
+                bi, nb = idx[b], breaches[b]
+                self.counts["violations"] += int(nb.sum())
+                self.pressure[bi] += p["complaint.violation_penalty"] * nb
+                self.satisfaction[bi] = np.maximum(0, self.satisfaction[bi] + p["satisfaction.violation"] * nb)
+                self.counts["disputes"] += int((self.u(bi.size) < p["complaint.legal_risk_per_violation"] * nb).sum())
+        if idx.size == 0:
+            return idx, np.zeros(0, bool), np.zeros(0, np.int64)
+        self.last_contact[idx] = t
+        reachable = self.reach[ch, idx]
+        attempts = np.ones(idx.size, np.int64)
+        if ch in (SMS, PUSH, EMAIL, FOLLOWUP):
+            self.costs[idx] += self.contact_cost[ch]
+            self.counts["followups" if ch == FOLLOWUP else "messages"] += idx.size
+            reached = reachable & (self.u(idx.size) < p["contact.message_read"])
+        elif ch == CALL:
+            prob = min(1.0, self.rpc[a.slot] * (p["contact.weekend_rpc_factor"] if nw else 1.0))
+            attempts[:] = 0
+            reached = np.zeros(idx.size, bool)
+            for _ in range(a.attempts):
+                trying = ~reached
+                attempts[trying] += 1
+                reached[trying] = reachable[trying] & (self.u(int(trying.sum())) < prob)
+            self.costs[idx] += self.contact_cost[ch] * attempts
+            self.counts["call_attempts"] += int(attempts.sum())
+            self.calls_ring[ring, idx] += attempts
+            r = idx[reached]
+            self.costs[r] += p["action.call.connected_cost"] * (p["action.empathetic.cost_multiplier"] if a.tone == EMPATHETIC else 1)
+            self.counts["calls_connected"] += r.size
+            self.last_conversation[r] = t
+        else:
+            self.costs[idx] += self.contact_cost[ch]
+            self.counts["visits"] += idx.size
+            self.calls_ring[ring, idx] += 1
+            reached = self.u(idx.size) < p["contact.visit_rpc"]
+            self.last_conversation[idx[reached]] = t
+        jump_scale = np.ones(idx.size)
+        if a.third_party:
+            tp = ~reached
+            if not self.third_party_allowed and self.enforce:
+                self.counts["blocked"] += int(tp.sum())
+            else:
+                if not self.third_party_allowed:
+                    ti = idx[tp]
+                    self.counts["violations"] += ti.size
+                    self.pressure[ti] += p["complaint.violation_penalty"]
+                    self.satisfaction[ti] = np.maximum(0, self.satisfaction[ti] + p["satisfaction.violation"])
+                reached = reached.copy()
+                reached[tp] = self.u(int(tp.sum())) < p["contact.third_party_reach"]
+                jump_scale[tp] = p["contact.third_party_effect"]
+        # Complaint pressure from every attempt, reached or not.
+        self.contacts_ring[ring, idx] += attempts
+        week_contacts = self.contacts_ring[:, idx].sum(axis=0)
+        weight = self.complaint_weight[ch] * self.tone_complaint[a.tone] * self.slot_complaint[a.slot] * attempts
+        if nw:
+            weight = weight * p["complaint.weekend"]
+        if voice:
+            weight = weight / max(skill, 0.01)
+        excess = week_contacts - self.tolerance[idx]
+        weight = weight + np.where(excess > 0, p["complaint.over_tolerance_penalty"] * np.minimum(excess, attempts), 0)
+        self.pressure[idx] += weight
+        r = idx[reached]
+        if r.size:
+            self.effect(r, t, a, ch, skill, jump_scale[reached], voice)
+        return idx, reached, attempts
+
+    def effect(self, r, t, a, ch, skill, jump_scale, voice):
+        """What a contact that reached the borrower does to them."""
+        p = self.p
+        w = self.willingness[r]
+        hard = self.hardship[r]
+        if a.tone == GENTLE:
+            fit = p["tone.gentle.fit_base"] + p["tone.gentle.fit_willingness"] * w
+        elif a.tone == FIRM:
+            fit = np.where(hard, p["tone.firm.fit_hardship"], p["tone.firm.fit_base"] + p["tone.firm.fit_unwillingness"] * (1 - w))
+        else:
+            fit = p["tone.empathetic.fit_base"] + p["tone.empathetic.fit_willingness"] * w
+        since = t - self.fatigue_day[ch, r]
+        self.fatigue[ch, r] *= self.fatigue_keep ** since
+        self.fatigue_day[ch, r] = t
+        damp = np.exp(-p["fatigue.sensitivity"] * self.fatigue[ch, r])
+        age = self.decay[np.maximum(0, self.dpd[r])]
+        self.excitation[r] += self.jump[ch] * fit * damp * (skill if voice else 1) * jump_scale * age
+        self.fatigue[ch, r] += 1
+        self.stress[r] += self.contact_stress[ch] * self.tone_stress[a.tone]
+        self.peak_stress[r] = np.maximum(self.peak_stress[r], self.stress[r])
+        if a.tone == FIRM:
+            self.satisfaction[r] = np.maximum(0, self.satisfaction[r] + p["satisfaction.firm_contact"])
+            self.willingness[r] -= np.where(hard, p["willingness.firm_hardship_loss"] * w, 0)
+        elif a.tone == EMPATHETIC:
+            self.satisfaction[r] = np.minimum(1, self.satisfaction[r] + p["satisfaction.empathetic_contact"])
+            self.willingness[r] += p["willingness.empathetic_gain"] * (1 - w)
+        if ch == VISIT:
+            self.satisfaction[r] = np.maximum(0, self.satisfaction[r] + p["satisfaction.visit"])
+        if voice:
+            cand = r[hard & ~self.has(r, HARDSHIP_REPORTED)]
+            if cand.size:
+                self.flags[cand[self.u(cand.size) < p["capacity.hardship_disclosure"]]] |= HARDSHIP_REPORTED
+
+    # --- pass 2 --------------------------------------------------------------------------
+    def select(self, idx, keys, rate, t):
+        """The accounts collectors reach today: per team, the highest priority keys up to its capacity."""
+        if idx.size == 0:
+            return idx, 0
+        cap = (np.floor(rate * (t + 1)) - np.floor(rate * t)).astype(np.int64)
+        blocks = self.block[idx]
+        order = np.lexsort((idx, -keys, blocks))
+        sb = blocks[order]
+        first = np.searchsorted(sb, sb, side="left")
+        rank = np.arange(idx.size) - first
+        keep = order[rank < cap[sb]]
+        unserved = idx.size - keep.size
+        return np.sort(idx[keep]), unserved
+
+    def priority_key(self, idx, priority):
+        if priority == "risk":
+            return self.risk[idx]
+        if priority == "balance":
+            return self.arrears[idx]
+        if priority == "dpd":
+            return self.dpd[idx].astype(float)
+        return -self.dpd[idx].astype(float)
+
+    def collector_work(self, idx, rule_of, rules, ch, t, skill):
+        for i, rule in enumerate(rules):
+            acc = idx[rule_of == i]
+            if acc.size == 0:
+                continue
+            on_channel = [(k, a) for k, a in enumerate(rule.actions) if a.channel == ch]
+            contact_action = np.full(acc.size, -1)
+            offers_due = np.zeros(acc.size, bool)
+            for k, a in on_channel:
+                d = self.due(acc, a, t)
+                contact_action[(contact_action < 0) & d] = k
+                if a.kind not in (CALL, VISIT):
+                    offers_due |= d
+            for k, a in on_channel:
+                sel = contact_action == k
+                if not sel.any():
+                    continue
+                who, reached, _ = self.contact(acc[sel], t, a, ch, skill)
+                offered = who[reached & offers_due[np.searchsorted(acc, who)]]
+                for _, o in on_channel:
+                    if offered.size == 0:
+                        break
+                    if o.kind not in (K_COUNSELLING, K_INSTALLMENT, K_DEFERRAL):
+                        continue
+                    d = offered[self.due(offered, o, t)]
+                    if o.kind == K_COUNSELLING:
+                        self.counsel(d, t, o)
+                    elif o.kind == K_INSTALLMENT:
+                        self.offer_plan(d, t, o)
+                    else:
+                        self.offer_deferral(d, t, o)
+
+    def counsel(self, idx, t, a):
+        p = self.p
+        self.last[a.kind, idx] = t
+        self.costs[idx] += p["action.counselling.cost"]
+        self.flags[idx] |= COUNSELLED
+        self.literacy[idx] += p["counselling.literacy_gain"] * (1 - self.literacy[idx])
+
+    def offer_plan(self, idx, t, a):
+        p = self.p
+        self.last[a.kind, idx] = t
+        idx = idx[~self.has(idx, ON_PLAN) & (self.arrears[idx] > 0.005) & (self.dpd[idx] > 0)]
+        if idx.size == 0:
+            return
+        self.counts["plans_offered"] += idx.size
+        logit = (p["plan.acceptance_intercept"] + p["plan.acceptance_willingness"] * self.willingness[idx]
+                 + p["plan.acceptance_literacy"] * self.literacy[idx] + p["plan.acceptance_stress"] * self.stress[idx])
+        logit = logit + np.where(self.hardship[idx], p["plan.acceptance_hardship"], 0)
+        if a.fee_waiver:
+            logit = logit + p["plan.acceptance_fee_waiver"]
+        logit = logit + np.where(self.has(idx, COUNSELLED), p["plan.acceptance_counselling"], 0)
+        idx = idx[self.u(idx.size) < 1 / (1 + np.exp(-logit))]
+        if idx.size == 0:
+            return
+        if a.fee_waiver:
+            self.costs[idx] += p["plan.fee_rate"] * self.arrears[idx]
+        if a.down_payment > 0:
+            self.pay(idx, t, a.down_payment * self.arrears[idx])
+        self.flags[idx] |= ON_PLAN
+        self.flags[idx] &= ~(PLAN_BROKEN | PROMISE_PENDING)
+        k = max(1, a.installments)
+        self.plan_remaining[idx] = k
+        self.plan_amount[idx] = self.arrears[idx] / k
+        self.plan_next_due[idx] = t + self.cycle
+        self.plan_misses[idx] = 0
+        self.plan_break_after[idx] = max(1, a.break_after)
+        self.willingness[idx] += p["willingness.plan_gain"] * (1 - self.willingness[idx])
+        self.satisfaction[idx] = np.minimum(1, self.satisfaction[idx] + p["satisfaction.plan"])
+
+    def offer_deferral(self, idx, t, a):
+        p = self.p
+        self.last[a.kind, idx] = t
+        idx = idx[~self.has(idx, IN_DEFERRAL) & ~self.has(idx, ON_PLAN) & (self.dpd[idx] > 0)]
+        idx = idx[self.u(idx.size) < p["deferral.uptake"]]
+        if idx.size == 0:
+            return
+        self.flags[idx] |= IN_DEFERRAL
+        self.deferral_until[idx] = t + a.deferral_days
+        hard = idx[self.hardship[idx]]
+        if hard.size:
+            self.redraw_switch(hard, t)
+        self.willingness[idx] += p["willingness.plan_gain"] * (1 - self.willingness[idx])
+        self.satisfaction[idx] = np.minimum(1, self.satisfaction[idx] + p["satisfaction.plan"])
+
+    # --- pass 3 --------------------------------------------------------------------------
+    def pay(self, idx, t, amount, scheduled=False, ends=False):
+        before = self.balance[idx]
+        paid = np.minimum(np.maximum(amount, 0), before)
+        m = paid > 0
+        idx, paid, before = idx[m], paid[m], before[m]
+        if idx.size == 0:
+            return
+        self.balance[idx] = before - paid
+        self.arrears[idx] = np.maximum(0, self.arrears[idx] - paid)
+        self.collected[idx] += paid
+        self.discounted[idx] += paid * self.discount[t]
+        self.commission[idx] += np.where(self.has(idx, PLACED), paid * self.commission_rate[idx], 0)
+        self.excitation[idx] += self.p["payment.repayment_jump_base"] + self.p["payment.repayment_jump_fraction"] * paid / before
+        if ends:
+            return
+        settled = self.balance[idx] <= 0.005
+        s = idx[settled]
+        if s.size:
+            self.closed[s] = True
+            self.mark_resolved(s, t)
+            self.mark_cured(s[self.dpd[s] > 0], t)
+        if not scheduled:
+            rest = idx[~settled]
+            c = rest[(self.dpd[rest] > 0) & (self.arrears[rest] <= 0.005) & ~self.has(rest, ON_PLAN)]
+            if c.size:
+                self.cure(c, t)
+
+    def cure(self, idx, t):
+        self.mark_cured(idx, t)
+        self.mark_resolved(idx, t)
+        self.dpd[idx] = 1 - self.cycle
+        self.arrears[idx] = 0
+        self.flags[idx] &= ~(PROMISE_PENDING | PROMISE_BROKEN | PLAN_BROKEN | IN_DEFERRAL)
+
+    def mark_cured(self, idx, t):
+        self.satisfaction[idx] = np.minimum(1, self.satisfaction[idx] + self.p["satisfaction.cure"])
+        first = idx[self.cure_day[idx] == BIG]
+        self.cure_day[first] = t
+
+    def mark_resolved(self, idx, t):
+        m = idx[(self.delinquent_since[idx] >= 0) & (self.resolved_day[idx] == BIG)]
+        self.resolved_day[m] = t
+
+    def complain(self, idx, t, draw):
+        p = self.p
+        self.counts["complaints"] += idx.size
+        self.counts["escalations"] += int((self.u(idx.size) < p["complaint.escalation_probability"]).sum())
+        self.cool_off_until[idx] = t + self.cool_off_days
+        self.last_complaint[idx] = t
+        self.complaint_count[idx] += 1
+        self.flags[idx] |= COMPLAINED
+        self.willingness[idx] -= p["willingness.complaint_loss"] * self.willingness[idx]
+        self.satisfaction[idx] = np.maximum(0, self.satisfaction[idx] + p["satisfaction.complaint"])
+        if draw:
+            self.pressure[idx] = 0
+
+    def settle(self, t, o):
+        p = self.p
+        rng = self.rng
+        legal = o[self.has(o, LEGAL_PENDING) & (self.legal_day[o] == t)]
+        if legal.size:
+            self.flags[legal] &= ~LEGAL_PENDING
+            win = legal[self.u(legal.size) < p["legal.judgment_probability"]]
+            if win.size:
+                m, c = p["legal.recovery_fraction_mean"], p["legal.recovery_fraction_concentration"]
+                self.pay(win, t, rng.beta(m * c, (1 - m) * c, win.size) * self.balance[win], ends=True)
+                self.mark_resolved(win, t)
+            self.closed[legal] = True
+            o = o[~self.closed[o]]
+        able = ~self.hardship
+        on_plan = self.has(o, ON_PLAN)
+        plan = o[on_plan]
+        current = o[~on_plan & (self.dpd[o] <= 0)]
+        delinquent = o[~on_plan & (self.dpd[o] > 0)]
+        # Plans.
+        due = plan[self.plan_next_due[plan] == t]
+        if due.size:
+            keep = np.where(able[due], p["plan.keep_able"], p["plan.keep_hardship"])
+            keep = np.where(self.has(due, COUNSELLED), keep + p["plan.keep_counselling_boost"] * (1 - keep), keep)
+            kept_mask = self.u(due.size) < keep
+            kept, missed = due[kept_mask], due[~kept_mask]
+            if kept.size:
+                before = self.arrears[kept].copy()
+                part = np.minimum(self.plan_amount[kept], before)
+                regular = np.minimum(self.installment[kept], np.maximum(0, self.balance[kept] - before))
+                self.pay(kept, t, part + regular)
+                still = ~self.closed[kept]
+                self.arrears[kept[still]] = np.maximum(0, before[still] - part[still])
+                self.plan_remaining[kept] -= 1
+                done_closed = kept[~still]
+                self.flags[done_closed] &= ~ON_PLAN
+                self.counts["plans_completed"] += done_closed.size
+                live = kept[still]
+                finish = live[(self.plan_remaining[live] <= 0) | (self.arrears[live] <= 0.005)]
+                cont = live[~((self.plan_remaining[live] <= 0) | (self.arrears[live] <= 0.005))]
+                if finish.size:
+                    self.flags[finish] &= ~ON_PLAN
+                    self.counts["plans_completed"] += finish.size
+                    rest = finish[self.arrears[finish] > 0.005]
+                    if rest.size:
+                        self.pay(rest, t, self.arrears[rest])
+                    c = finish[~self.closed[finish] & (self.arrears[finish] <= 0.005)]
+                    if c.size:
+                        self.cure(c, t)
+                self.plan_next_due[cont] += self.cycle
+            if missed.size:
+                self.plan_misses[missed] += 1
+                self.plan_next_due[missed] += self.cycle
+                broke = missed[self.plan_misses[missed] >= self.plan_break_after[missed]]
+                self.flags[broke] &= ~ON_PLAN
+                self.flags[broke] |= PLAN_BROKEN
+                self.counts["plans_broken"] += broke.size
+                self.willingness[broke] -= p["willingness.broken_promise_loss"] * self.willingness[broke]
+        # Current accounts: the due date.
+        at_due = current[self.dpd[current] == 0]
+        self.dpd[current[self.dpd[current] < 0]] += 1
+        if at_due.size:
+            w, l = self.willingness[at_due], self.literacy[at_due]
+            effect = np.exp(p["payment.willingness_effect"] * (w - 0.5) + p["payment.literacy_effect"] * (l - 0.5)) / (
+                1 + p["payment.stress_effect"] * self.stress[at_due])
+            cap = np.where(able[at_due], 1.0, p["payment.hardship_factor"])
+            h = self.due_hazard[self.grade[at_due]] * cap * effect * (1 + p["payment.due_excitation_weight"] * self.excitation[at_due])
+            paid_mask = self.u(at_due.size) < -np.expm1(-h)
+            paid, late = at_due[paid_mask], at_due[~paid_mask]
+            if paid.size:
+                self.pay(paid, t, np.minimum(self.installment[paid], self.balance[paid]), scheduled=True)
+                still = paid[~self.closed[paid]]
+                self.dpd[still] = 1 - self.cycle
+            if late.size:
+                self.arrears[late] = np.minimum(self.balance[late], self.arrears[late] + self.installment[late])
+                self.dpd[late] = 1
+                first = late[self.delinquent_since[late] < 0]
+                self.delinquent_since[first] = t + 1
+        # Delinquent accounts: promises, then the payment hazard.
+        pending = self.has(delinquent, PROMISE_PENDING)
+        promised = delinquent[pending]
+        pd = promised[self.promise_due[promised] == t]
+        if pd.size:
+            self.flags[pd] &= ~PROMISE_PENDING
+            kept_mask = self.u(pd.size) < np.where(able[pd], p["payment.promise_kept_able"], p["payment.promise_kept_hardship"])
+            kept = pd[kept_mask]
+            if kept.size:
+                self.pay(kept, t, np.minimum(self.promise_amount[kept], self.arrears[kept]))
+            broken = pd[~kept_mask]
+            self.flags[broken] |= PROMISE_BROKEN
+            self.willingness[broken] -= p["willingness.broken_promise_loss"] * self.willingness[broken]
+        hz = delinquent[~pending]
+        if hz.size:
+            w = self.willingness[hz]
+            effect = np.exp(p["payment.willingness_effect"] * (w - 0.5)) / (1 + p["payment.stress_effect"] * self.stress[hz])
+            hard = self.hardship[hz]
+            cap = np.where(hard, p["payment.hardship_factor"], 1.0)
+            base = self.base_hazard[self.grade[hz]] * self.base_multiplier[hz] * self.decay[self.dpd[hz]] * cap * effect
+            base = np.where(self.has(hz, IN_DEFERRAL), base * p["deferral.hazard_factor"], base)
+            self.payment_clock[hz] -= base + self.excitation[hz]
+            ev = hz[self.payment_clock[hz] <= 0]
+            if ev.size:
+                self.payment_clock[ev] = rng.standard_exponential(ev.size)
+                able_ev = ~self.hardship[ev]
+                payable = np.minimum(self.arrears[ev], self.installment[ev] * np.where(
+                    able_ev, p["payment.max_installments_able"], p["payment.max_installments_hardship"]))
+                kind = self.u(ev.size)
+                cure_share = np.where(able_ev, p["payment.cure_share_able"], p["payment.cure_share_hardship"])
+                full = (kind < cure_share) & (payable >= self.arrears[ev])
+                promise = (kind >= cure_share) & ((kind - cure_share) / (1 - cure_share) < p["payment.promise_share"])
+                partial = ~full & ~promise
+                f = ev[full]
+                if f.size:
+                    self.pay(f, t, self.arrears[f])
+                pr = ev[promise]
+                self.flags[pr] |= PROMISE_PENDING
+                self.flags[pr] &= ~PROMISE_BROKEN
+                self.promise_due[pr] = t + int(p["payment.promise_days"])
+                self.promise_amount[pr] = payable[promise]
+                pa = ev[partial]
+                if pa.size:
+                    m, c = p["payment.partial_fraction_mean"], p["payment.partial_fraction_concentration"]
+                    self.pay(pa, t, rng.beta(m * c, (1 - m) * c, pa.size) * payable[partial])
+        ageing = delinquent[~self.closed[delinquent] & (self.dpd[delinquent] > 0) & ~self.has(delinquent, IN_DEFERRAL)]
+        if ageing.size:
+            self.age(ageing, t)
+        # Complaints.
+        o = o[~self.closed[o]]
+        cp = o[self.pressure[o] > 0]
+        self.complaint_clock[cp] -= self.kappa[cp] * self.pressure[cp] * (1 + p["complaint.stress_effect"] * self.stress[cp])
+        ev = cp[self.complaint_clock[cp] <= 0]
+        if ev.size:
+            self.complaint_clock[ev] = rng.standard_exponential(ev.size)
+            self.complain(ev, t, draw=True)
+
+    def age(self, idx, t):
+        d = self.dpd[idx] + 1
+        self.dpd[idx] = d
+        inst = idx[self.falls_due[d] & ~self.has(idx, CHARGED_OFF)]
+        self.arrears[inst] = np.minimum(self.balance[inst], self.arrears[inst] + self.installment[inst])
+        dflt = idx[(d == self.default_dpd) & (self.default_day[idx] == BIG)]
+        self.default_day[dflt] = t
+        co = idx[(d == self.chargeoff_dpd) & (self.chargeoff_day[idx] == BIG)]
+        self.chargeoff_day[co] = t
+        self.flags[co] |= CHARGED_OFF
+        self.arrears[co] = self.balance[co]
+
+    # --- the day -------------------------------------------------------------------------
+    def run(self):
+        s = self.s
+        for t in range(self.sc.horizon):
+            self.calls_ring[t % 7] = 0
+            self.contacts_ring[t % 7] = 0
+            day_bit = 2 if self.sc.non_working[t] else 1
+            o = np.flatnonzero(~self.closed)
+            self.daily_dynamics(t, o)
+            cand = o[~self.has(o, LEGAL_PENDING)]
+            placed = self.has(cand, PLACED)
+            queues = []
+            for rules, who, min_dpd, agency in ((s.rules, cand[~placed], s.rules_min_dpd, False),
+                                                (s.agency_rules, cand[placed], s.agency_min_dpd, True)):
+                who = who[self.dpd[who] >= min_dpd]
+                chosen = self.choose(who, rules, day_bit)
+                call_q, call_r, visit_q, visit_r = [], [], [], []
+                for i, rule in enumerate(rules):
+                    acc = who[chosen == i]
+                    if acc.size == 0:
+                        continue
+                    self.immediate(acc, rule, t)
+                    for ch, q, r in ((CALL, call_q, call_r), (VISIT, visit_q, visit_r)):
+                        if not rule.needs(ch) or (agency and ch == VISIT):
+                            continue
+                        d = np.zeros(acc.size, bool)
+                        for a in rule.actions:
+                            if a.channel == ch:
+                                d |= self.due(acc, a, t)
+                        q.append(acc[d])
+                        r.append(np.full(int(d.sum()), i))
+                queues.append((rules, agency, call_q, call_r, visit_q, visit_r))
+            # Pass 2: collectors; in-house calls, then visits, then the agency's calls.
+            work = []
+            for rules, agency, call_q, call_r, visit_q, visit_r in queues:
+                for ch, q, r in ((CALL, call_q, call_r), (VISIT, visit_q, visit_r)):
+                    if not q:
+                        continue
+                    acc, rule_of = np.concatenate(q), np.concatenate(r)
+                    order = np.argsort(acc)
+                    acc, rule_of = acc[order], rule_of[order]
+                    rate = self.agency_rate if agency else (self.call_rate if ch == CALL else self.visit_rate)
+                    keys = self.priority_key(acc, "dpd" if agency else s.priority)
+                    served, _ = self.select(acc, keys, rate, t)
+                    keep = np.isin(acc, served, assume_unique=True)
+                    work.append((0 if not agency and ch == CALL else 1 if not agency else 2, served, rule_of[keep], rules, ch, agency))
+            for _, served, rule_of, rules, ch, agency in sorted(work, key=lambda w: w[0]):
+                skill = self.p["agency.skill"] if agency else s.skill
+                self.collector_work(served, rule_of, rules, ch, t, skill)
+            # Pass 3.
+            o = np.flatnonzero(~self.closed)
+            self.settle(t, o)
+
+    def metrics(self) -> dict:
+        p = self.p
+        n = self.n
+        outstanding = self.balance0.sum()
+        collected = self.collected.sum()
+        costs = self.costs.sum() + self.commission.sum()
+        ever = self.delinquent_since >= 0
+        resolved_end = (self.closed & (self.balance <= 0.005)) | (self.dpd <= 0)
+        sat = self.satisfaction
+        logit = p["retention.intercept"] + p["retention.satisfaction"] * sat + np.where(resolved_end, p["retention.resolved"], 0)
+        rd = self.resolved_day != BIG
+        days = np.sort((self.resolved_day[rd] - self.delinquent_since[rd]))
+        median = float(days[math.ceil(days.size / 2) - 1]) if days.size else math.nan
+        return {
+            "recovery_rate": collected / outstanding,
+            "net_recovery_rate": (collected - costs) / outstanding,
+            "cure_rate": (self.cure_day != BIG).sum() / max(ever.sum(), 1),
+            "default_rate": (self.default_day != BIG).sum() / n,
+            "chargeoff_rate": (self.chargeoff_day != BIG).sum() / n,
+            "complaints_per_1000": 1000 * self.counts["complaints"] / n,
+            "cost_per_unit_recovered": costs / collected if collected > 0 else math.nan,
+            "satisfaction": sat.mean(),
+            "retention": (1 / (1 + np.exp(-logit))).mean(),
+            "peak_stress": self.peak_stress.mean(),
+            "median_days_to_resolution": median,
+        }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenario")
+    ap.add_argument("--population", type=int)
+    ap.add_argument("--replications", type=int)
+    ap.add_argument("--block", type=int, default=1024)
+    args = ap.parse_args()
+    try:
+        sc = cs.load(args.scenario)
+    except (OSError, cs.ScenarioError) as e:
+        cs.fail(str(e))
+    n = args.population or int(sc.population["size"])
+    reps = args.replications or sc.replications
+    results = {s.name: {m: [] for m in cs.HEADLINE} for s in sc.strategies}
+    start = time.perf_counter()
+    for r in range(reps):
+        pop = Population(sc, n, np.random.default_rng([sc.seed, r, 0]))
+        for k, strategy in enumerate(sc.strategies):
+            sim = Simulation(sc, pop, strategy, np.random.default_rng([sc.seed, r, 1 + k]), args.block)
+            sim.run()
+            for m, v in sim.metrics().items():
+                results[strategy.name][m].append(float(v))
+    seconds = time.perf_counter() - start
+    borrower_days = n * sc.horizon * len(sc.strategies) * reps
+    print(json.dumps({
+        "model": "numpy", "population": n, "replications": reps, "horizon_days": sc.horizon,
+        "borrower_days": borrower_days, "seconds": seconds, "borrower_days_per_second": borrower_days / seconds,
+        "peak_rss_bytes": cs.peak_rss_bytes(),
+        "metrics": {s: {m: cs.summarise(v) for m, v in ms.items()} for s, ms in results.items()},
+    }))
+
+
+if __name__ == "__main__":
+    main()
