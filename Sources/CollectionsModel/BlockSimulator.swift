@@ -91,29 +91,36 @@ public final class BlockSimulator {
                                  agencyRules: agencyRules, actions: actions, decay: decayByDPD,
                                  installmentFallsDue: installmentFallsDue,
                                  fatigueKeepPowers: fatigueKeepPowers, drawCounter: drawCounter)
-            while day < horizon {
-                let t = day
-                var nCalls = 0, nVisits = 0, nAgency = 0
-                // Today's slot of the 7-day contact rings starts empty (field-major: contiguous).
+            var nCalls = 0, nVisits = 0, nAgency = 0
+            /// Pass 1 for one account: latent dynamics, its rule, messages, queueing for collectors.
+            @inline(__always)
+            func beginDay(_ j: Int, _ t: Int, _ dayBit: UInt8) {
+                ctx.dailyDynamics(j, t)
+                guard let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: dayBit) else { return }
+                let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
+                ctx.immediateActions(j, t, rule: rule, tally: &tally)
+                if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
+                    let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
+                    if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
+                }
+                if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) {
+                    visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
+                    nVisits += 1
+                }
+            }
+            /// Today's slot of the 7-day contact rings starts empty (field-major: contiguous).
+            func clearRings(_ t: Int) {
                 let ring = t % 7
-                let dayBit: UInt8 = model.nonWorking[t] ? 2 : 1
                 work.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + ring)!).update(repeating: 0, count: n)
                 work.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + ring)!).update(repeating: 0, count: n)
-                // Pass 1: dynamics and rule choice.
-                for j in 0..<n where ctx.closed[j] == 0 {
-                    ctx.dailyDynamics(j, t)
-                    guard let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: dayBit) else { continue }
-                    let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
-                    ctx.immediateActions(j, t, rule: rule, tally: &tally)
-                    if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
-                        let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
-                        if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
-                    }
-                    if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) {
-                        visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
-                        nVisits += 1
-                    }
-                }
+            }
+            func dayBit(_ t: Int) -> UInt8 { model.nonWorking[t] ? 2 : 1 }
+            if horizon > 0 {
+                clearRings(0)
+                for j in 0..<n where ctx.closed[j] == 0 { beginDay(j, 0, dayBit(0)) }
+            }
+            while day < horizon {
+                let t = day
                 // Pass 2: collector capacity, then collector work.
                 let callCap = Int((callsPerDay * Double(t + 1)).rounded(.down) - (callsPerDay * Double(t)).rounded(.down))
                 let visitCap = Int((visitsPerDay * Double(t + 1)).rounded(.down) - (visitsPerDay * Double(t)).rounded(.down))
@@ -122,9 +129,20 @@ public final class BlockSimulator {
                 used += Double(ctx.serve(callQueue, count: nCalls, capacity: callCap, rules: rules, channel: .call, t: t, agency: false, tally: &tally))
                 _ = ctx.serve(visitQueue, count: nVisits, capacity: visitCap, rules: rules, channel: .visit, t: t, agency: false, tally: &tally)
                 _ = ctx.serve(agencyQueue, count: nAgency, capacity: agencyCap, rules: agencyRules, channel: .call, t: t, agency: true, tally: &tally)
-                // Pass 3: payments, ageing, complaints.
-                for j in 0..<n where ctx.closed[j] == 0 {
-                    ctx.settleDay(j, t, tally: &tally)
+                nCalls = 0; nVisits = 0; nAgency = 0
+                // Pass 3 of today, fused with pass 1 of tomorrow: one sweep over the block a day.
+                // Accounts do not interact in either pass, so each still sees its own events in
+                // day order; only collectors (pass 2) share out between accounts.
+                let tomorrow = t + 1
+                if tomorrow < horizon {
+                    clearRings(tomorrow)
+                    let bit = dayBit(tomorrow)
+                    for j in 0..<n where ctx.closed[j] == 0 {
+                        ctx.settleDay(j, t, tally: &tally)
+                        if ctx.closed[j] == 0 { beginDay(j, tomorrow, bit) }
+                    }
+                } else {
+                    for j in 0..<n where ctx.closed[j] == 0 { ctx.settleDay(j, t, tally: &tally) }
                 }
                 day += 1
             }
