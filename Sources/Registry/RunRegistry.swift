@@ -44,7 +44,7 @@ public struct RunRegistry {
                                                 withIntermediateDirectories: true)
         var config = Configuration()
         config.busyMode = .timeout(60)
-        pool = try DatabasePool(path: path, configuration: config)
+        pool = try Self.retrying { try DatabasePool(path: path, configuration: config) }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -77,7 +77,21 @@ public struct RunRegistry {
                 );
                 """)
         }
-        try migrator.migrate(pool)
+        try Self.retrying { [pool] in try migrator.migrate(pool) }
+    }
+
+    /// Several runs may open a new registry at the same moment. Switching it to WAL and creating
+    /// the tables happen once, in whichever process gets there first; another one can then see
+    /// SQLITE_BUSY (a lock upgrade the busy timeout cannot wait out) or a migration that lost the
+    /// race. Trying again, after a short pause, finds the registry ready.
+    static func retrying<T>(_ body: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do { return try body() } catch is DatabaseError where attempt < 8 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+            }
+        }
     }
 
     /// Records a finished (or partial) run from its report data; returns the new run's id.
