@@ -7,7 +7,8 @@ import Stochastics
 /// once, so `run` allocates nothing in its daily loop. Each day has three passes over the block:
 /// (1) latent dynamics and the strategy's rule choice — messages go out at once, collector work
 /// is queued; (2) collector capacity is shared by the strategy's priority rule and queued calls
-/// and visits are made; (3) payments, DPD ageing, complaints and legal outcomes.
+/// and visits are made; (3) payments, DPD ageing, complaints and legal outcomes. Pass 3 of one
+/// day and pass 1 of the next share a single sweep over the block.
 public final class BlockSimulator {
     public let model: ModelParameters
     public let blockSize: Int
@@ -71,7 +72,6 @@ public final class BlockSimulator {
         let n = work.count
         let horizon = model.horizonDays
         let segmentCount = model.population.segments.count
-        var day = 0
         // Collector capacity for this block, carried fractionally so the long-run rate is exact.
         let callsPerDay = strategy.callsPer1000 * Double(n) / 1000
         let visitsPerDay = strategy.visitsPer1000 * Double(n) / 1000
@@ -92,36 +92,43 @@ public final class BlockSimulator {
                                  installmentFallsDue: installmentFallsDue,
                                  fatigueKeepPowers: fatigueKeepPowers, drawCounter: drawCounter)
             var nCalls = 0, nVisits = 0, nAgency = 0
-            /// Pass 1 for one account: latent dynamics, its rule, messages, queueing for collectors.
-            @inline(__always)
-            func beginDay(_ j: Int, _ t: Int, _ dayBit: UInt8) {
-                ctx.dailyDynamics(j, t)
-                guard let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: dayBit) else { return }
-                let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
-                ctx.immediateActions(j, t, rule: rule, tally: &tally)
-                if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
-                    let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
-                    if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
+            // One sweep over the block a day: day t's settlement (pass 3) fused with day t + 1's
+            // dynamics and rule pass (pass 1). Accounts do not interact in either pass, so each
+            // still sees its own events in day order; only collectors (pass 2, between sweeps)
+            // are shared out between accounts. The first sweep only opens day 0, the last only
+            // settles the horizon's final day.
+            var settling = -1
+            while settling < horizon {
+                let t = settling + 1
+                let opening = t < horizon
+                let dayBit: UInt8 = opening && model.nonWorking[t] ? 2 : 1
+                if opening {
+                    // Day t's slot of the 7-day contact rings starts empty (field-major: contiguous).
+                    let ring = t % 7
+                    work.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + ring)!).update(repeating: 0, count: n)
+                    work.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + ring)!).update(repeating: 0, count: n)
                 }
-                if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) {
-                    visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
-                    nVisits += 1
+                for j in 0..<n where ctx.closed[j] == 0 {
+                    if settling >= 0 {
+                        ctx.settleDay(j, settling, tally: &tally)
+                        if ctx.closed[j] != 0 { continue }
+                    }
+                    guard opening else { continue }
+                    ctx.dailyDynamics(j, t)
+                    guard let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: dayBit) else { continue }
+                    let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
+                    ctx.immediateActions(j, t, rule: rule, tally: &tally)
+                    if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
+                        let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
+                        if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
+                    }
+                    if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) {
+                        visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
+                        nVisits += 1
+                    }
                 }
-            }
-            /// Today's slot of the 7-day contact rings starts empty (field-major: contiguous).
-            func clearRings(_ t: Int) {
-                let ring = t % 7
-                work.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + ring)!).update(repeating: 0, count: n)
-                work.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + ring)!).update(repeating: 0, count: n)
-            }
-            func dayBit(_ t: Int) -> UInt8 { model.nonWorking[t] ? 2 : 1 }
-            if horizon > 0 {
-                clearRings(0)
-                for j in 0..<n where ctx.closed[j] == 0 { beginDay(j, 0, dayBit(0)) }
-            }
-            while day < horizon {
-                let t = day
-                // Pass 2: collector capacity, then collector work.
+                guard opening else { break }
+                // Pass 2 of day t: collector capacity, then collector work.
                 let callCap = Int((callsPerDay * Double(t + 1)).rounded(.down) - (callsPerDay * Double(t)).rounded(.down))
                 let visitCap = Int((visitsPerDay * Double(t + 1)).rounded(.down) - (visitsPerDay * Double(t)).rounded(.down))
                 let agencyCap = Int((agencyPerDay * Double(t + 1)).rounded(.down) - (agencyPerDay * Double(t)).rounded(.down))
@@ -130,21 +137,7 @@ public final class BlockSimulator {
                 _ = ctx.serve(visitQueue, count: nVisits, capacity: visitCap, rules: rules, channel: .visit, t: t, agency: false, tally: &tally)
                 _ = ctx.serve(agencyQueue, count: nAgency, capacity: agencyCap, rules: agencyRules, channel: .call, t: t, agency: true, tally: &tally)
                 nCalls = 0; nVisits = 0; nAgency = 0
-                // Pass 3 of today, fused with pass 1 of tomorrow: one sweep over the block a day.
-                // Accounts do not interact in either pass, so each still sees its own events in
-                // day order; only collectors (pass 2) share out between accounts.
-                let tomorrow = t + 1
-                if tomorrow < horizon {
-                    clearRings(tomorrow)
-                    let bit = dayBit(tomorrow)
-                    for j in 0..<n where ctx.closed[j] == 0 {
-                        ctx.settleDay(j, t, tally: &tally)
-                        if ctx.closed[j] == 0 { beginDay(j, tomorrow, bit) }
-                    }
-                } else {
-                    for j in 0..<n where ctx.closed[j] == 0 { ctx.settleDay(j, t, tally: &tally) }
-                }
-                day += 1
+                settling = t
             }
         }}}
         tally.addCallCapacity(offered: offered, used: used)
