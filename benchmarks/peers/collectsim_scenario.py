@@ -29,6 +29,13 @@ GRADES = ["A", "B", "C", "D", "E"]
 FLAGS = ["on_plan", "promise_pending", "promise_broken", "complained_recently", "hardship_reported",
          "placed", "legal_pending", "educated", "counselled", "in_deferral", "plan_broken", "charged_off"]
 FLAG_BIT = {name: 1 << i for i, name in enumerate(FLAGS)}
+ON_PLAN, PROMISE_PENDING, PROMISE_BROKEN = FLAG_BIT["on_plan"], FLAG_BIT["promise_pending"], FLAG_BIT["promise_broken"]
+COMPLAINED, HARDSHIP_REPORTED, PLACED = FLAG_BIT["complained_recently"], FLAG_BIT["hardship_reported"], FLAG_BIT["placed"]
+LEGAL_PENDING, EDUCATED, COUNSELLED = FLAG_BIT["legal_pending"], FLAG_BIT["educated"], FLAG_BIT["counselled"]
+IN_DEFERRAL, PLAN_BROKEN, CHARGED_OFF = FLAG_BIT["in_deferral"], FLAG_BIT["plan_broken"], FLAG_BIT["charged_off"]
+SMS, PUSH, EMAIL, CALL, VISIT, FOLLOWUP = range(6)
+K_COUNSELLING, K_EDUCATION, K_INSTALLMENT, K_DEFERRAL, K_AGENCY, K_LEGAL = range(6, 12)
+GENTLE, FIRM, EMPATHETIC = range(3)
 HEADLINE = ["recovery_rate", "net_recovery_rate", "cure_rate", "default_rate", "chargeoff_rate",
             "complaints_per_1000", "cost_per_unit_recovered", "satisfaction", "retention", "peak_stress",
             "median_days_to_resolution"]
@@ -218,6 +225,131 @@ def score_noise(auc: float) -> float:
     """Risk-score noise SD giving the configured AUC against the latent propensity."""
     rho = math.sin(math.pi * (auc - 0.5))
     return 0.0 if rho >= 1 else math.sqrt(1 / (rho * rho) - 1)
+
+
+def _cumulative(weights) -> list:
+    total, acc, out = sum(weights), 0.0, []
+    for w in weights:
+        acc += w / total
+        out.append(acc)
+    out[-1] = 1.0
+    return out
+
+
+class PopulationTables:
+    """What drawing a cohort needs beyond the segments' own fields: cumulative segment and grade
+    weights, and the risk score's noise and normalisation (mean and SD over the segment mix)."""
+
+    def __init__(self, sc: Scenario):
+        weights = [s["weight"] for s in sc.segments]
+        total = sum(weights)
+        self.segment_cumulative = _cumulative(weights)
+        self.grade_cumulative = [_cumulative(s["grade_weights"]) for s in sc.segments]
+        self.score_noise = score_noise(sc.p["risk.score_auc"])
+        shifts = [s["propensity_shift"] for s in sc.segments]
+        self.score_mean = sum(sh * w / total for sh, w in zip(shifts, weights))
+        self.score_sd = math.sqrt(sum(w / total * (sh - self.score_mean) ** 2 for sh, w in zip(shifts, weights))
+                                  + 1 + self.score_noise ** 2)
+
+
+class Tables:
+    """The parameter table compiled into lookups by grade, channel, tone, slot, DPD and day, and
+    the compliance rules, as the engine compiles them once per run (ModelParameters)."""
+
+    def __init__(self, sc: Scenario, strategy: Strategy, n: int, block: int):
+        p = sc.p
+        self.base_hazard = [p[f"payment.base_hazard.{x}"] for x in GRADES]
+        self.due_hazard = [-math.log1p(-p[f"payment.on_time_probability.{x}"]) for x in GRADES]
+        self.jump = [p[f"action.{c}.jump"] for c in CHANNELS]
+        self.contact_stress = [p[f"action.{c}.stress"] for c in CHANNELS]
+        self.complaint_weight = [p[f"action.{c}.complaint_weight"] for c in CHANNELS]
+        self.contact_cost = [p[f"action.{c}.cost"] for c in CHANNELS]
+        self.tone_stress = [p[f"tone.{t}.stress"] for t in TONES]
+        self.tone_complaint = [p[f"tone.{t}.complaint"] for t in TONES]
+        self.rpc = [p[f"contact.rpc.{s}"] for s in SLOTS]
+        self.slot_complaint = [p[f"complaint.slot.{s}"] for s in SLOTS]
+        max_dpd = sc.population["max_initial_dpd"] + sc.horizon + 2
+        tau, floor = p["payment.dpd_decay_days"], p["payment.dpd_decay_floor"]
+        self.decay = [floor + (1 - floor) * math.exp(-d / tau) for d in range(max_dpd + 1)]
+        self.cycle = int(p["payment.cycle_days"])
+        self.falls_due = [d > 0 and d % self.cycle == 0 for d in range(max_dpd + 1)]
+        self.discount = [math.exp(-p["payment.discount_rate"] * d / 365) for d in range(max(sc.horizon, 1))]
+        self.stress_keep, self.pressure_keep = 1 - p["stress.daily_decay"], 1 - p["complaint.pressure_decay"]
+        self.excitation_keep, self.fatigue_keep = math.exp(-p["payment.excitation_decay"]), 1 - p["fatigue.daily_decay"]
+        self.default_dpd, self.chargeoff_dpd = int(p["metrics.default_dpd"]), int(p["metrics.chargeoff_dpd"])
+        comp = sc.compliance
+        self.windows = [(comp.get("windows") or {}).get(c) for c in CHANNELS]
+        self.caps = [caps(comp, c) for c in range(6)]
+        self.enforce = comp.get("mode", "enforce") == "enforce"
+        self.cool_off_days = int(comp.get("cool_off_days", 7))
+        self.after_conversation = int(comp.get("after_conversation_days", 0))
+        self.third_party_allowed = bool(comp.get("third_party_contact", False))
+        # Daily collector capacity per team (block of accounts), as in the engine: in-house
+        # calls, visits, agency calls.
+        sizes = [min(block, n - b) for b in range(0, n, block)]
+        self.team_rates = [[strategy.calls_per_1000 * s / 1000 for s in sizes],
+                           [strategy.visits_per_1000 * s / 1000 for s in sizes],
+                           [p["agency.calls_per_day_per_1000"] * s / 1000 for s in sizes]]
+
+
+def headline_metrics(p: dict, balance0, collected, costs, ever_delinquent, cured, defaulted, charged_off, complaints,
+                     satisfaction, resolved_at_horizon, peak_stress, resolution_days) -> dict:
+    """The headline metrics of one run from per-account outcomes (NumPy arrays), defined as the
+    engine defines them (Sources/Analysis/Metrics.swift). `costs` include commissions."""
+    import numpy as np
+    n = len(balance0)
+    outstanding, recovered, spent = balance0.sum(), collected.sum(), costs.sum()
+    logit = p["retention.intercept"] + p["retention.satisfaction"] * satisfaction + np.where(resolved_at_horizon, p["retention.resolved"], 0)
+    days = np.sort(resolution_days)
+    return {
+        "recovery_rate": recovered / outstanding,
+        "net_recovery_rate": (recovered - spent) / outstanding,
+        "cure_rate": cured.sum() / max(ever_delinquent.sum(), 1),
+        "default_rate": defaulted.sum() / n,
+        "chargeoff_rate": charged_off.sum() / n,
+        "complaints_per_1000": 1000 * complaints / n,
+        "cost_per_unit_recovered": spent / recovered if recovered > 0 else math.nan,
+        "satisfaction": satisfaction.mean(),
+        "retention": (1 / (1 + np.exp(-logit))).mean(),
+        "peak_stress": peak_stress.mean(),
+        "median_days_to_resolution": float(days[math.ceil(days.size / 2) - 1]) if days.size else math.nan,
+    }
+
+
+def run_peer(description: str, model: str, replicate, extra: dict | None = None, rate_aliases: tuple = ()) -> None:
+    """The peers' command line: loads the resolved scenario, simulates every replication with
+    `replicate(scenario, population, replication, block)` -> {strategy: headline metrics}, and
+    prints one JSON object with the metrics' means and CIs, the speed and the peak memory.
+    `rate_aliases` are further names for borrower_days_per_second (Mesa: agent-steps)."""
+    import argparse
+    import json
+    import time
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("scenario")
+    ap.add_argument("--population", type=int)
+    ap.add_argument("--replications", type=int)
+    ap.add_argument("--block", type=int, default=1024)
+    args = ap.parse_args()
+    try:
+        sc = load(args.scenario)
+    except (OSError, ScenarioError) as e:
+        fail(str(e))
+    n = args.population or int(sc.population["size"])
+    reps = args.replications or sc.replications
+    results = {s.name: {m: [] for m in HEADLINE} for s in sc.strategies}
+    start = time.perf_counter()
+    for r in range(reps):
+        for strategy, metrics in replicate(sc, n, r, args.block).items():
+            for m, v in metrics.items():
+                results[strategy][m].append(float(v))
+    seconds = time.perf_counter() - start
+    borrower_days = n * sc.horizon * len(sc.strategies) * reps
+    print(json.dumps({
+        "model": model, **(extra or {}), "population": n, "replications": reps, "horizon_days": sc.horizon,
+        "borrower_days": borrower_days, "seconds": seconds, "borrower_days_per_second": borrower_days / seconds,
+        **{name: borrower_days / seconds for name in rate_aliases}, "peak_rss_bytes": peak_rss_bytes(),
+        "metrics": {s: {m: summarise(v) for m, v in ms.items()} for s, ms in results.items()},
+    }))
 
 
 def summarise(values_by_replication: list) -> dict:

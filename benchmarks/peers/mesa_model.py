@@ -13,24 +13,17 @@ one borrower-day).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import time
+import random
 
 import mesa
+import numpy as np
 
 import collectsim_scenario as cs
-from collectsim_scenario import BIG, FLAG_BIT, NEVER
-
-F = FLAG_BIT
-ON_PLAN, PROMISE_PENDING, PROMISE_BROKEN = F["on_plan"], F["promise_pending"], F["promise_broken"]
-COMPLAINED, HARDSHIP_REPORTED, PLACED = F["complained_recently"], F["hardship_reported"], F["placed"]
-LEGAL_PENDING, EDUCATED, COUNSELLED = F["legal_pending"], F["educated"], F["counselled"]
-IN_DEFERRAL, PLAN_BROKEN, CHARGED_OFF = F["in_deferral"], F["plan_broken"], F["charged_off"]
-SMS, PUSH, EMAIL, CALL, VISIT, FOLLOWUP = range(6)
-K_COUNSELLING, K_EDUCATION, K_INSTALLMENT, K_DEFERRAL, K_AGENCY, K_LEGAL = range(6, 12)
-GENTLE, FIRM, EMPATHETIC = range(3)
+from collectsim_scenario import (BIG, CALL, CHARGED_OFF, COMPLAINED, COUNSELLED, EDUCATED, EMAIL, EMPATHETIC, FIRM,
+                                 FOLLOWUP, GENTLE, HARDSHIP_REPORTED, IN_DEFERRAL, K_AGENCY, K_COUNSELLING,
+                                 K_DEFERRAL, K_EDUCATION, K_INSTALLMENT, K_LEGAL, LEGAL_PENDING, NEVER, ON_PLAN,
+                                 PLACED, PLAN_BROKEN, PROMISE_BROKEN, PROMISE_PENDING, PUSH, SMS, VISIT)
 
 
 def phi(x):
@@ -40,9 +33,10 @@ def phi(x):
 class Person:
     """A borrower's attributes at entry, drawn once per replication and shared by every strategy."""
 
-    def __init__(self, sc: cs.Scenario, rnd, index: int, seg_cum, grade_cums, score):
+    def __init__(self, sc: cs.Scenario, rnd, index: int, tables: cs.PopulationTables):
         p, pop = sc.p, sc.population
         u = rnd.random
+        seg_cum = tables.segment_cumulative
         s = 0
         us = u()
         while s < len(seg_cum) - 1 and us > seg_cum[s]:
@@ -54,11 +48,11 @@ class Person:
         rho = p["risk.grade_correlation"]
         signal = phi(rho * z0 + math.sqrt(1 - rho * rho) * rnd.gauss(0, 1))
         g = 0
-        while g < 4 and signal > grade_cums[s][g]:
+        while g < 4 and signal > tables.grade_cumulative[s][g]:
             g += 1
         self.grade = g
-        noise, smean, ssd = score
-        self.risk = phi((z + noise * rnd.gauss(0, 1) - smean) / ssd)
+        score = z + tables.score_noise * rnd.gauss(0, 1)
+        self.risk = phi((score - tables.score_mean) / tables.score_sd)
         self.base_multiplier = math.exp(-p["payment.propensity_effect"] * z)
         self.balance = spec["balance_median"] * math.exp(spec["balance_sigma"] * rnd.gauss(0, 1))
         span = spec["term_months_max"] - spec["term_months_min"] + 1
@@ -593,41 +587,11 @@ class CollectionModel(mesa.Model):
         super().__init__(seed=seed)
         p = sc.p
         self.sc, self.p, self.strategy, self.block = sc, p, strategy, block
-        g, ch = cs.GRADES, cs.CHANNELS
-        self.base_hazard = [p[f"payment.base_hazard.{x}"] for x in g]
-        self.due_hazard = [-math.log1p(-p[f"payment.on_time_probability.{x}"]) for x in g]
-        self.jump = [p[f"action.{c}.jump"] for c in ch]
-        self.contact_stress = [p[f"action.{c}.stress"] for c in ch]
-        self.complaint_weight = [p[f"action.{c}.complaint_weight"] for c in ch]
-        self.contact_cost = [p[f"action.{c}.cost"] for c in ch]
-        self.tone_stress = [p[f"tone.{t}.stress"] for t in cs.TONES]
-        self.tone_complaint = [p[f"tone.{t}.complaint"] for t in cs.TONES]
-        self.rpc = [p[f"contact.rpc.{s}"] for s in cs.SLOTS]
-        self.slot_complaint = [p[f"complaint.slot.{s}"] for s in cs.SLOTS]
-        max_dpd = sc.population["max_initial_dpd"] + sc.horizon + 2
-        tau, floor = p["payment.dpd_decay_days"], p["payment.dpd_decay_floor"]
-        self.decay = [floor + (1 - floor) * math.exp(-d / tau) for d in range(max_dpd + 1)]
-        self.cycle = int(p["payment.cycle_days"])
-        self.falls_due = [d > 0 and d % self.cycle == 0 for d in range(max_dpd + 1)]
-        self.discount = [math.exp(-p["payment.discount_rate"] * d / 365) for d in range(max(sc.horizon, 1))]
-        self.stress_keep, self.pressure_keep = 1 - p["stress.daily_decay"], 1 - p["complaint.pressure_decay"]
-        self.excitation_keep, self.fatigue_keep = math.exp(-p["payment.excitation_decay"]), 1 - p["fatigue.daily_decay"]
-        self.default_dpd, self.chargeoff_dpd = int(p["metrics.default_dpd"]), int(p["metrics.chargeoff_dpd"])
-        comp = sc.compliance
-        self.windows = [(comp.get("windows") or {}).get(c) for c in ch]
-        self.caps = [cs.caps(comp, c) for c in range(6)]
-        self.enforce = comp.get("mode", "enforce") == "enforce"
-        self.cool_off_days = int(comp.get("cool_off_days", 7))
-        self.after_conversation = int(comp.get("after_conversation_days", 0))
-        self.third_party_allowed = bool(comp.get("third_party_contact", False))
+        # The shared lookups, compliance rules and collector capacity per team, as attributes
+        # (self.jump, self.decay, self.team_rates, ...).
+        vars(self).update(vars(cs.Tables(sc, strategy, len(people), block)))
         self.counts = {k: 0 for k in ("messages", "followups", "call_attempts", "calls_connected", "visits", "blocked",
                                       "violations", "complaints", "escalations", "disputes", "lawsuits")}
-        n = len(people)
-        sizes = [min(block, n - b) for b in range(0, n, block)]
-        # Daily capacity per collector team (block of accounts), as in the engine.
-        self.rates = [[strategy.calls_per_1000 * s / 1000 for s in sizes],
-                      [strategy.visits_per_1000 * s / 1000 for s in sizes],
-                      [p["agency.calls_per_day_per_1000"] * s / 1000 for s in sizes]]
         for person in people:
             Borrower(self, person)
         self.day = 0
@@ -638,7 +602,7 @@ class CollectionModel(mesa.Model):
         self.queues = ([], [], [])
         self.agents.do("begin_day")
         # In-house calls, then visits, then the agency's calls; per team, highest key first.
-        for q, (queue, rates) in enumerate(zip(self.queues, self.rates)):
+        for q, (queue, rates) in enumerate(zip(self.queues, self.team_rates)):
             by_block = {}
             for entry in queue:
                 by_block.setdefault(entry[0] // self.block, []).append(entry)
@@ -653,93 +617,32 @@ class CollectionModel(mesa.Model):
         self.day += 1
 
     def metrics(self) -> dict:
-        p = self.p
         agents = list(self.agents)
-        n = len(agents)
-        outstanding = sum(a.balance0 for a in agents)
-        collected = sum(a.collected for a in agents)
-        costs = sum(a.costs + a.commission for a in agents)
-        ever = sum(1 for a in agents if a.delinquent_since >= 0)
-        retention = 0.0
-        for a in agents:
-            resolved = (a.closed and a.balance <= 0.005) or a.dpd <= 0
-            logit = p["retention.intercept"] + p["retention.satisfaction"] * a.satisfaction + (p["retention.resolved"] if resolved else 0)
-            retention += 1 / (1 + math.exp(-logit))
-        days = sorted(a.resolved_day - a.delinquent_since for a in agents if a.resolved_day != BIG)
-        return {
-            "recovery_rate": collected / outstanding,
-            "net_recovery_rate": (collected - costs) / outstanding,
-            "cure_rate": sum(1 for a in agents if a.cure_day != BIG) / max(ever, 1),
-            "default_rate": sum(1 for a in agents if a.default_day != BIG) / n,
-            "chargeoff_rate": sum(1 for a in agents if a.chargeoff_day != BIG) / n,
-            "complaints_per_1000": 1000 * self.counts["complaints"] / n,
-            "cost_per_unit_recovered": costs / collected if collected > 0 else math.nan,
-            "satisfaction": sum(a.satisfaction for a in agents) / n,
-            "retention": retention / n,
-            "peak_stress": sum(a.peak_stress for a in agents) / n,
-            "median_days_to_resolution": float(days[math.ceil(len(days) / 2) - 1]) if days else math.nan,
-        }
+        column = lambda f, dtype=float: np.fromiter((f(a) for a in agents), dtype, len(agents))
+        resolved = [a for a in agents if a.resolved_day != BIG]
+        return cs.headline_metrics(
+            self.p, column(lambda a: a.balance0), column(lambda a: a.collected), column(lambda a: a.costs + a.commission),
+            column(lambda a: a.delinquent_since >= 0, bool), column(lambda a: a.cure_day != BIG, bool),
+            column(lambda a: a.default_day != BIG, bool), column(lambda a: a.chargeoff_day != BIG, bool),
+            self.counts["complaints"], column(lambda a: a.satisfaction),
+            column(lambda a: (a.closed and a.balance <= 0.005) or a.dpd <= 0, bool), column(lambda a: a.peak_stress),
+            np.array([a.resolved_day - a.delinquent_since for a in resolved], dtype=np.int64))
 
 
-def draw_people(sc: cs.Scenario, n: int, seed) -> list:
-    import random
-    rnd = random.Random(seed)
-    p = sc.p
-    weights = [s["weight"] for s in sc.segments]
-    total = sum(weights)
-    seg_cum, acc = [], 0.0
-    for w in weights:
-        acc += w / total
-        seg_cum.append(acc)
-    seg_cum[-1] = 1
-    grade_cums = []
-    for s in sc.segments:
-        gt, a, c = sum(s["grade_weights"]), 0.0, []
-        for w in s["grade_weights"]:
-            a += w / gt
-            c.append(a)
-        c[-1] = 1
-        grade_cums.append(c)
-    noise = cs.score_noise(p["risk.score_auc"])
-    shifts = [s["propensity_shift"] for s in sc.segments]
-    smean = sum(sh * w / total for sh, w in zip(shifts, weights))
-    ssd = math.sqrt(sum(w / total * (sh - smean) ** 2 for sh, w in zip(shifts, weights)) + 1 + noise * noise)
-    return [Person(sc, rnd, i, seg_cum, grade_cums, (noise, smean, ssd)) for i in range(n)]
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenario")
-    ap.add_argument("--population", type=int)
-    ap.add_argument("--replications", type=int)
-    ap.add_argument("--block", type=int, default=1024)
-    args = ap.parse_args()
-    try:
-        sc = cs.load(args.scenario)
-    except (OSError, cs.ScenarioError) as e:
-        cs.fail(str(e))
-    n = args.population or int(sc.population["size"])
-    reps = args.replications or sc.replications
-    results = {s.name: {m: [] for m in cs.HEADLINE} for s in sc.strategies}
-    start = time.perf_counter()
-    for r in range(reps):
-        people = draw_people(sc, n, sc.seed * 7919 + r)
-        for k, strategy in enumerate(sc.strategies):
-            model = CollectionModel(sc, people, strategy, seed=sc.seed * 1_000_003 + r * 101 + k, block=args.block)
-            for _ in range(sc.horizon):
-                model.step()
-            for m, v in model.metrics().items():
-                results[strategy.name][m].append(float(v))
-    seconds = time.perf_counter() - start
-    borrower_days = n * sc.horizon * len(sc.strategies) * reps
-    print(json.dumps({
-        "model": "mesa", "mesa_version": mesa.__version__, "population": n, "replications": reps,
-        "horizon_days": sc.horizon, "borrower_days": borrower_days, "seconds": seconds,
-        "borrower_days_per_second": borrower_days / seconds, "agent_steps_per_second": borrower_days / seconds,
-        "peak_rss_bytes": cs.peak_rss_bytes(),
-        "metrics": {s: {m: cs.summarise(v) for m, v in ms.items()} for s, ms in results.items()},
-    }))
+def replicate(sc: cs.Scenario, n: int, r: int, block: int) -> dict:
+    """One replication: a cohort of people, then each strategy as a Mesa model of agents built from them."""
+    rnd = random.Random(sc.seed * 7919 + r)
+    tables = cs.PopulationTables(sc)
+    people = [Person(sc, rnd, i, tables) for i in range(n)]
+    results = {}
+    for k, strategy in enumerate(sc.strategies):
+        model = CollectionModel(sc, people, strategy, seed=sc.seed * 1_000_003 + r * 101 + k, block=block)
+        for _ in range(sc.horizon):
+            model.step()
+        results[strategy.name] = model.metrics()
+    return results
 
 
 if __name__ == "__main__":
-    main()
+    cs.run_peer(__doc__.split("\n\n")[0], "mesa", replicate, extra={"mesa_version": mesa.__version__},
+                rate_aliases=("agent_steps_per_second",))

@@ -14,25 +14,16 @@ borrower_days, seconds (simulation only), borrower_days_per_second, peak_rss_byt
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import time
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr
 
 import collectsim_scenario as cs
-from collectsim_scenario import BIG, FLAG_BIT, NEVER
-
-F = FLAG_BIT
-ON_PLAN, PROMISE_PENDING, PROMISE_BROKEN = F["on_plan"], F["promise_pending"], F["promise_broken"]
-COMPLAINED, HARDSHIP_REPORTED, PLACED = F["complained_recently"], F["hardship_reported"], F["placed"]
-LEGAL_PENDING, EDUCATED, COUNSELLED = F["legal_pending"], F["educated"], F["counselled"]
-IN_DEFERRAL, PLAN_BROKEN, CHARGED_OFF = F["in_deferral"], F["plan_broken"], F["charged_off"]
-SMS, PUSH, EMAIL, CALL, VISIT, FOLLOWUP = range(6)
-K_COUNSELLING, K_EDUCATION, K_INSTALLMENT, K_DEFERRAL, K_AGENCY, K_LEGAL = range(6, 12)
-GENTLE, FIRM, EMPATHETIC = range(3)
+from collectsim_scenario import (BIG, CALL, CHARGED_OFF, COMPLAINED, COUNSELLED, EDUCATED, EMAIL, EMPATHETIC, FIRM,
+                                 FOLLOWUP, GENTLE, HARDSHIP_REPORTED, IN_DEFERRAL, K_AGENCY, K_COUNSELLING,
+                                 K_DEFERRAL, K_EDUCATION, K_INSTALLMENT, K_LEGAL, LEGAL_PENDING, NEVER, ON_PLAN,
+                                 PLACED, PLAN_BROKEN, PROMISE_BROKEN, PROMISE_PENDING, PUSH, SMS, VISIT)
 
 
 def beta_by_mean(rng, mean, concentration, size):
@@ -44,27 +35,19 @@ class Population:
 
     def __init__(self, sc: cs.Scenario, n: int, rng: np.random.Generator):
         p, pop, segs = sc.p, sc.population, sc.segments
-        weights = np.array([s["weight"] for s in segs], float)
-        cum = np.cumsum(weights / weights.sum())
-        cum[-1] = 1
-        seg = np.minimum(np.searchsorted(cum, rng.random(n)), len(segs) - 1)
+        tables = cs.PopulationTables(sc)
+        seg = np.minimum(np.searchsorted(tables.segment_cumulative, rng.random(n)), len(segs) - 1)
         shift = np.array([s["propensity_shift"] for s in segs])
         z0 = rng.standard_normal(n)
         z = shift[seg] + z0
         rho = p["risk.grade_correlation"]
         signal = ndtr(rho * z0 + math.sqrt(1 - rho * rho) * rng.standard_normal(n))
         grade = np.zeros(n, np.int64)
-        for s, spec in enumerate(segs):
-            gw = np.array(spec["grade_weights"], float)
-            gc = np.cumsum(gw / gw.sum())
-            gc[-1] = 1
+        for s, cumulative in enumerate(tables.grade_cumulative):
             m = seg == s
-            grade[m] = np.minimum(np.searchsorted(gc, signal[m]), 4)
-        noise = cs.score_noise(p["risk.score_auc"])
-        w = weights / weights.sum()
-        smean = float((shift * w).sum())
-        ssd = math.sqrt(float((w * (shift - smean) ** 2).sum()) + 1 + noise * noise)
-        self.risk = ndtr((z + noise * rng.standard_normal(n) - smean) / ssd)
+            grade[m] = np.minimum(np.searchsorted(cumulative, signal[m]), 4)
+        score = z + tables.score_noise * rng.standard_normal(n)
+        self.risk = ndtr((score - tables.score_mean) / tables.score_sd)
         self.base_multiplier = np.exp(-p["payment.propensity_effect"] * z)
         col = lambda key: np.array([s[key] for s in segs], float)[seg]
         balance = col("balance_median") * np.exp(col("balance_sigma") * rng.standard_normal(n))
@@ -156,40 +139,13 @@ class Simulation:
         self.counts = {k: 0.0 for k in ("messages", "followups", "call_attempts", "calls_connected", "visits",
                                         "blocked", "violations", "complaints", "escalations", "disputes", "lawsuits",
                                         "plans_offered", "plans_completed", "plans_broken")}
-        # Tables.
-        g = cs.GRADES
-        self.base_hazard = np.array([p[f"payment.base_hazard.{x}"] for x in g])
-        self.due_hazard = np.array([-math.log1p(-p[f"payment.on_time_probability.{x}"]) for x in g])
-        ch = cs.CHANNELS
-        self.jump = np.array([p[f"action.{c}.jump"] for c in ch])
-        self.contact_stress = np.array([p[f"action.{c}.stress"] for c in ch])
-        self.complaint_weight = np.array([p[f"action.{c}.complaint_weight"] for c in ch])
-        self.contact_cost = np.array([p[f"action.{c}.cost"] for c in ch])
-        self.tone_stress = np.array([p[f"tone.{t}.stress"] for t in cs.TONES])
-        self.tone_complaint = np.array([p[f"tone.{t}.complaint"] for t in cs.TONES])
-        self.rpc = np.array([p[f"contact.rpc.{s}"] for s in cs.SLOTS])
-        self.slot_complaint = np.array([p[f"complaint.slot.{s}"] for s in cs.SLOTS])
-        max_dpd = sc.population["max_initial_dpd"] + sc.horizon + 2
-        tau, floor = p["payment.dpd_decay_days"], p["payment.dpd_decay_floor"]
-        self.decay = floor + (1 - floor) * np.exp(-np.arange(max_dpd + 1) / tau)
-        self.cycle = int(p["payment.cycle_days"])
-        self.falls_due = np.array([d > 0 and d % self.cycle == 0 for d in range(max_dpd + 1)])
-        self.fatigue_keep = 1 - p["fatigue.daily_decay"]
-        self.discount = np.exp(-p["payment.discount_rate"] * np.arange(max(sc.horizon, 1)) / 365)
-        self.default_dpd, self.chargeoff_dpd = int(p["metrics.default_dpd"]), int(p["metrics.chargeoff_dpd"])
-        comp = sc.compliance
-        self.windows = [(comp.get("windows") or {}).get(c) for c in ch]
-        self.caps = [cs.caps(comp, c) for c in range(6)]
-        self.enforce = comp.get("mode", "enforce") == "enforce"
-        self.cool_off_days = int(comp.get("cool_off_days", 7))
-        self.after_conversation = int(comp.get("after_conversation_days", 0))
-        self.third_party_allowed = bool(comp.get("third_party_contact", False))
-        # Collector teams: capacity is shared out per block of accounts, as in the engine.
+        # The shared lookups and compliance rules as attributes (self.jump, self.decay, ...);
+        # those indexed by arrays of accounts become arrays.
+        vars(self).update(vars(cs.Tables(sc, strategy, n, block)))
+        for name in ("base_hazard", "due_hazard", "decay", "falls_due", "discount"):
+            setattr(self, name, np.asarray(getattr(self, name)))
+        self.team_rates = [np.asarray(r) for r in self.team_rates]
         self.block = np.arange(n) // block
-        sizes = np.bincount(self.block).astype(float)
-        self.call_rate = strategy.calls_per_1000 * sizes / 1000
-        self.visit_rate = strategy.visits_per_1000 * sizes / 1000
-        self.agency_rate = p["agency.calls_per_day_per_1000"] * sizes / 1000
 
     # --- small helpers -------------------------------------------------------------------
     def has(self, idx, flag):
@@ -215,9 +171,9 @@ class Simulation:
             self.hardship[sw] = ~was_hard
             self.flags[sw[was_hard]] &= ~HARDSHIP_REPORTED
             self.redraw_switch(sw, t)
-        self.stress *= 1 - p["stress.daily_decay"]
-        self.pressure *= 1 - p["complaint.pressure_decay"]
-        self.excitation *= math.exp(-p["payment.excitation_decay"])
+        self.stress *= self.stress_keep
+        self.pressure *= self.pressure_keep
+        self.excitation *= self.excitation_keep
         o = open_idx
         neg = o[(self.dpd[o] >= self.default_dpd) & (t - self.last_contact[o] >= p["willingness.neglect_after_days"])]
         self.willingness[neg] -= p["willingness.neglect_decay"] * self.willingness[neg]
@@ -772,7 +728,7 @@ class Simulation:
                     acc, rule_of = np.concatenate(q), np.concatenate(r)
                     order = np.argsort(acc)
                     acc, rule_of = acc[order], rule_of[order]
-                    rate = self.agency_rate if agency else (self.call_rate if ch == CALL else self.visit_rate)
+                    rate = self.team_rates[2 if agency else 0 if ch == CALL else 1]
                     keys = self.priority_key(acc, "dpd" if agency else s.priority)
                     served, _ = self.select(acc, keys, rate, t)
                     keep = np.isin(acc, served, assume_unique=True)
@@ -785,64 +741,24 @@ class Simulation:
             self.settle(t, o)
 
     def metrics(self) -> dict:
-        p = self.p
-        n = self.n
-        outstanding = self.balance0.sum()
-        collected = self.collected.sum()
-        costs = self.costs.sum() + self.commission.sum()
-        ever = self.delinquent_since >= 0
-        resolved_end = (self.closed & (self.balance <= 0.005)) | (self.dpd <= 0)
-        sat = self.satisfaction
-        logit = p["retention.intercept"] + p["retention.satisfaction"] * sat + np.where(resolved_end, p["retention.resolved"], 0)
         rd = self.resolved_day != BIG
-        days = np.sort((self.resolved_day[rd] - self.delinquent_since[rd]))
-        median = float(days[math.ceil(days.size / 2) - 1]) if days.size else math.nan
-        return {
-            "recovery_rate": collected / outstanding,
-            "net_recovery_rate": (collected - costs) / outstanding,
-            "cure_rate": (self.cure_day != BIG).sum() / max(ever.sum(), 1),
-            "default_rate": (self.default_day != BIG).sum() / n,
-            "chargeoff_rate": (self.chargeoff_day != BIG).sum() / n,
-            "complaints_per_1000": 1000 * self.counts["complaints"] / n,
-            "cost_per_unit_recovered": costs / collected if collected > 0 else math.nan,
-            "satisfaction": sat.mean(),
-            "retention": (1 / (1 + np.exp(-logit))).mean(),
-            "peak_stress": self.peak_stress.mean(),
-            "median_days_to_resolution": median,
-        }
+        return cs.headline_metrics(
+            self.p, self.balance0, self.collected, self.costs + self.commission, self.delinquent_since >= 0,
+            self.cure_day != BIG, self.default_day != BIG, self.chargeoff_day != BIG, self.counts["complaints"],
+            self.satisfaction, (self.closed & (self.balance <= 0.005)) | (self.dpd <= 0), self.peak_stress,
+            self.resolved_day[rd] - self.delinquent_since[rd])
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenario")
-    ap.add_argument("--population", type=int)
-    ap.add_argument("--replications", type=int)
-    ap.add_argument("--block", type=int, default=1024)
-    args = ap.parse_args()
-    try:
-        sc = cs.load(args.scenario)
-    except (OSError, cs.ScenarioError) as e:
-        cs.fail(str(e))
-    n = args.population or int(sc.population["size"])
-    reps = args.replications or sc.replications
-    results = {s.name: {m: [] for m in cs.HEADLINE} for s in sc.strategies}
-    start = time.perf_counter()
-    for r in range(reps):
-        pop = Population(sc, n, np.random.default_rng([sc.seed, r, 0]))
-        for k, strategy in enumerate(sc.strategies):
-            sim = Simulation(sc, pop, strategy, np.random.default_rng([sc.seed, r, 1 + k]), args.block)
-            sim.run()
-            for m, v in sim.metrics().items():
-                results[strategy.name][m].append(float(v))
-    seconds = time.perf_counter() - start
-    borrower_days = n * sc.horizon * len(sc.strategies) * reps
-    print(json.dumps({
-        "model": "numpy", "population": n, "replications": reps, "horizon_days": sc.horizon,
-        "borrower_days": borrower_days, "seconds": seconds, "borrower_days_per_second": borrower_days / seconds,
-        "peak_rss_bytes": cs.peak_rss_bytes(),
-        "metrics": {s: {m: cs.summarise(v) for m, v in ms.items()} for s, ms in results.items()},
-    }))
+def replicate(sc: cs.Scenario, n: int, r: int, block: int) -> dict:
+    """One replication: a cohort, then each strategy on a copy of it, each with its own stream."""
+    pop = Population(sc, n, np.random.default_rng([sc.seed, r, 0]))
+    results = {}
+    for k, strategy in enumerate(sc.strategies):
+        sim = Simulation(sc, pop, strategy, np.random.default_rng([sc.seed, r, 1 + k]), block)
+        sim.run()
+        results[strategy.name] = sim.metrics()
+    return results
 
 
 if __name__ == "__main__":
-    main()
+    cs.run_peer(__doc__.split("\n\n")[0], "numpy", replicate)
