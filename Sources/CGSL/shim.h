@@ -17,6 +17,8 @@
 /// these accessors return them as constants.
 static inline const gsl_rng_type *cgsl_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_rng_type *cgsl_rng_taus2(void) { return gsl_rng_taus2; }
+static inline const gsl_qrng_type *cgsl_qrng_sobol(void) { return gsl_qrng_sobol; }
+static inline const gsl_multimin_fminimizer_type *cgsl_multimin_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
 
 /// Turns GSL's abort-on-error handler off; callers check return values instead.
 static inline void cgsl_disable_abort(void) { gsl_set_error_handler_off(); }

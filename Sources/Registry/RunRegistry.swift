@@ -77,7 +77,109 @@ public struct RunRegistry {
                 );
                 """)
         }
+        migrator.registerMigration("v2-experiments") { db in
+            try db.execute(sql: """
+                CREATE TABLE experiments (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    created_at TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    scenario TEXT NOT NULL,
+                    scenario_sha256 TEXT NOT NULL,
+                    seed TEXT NOT NULL,
+                    evaluations INTEGER NOT NULL,
+                    budget INTEGER NOT NULL,
+                    version TEXT NOT NULL,
+                    command_line TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    partial INTEGER NOT NULL,
+                    headline TEXT NOT NULL
+                );
+                CREATE TABLE experiment_results (
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+                    row INTEGER NOT NULL,
+                    item TEXT NOT NULL,
+                    strategy TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    value REAL,
+                    ci_low REAL,
+                    ci_high REAL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (experiment_id, row)
+                );
+                """)
+        }
         try Self.retrying { [pool] in try migrator.migrate(pool) }
+    }
+
+    /// An experiment (sweep, sensitivity, optimize, calibrate) as the registry keeps it: what
+    /// ran, and its results as rows of (item, strategy, metric, value with CI).
+    public struct ExperimentEntry: Sendable {
+        public typealias Row = ExperimentResultRow
+        public var id: Int64 = 0
+        public var createdAt = ""
+        public let kind: String
+        public let scenario: String
+        public let scenarioHash: String
+        public let seed: String
+        public let evaluations: Int
+        public let budget: Int
+        public let version: String
+        public var commandLine = ""
+        public var folder = ""
+        public let partial: Bool
+        public let headline: String
+        public var rows: [Row]
+        public init(kind: String, scenario: String, scenarioHash: String, seed: String, evaluations: Int, budget: Int,
+                    version: String, partial: Bool, headline: String, rows: [Row]) {
+            self.kind = kind; self.scenario = scenario; self.scenarioHash = scenarioHash; self.seed = seed
+            self.evaluations = evaluations; self.budget = budget; self.version = version; self.partial = partial
+            self.headline = headline; self.rows = rows
+        }
+    }
+
+    /// Records an experiment; returns its id.
+    @discardableResult
+    public func record(experiment e: ExperimentEntry, folder: String, commandLine: String, createdAt: Date = Date()) throws -> Int64 {
+        let time = ISO8601DateFormatter().string(from: createdAt)
+        return try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO experiments (created_at, kind, scenario, scenario_sha256, seed, evaluations, budget, version,
+                                         command_line, folder, partial, headline)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [time, e.kind, e.scenario, e.scenarioHash, e.seed, e.evaluations, e.budget, e.version,
+                                 commandLine, folder, e.partial, e.headline])
+            let id = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: "INSERT INTO experiment_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for (i, r) in e.rows.enumerated() {
+                try insert.execute(arguments: [id, i, r.item, r.strategy, r.metric, finite(r.value), finite(r.low), finite(r.high), r.n])
+            }
+            return id
+        }
+    }
+
+    /// Every recorded experiment, oldest first, without its rows.
+    public func experiments() throws -> [ExperimentEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM experiments ORDER BY id").map { row in
+                var e = ExperimentEntry(kind: row["kind"], scenario: row["scenario"], scenarioHash: row["scenario_sha256"], seed: row["seed"],
+                                        evaluations: row["evaluations"], budget: row["budget"], version: row["version"],
+                                        partial: row["partial"], headline: row["headline"], rows: [])
+                e.id = row["id"]; e.createdAt = row["created_at"]; e.commandLine = row["command_line"]; e.folder = row["folder"]
+                return e
+            }
+        }
+    }
+
+    /// One experiment with its rows.
+    public func experiment(_ id: Int64) throws -> ExperimentEntry? {
+        guard var e = try experiments().first(where: { $0.id == id }) else { return nil }
+        e.rows = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM experiment_results WHERE experiment_id = ? ORDER BY row", arguments: [id]).map { row in
+                ExperimentEntry.Row(item: row["item"], strategy: row["strategy"], metric: row["metric"], value: row["value"] ?? .nan,
+                                    low: row["ci_low"] ?? .nan, high: row["ci_high"] ?? .nan, n: row["n"])
+            }
+        }
+        return e
     }
 
     /// Several runs may open a new registry at the same moment. Switching it to WAL and creating

@@ -55,6 +55,9 @@ public struct Scenario: Sendable {
     public var output: OutputSpec
     /// When set, `replications` is the minimum and runs continue until the targets are met.
     public var precision: PrecisionSpec?
+    /// The experiments declared for this scenario (`collectsim sweep`, `sensitivity`, `optimize`,
+    /// `calibrate`); a plain run ignores it.
+    public var experiment: ExperimentSpec?
     /// The file the scenario came from (for errors found after loading).
     public var sourceFile: String = "<scenario>"
 

@@ -9,7 +9,7 @@ import Yams
 /// read with this same loader, so built-ins are written in the language users write.
 public enum ScenarioLoader {
     static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
-                          "model", "compliance", "strategies", "baseline", "output"]
+                          "model", "compliance", "strategies", "baseline", "output", "experiment"]
     static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments"]
     static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
                               "term_months_min", "term_months_max", "hardship_rate", "recovery_rate",
@@ -171,6 +171,9 @@ public enum ScenarioLoader {
         scenario.sourceFile = file
         if let p = map["precision"] {
             scenario.precision = try parsePrecision(p, minimum: replications)
+        }
+        if let e = map["experiment"] {
+            scenario.experiment = try parseExperiment(e, scenario: scenario)
         }
         if let refusal = MemoryEstimate.refusal(scenario) {
             let at = map["precision"] != nil ? "precision" : "replications"

@@ -46,6 +46,53 @@ public enum ScenarioWriter {
         for st in s.strategies { out += strategy(st) }
         out += "baseline: \(quote(s.baseline))\n"
         out += "output:\n  dir: \(quote(s.output.directory))\n  export_accounts: \(s.output.exportAccounts)\n"
+        if let e = s.experiment { out += experiment(e) }
+        return out
+    }
+
+    static func experiment(_ e: ExperimentSpec) -> String {
+        var out = "experiment:\n  replications: \(e.replications)\n  population: \(e.population)\n"
+        out += "  strategies: [\(e.strategies.map(quote).joined(separator: ", "))]\n"
+        out += "  metrics: [\(e.metrics.map(quote).joined(separator: ", "))]\n"
+        func factors(_ list: [ExperimentFactor]) -> String {
+            var out = "    factors:\n"
+            for f in list {
+                var parts = ["path: \(quote(f.path.text))"]
+                if let v = f.values { parts.append("values: [\(v.map(num).joined(separator: ", "))]") }
+                if let r = f.range { parts.append("range: [\(num(r.lowerBound)), \(num(r.upperBound))]") }
+                if f.values == nil && f.range != nil { parts.append("steps: \(f.steps)") }
+                if let s = f.start { parts.append("start: \(num(s))") }
+                out += "      - {\(parts.joined(separator: ", "))}\n"
+            }
+            return out
+        }
+        if let s = e.sweep {
+            out += "  sweep:\n    design: \(s.design.rawValue)\n    points: \(s.points)\n" + factors(s.factors)
+        }
+        if let s = e.sensitivity {
+            out += "  sensitivity:\n    samples: \(s.samples)\n    bootstrap: \(s.bootstrap)\n    confidence: \(num(s.confidence))\n" + factors(s.factors)
+        }
+        if let o = e.optimize {
+            out += "  optimize:\n    strategy: \(quote(o.strategy))\n    objective: \(quote(o.objective))\n"
+            if let m = o.maximize { out += "    direction: \(m ? "maximize" : "minimize")\n" }
+            out += "    method: \(o.method.rawValue)\n    max_evaluations: \(o.maxEvaluations)\n"
+            if !o.constraints.isEmpty {
+                out += "    constraints:\n"
+                for c in o.constraints {
+                    var parts = ["metric: \(quote(c.metric))"]
+                    if let m = c.max { parts.append("max: \(num(m))") }
+                    if let m = c.min { parts.append("min: \(num(m))") }
+                    out += "      - {\(parts.joined(separator: ", "))}\n"
+                }
+            }
+            if let f = o.frontierMetric { out += "    frontier: {against: \(quote(f)), points: \(o.frontierPoints)}\n" }
+            out += factors(o.factors)
+        }
+        if let c = e.calibrate {
+            out += "  calibrate:\n    strategy: \(quote(c.strategy))\n    max_evaluations: \(c.maxEvaluations)\n"
+            if let o = c.observed { out += "    observed: \(quote(o))\n" }
+            out += factors(c.factors)
+        }
         return out
     }
 

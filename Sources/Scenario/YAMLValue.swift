@@ -90,7 +90,11 @@ struct YAMLValue {
     func int(in range: ClosedRange<Int>? = nil, what: String = "a whole number") throws -> Int {
         guard case let .scalar(s) = node, !isNull, s.style == .plain || s.style == .any,
               let v = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
-            throw error("expected \(what)\(range.map { " in [\($0.lowerBound), \($0.upperBound)]" } ?? ""), found \(kind)")
+            let expected = "expected \(what)\(range.map { " in [\($0.lowerBound), \($0.upperBound)]" } ?? "")"
+            if case let .scalar(s) = node, let x = Double(s.string), x.isFinite, x != x.rounded() {
+                throw error("\(expected), a whole number, found \(s.string)")
+            }
+            throw error("\(expected), found \(kind)")
         }
         if let range, !range.contains(v) {
             throw error("expected \(what) in [\(range.lowerBound), \(range.upperBound)], found \(v)")

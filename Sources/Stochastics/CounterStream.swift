@@ -72,4 +72,6 @@ public enum Purpose: UInt8, Sendable, CaseIterable {
     case callAttempt, visitReach, planAcceptance, planInstallment
     case legalOutcome, legalDelay, legalFraction, dueDatePayment, dispute
     case disclosure, thirdParty, violationDispute, capacityRedraw
+    // Experiments (keyed by resample or generation, not by borrower).
+    case bootstrap = 96, crossEntropy
 }

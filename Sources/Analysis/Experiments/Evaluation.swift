@@ -1,0 +1,123 @@
+import Engine
+import Foundation
+import Scenario
+import Stochastics
+
+/// The result of running the model once at one point of an experiment: every metric of every
+/// strategy (group "all"), with each replication's value kept so that points can be compared
+/// replication by replication (common random numbers) and summaries recomputed exactly.
+public struct PointEvaluation: Sendable, Codable, Equatable {
+    /// The factor values of this point, in the experiment's factor order.
+    public let values: [Double]
+    /// `perReplication[strategy][metric]`: one value per replication (NaN when undefined).
+    public let perReplication: [String: [String: [Double]]]
+    public let borrowerDays: Double
+    public let seconds: Double
+
+    public init(values: [Double], perReplication: [String: [String: [Double]]], borrowerDays: Double, seconds: Double) {
+        self.values = values; self.perReplication = perReplication; self.borrowerDays = borrowerDays; self.seconds = seconds
+    }
+
+    /// A metric's mean over replications with its Student-t confidence interval.
+    public func estimate(_ metric: String, strategy: String, level: Double = 0.95) -> ConfidenceInterval {
+        var m = Moments()
+        for v in perReplication[strategy]?[metric] ?? [] where v.isFinite { m.add(v) }
+        return ConfidenceInterval(m, level: level)
+    }
+
+    /// The mean of a metric (NaN when undefined in every replication).
+    public func mean(_ metric: String, strategy: String) -> Double { estimate(metric, strategy: strategy).mean }
+
+    // Doubles are written as text so that NaN (an undefined metric) survives JSON.
+    enum CodingKeys: String, CodingKey { case values, perReplication = "per_replication", borrowerDays = "borrower_days", seconds }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        values = try c.decode([String].self, forKey: .values).map(Self.number)
+        perReplication = try c.decode([String: [String: [String]]].self, forKey: .perReplication).mapValues { $0.mapValues { $0.map(Self.number) } }
+        borrowerDays = try c.decode(Double.self, forKey: .borrowerDays)
+        seconds = try c.decode(Double.self, forKey: .seconds)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(values.map(Self.text), forKey: .values)
+        try c.encode(perReplication.mapValues { $0.mapValues { $0.map(Self.text) } }, forKey: .perReplication)
+        try c.encode(borrowerDays, forKey: .borrowerDays)
+        try c.encode(seconds, forKey: .seconds)
+    }
+
+    static func text(_ v: Double) -> String { v.isNaN ? "nan" : "\(v)" }
+    static func number(_ s: String) -> Double { s == "nan" ? .nan : Double(s) ?? .nan }
+}
+
+/// Turns points of an experiment into runnable scenarios and runs them.
+///
+/// Every point runs the same replication indices with the same seed and population size, so
+/// the model meets the same random numbers at every point (common random numbers): differences
+/// between points are differences of the factors, not of the noise.
+public struct ExperimentEvaluator: Sendable {
+    public let base: Scenario
+    public let spec: ExperimentSpec
+    public let factors: [ExperimentFactor]
+    public let threads: Int?
+    let editor: ScenarioEditor
+
+    public init(base: Scenario, factors: [ExperimentFactor], threads: Int?) {
+        precondition(base.experiment != nil, "an experiment needs the scenario's experiment section")
+        self.base = base
+        self.spec = base.experiment!
+        self.factors = factors
+        self.threads = threads
+        self.editor = ScenarioEditor(base)
+    }
+
+    /// The scenario run at a point: the factors set, then the experiment's replications,
+    /// population and strategies.
+    public func scenario(at values: [Double]) throws -> Scenario {
+        var s = try editor.scenario(setting: zip(factors, values).map { ($0.path, $1) })
+        s.replications = spec.replications
+        s.population.size = spec.population
+        s.precision = nil
+        s.strategies = s.strategies.filter { spec.strategies.contains($0.name) }
+        if !spec.strategies.contains(s.baseline) { s.baseline = spec.strategies[0] }
+        return s
+    }
+
+    /// Borrower-days one evaluation simulates (for budgets and ETAs).
+    public var borrowerDaysPerEvaluation: Double {
+        Double(spec.population) * Double(base.horizonDays) * Double(spec.strategies.count) * Double(spec.replications)
+    }
+
+    /// Runs the model at one point.
+    public func evaluate(_ values: [Double]) throws -> PointEvaluation {
+        let s = try scenario(at: values)
+        let run = Runner(scenario: s, threads: threads).run()
+        var per: [String: [String: [Double]]] = [:]
+        for (k, name) in run.strategyNames.enumerated() {
+            var metrics: [String: [Double]] = [:]
+            for metric in Metrics.all { metrics[metric.name] = run.tallies[k].map { metric.value($0) } }
+            per[name] = metrics
+        }
+        return PointEvaluation(values: values, perReplication: per, borrowerDays: run.borrowerDays, seconds: run.elapsedSeconds)
+    }
+
+    /// Checks the metric names an experiment uses; errors point at where each was written.
+    public static func validate(_ scenario: Scenario) throws {
+        guard let e = scenario.experiment else { return }
+        func check(_ name: String, _ mark: SourceMark?) throws {
+            guard Metrics.byName[name] == nil else { return }
+            var msg = "unknown metric '\(name)'"
+            if let s = Suggest.closest(to: name, in: Metrics.all.map(\.name)) { msg += "; did you mean '\(s)'?" }
+            msg += " (`collectsim parameters` lists the model; metrics are: \(Metrics.all.map(\.name).joined(separator: ", ")))"
+            throw ScenarioError(file: scenario.sourceFile, line: mark?.line ?? 0, column: mark?.column ?? 0,
+                                field: mark?.field ?? "experiment.metrics", message: msg)
+        }
+        for (i, m) in e.metrics.enumerated() { try check(m, i < e.metricMarks.count ? e.metricMarks[i] : nil) }
+        if let o = e.optimize {
+            try check(o.objective, o.marks["objective"])
+            for c in o.constraints { try check(c.metric, c.mark) }
+            if let f = o.frontierMetric { try check(f, o.marks["frontier.against"]) }
+        }
+    }
+}

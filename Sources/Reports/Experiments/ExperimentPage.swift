@@ -1,0 +1,145 @@
+import Analysis
+import Foundation
+import Scenario
+import Stochastics
+
+/// What every experiment's report shares: the page around its sections, the footer that says
+/// how to reproduce it, and the files every experiment folder holds.
+public struct ExperimentPage: Sendable {
+    /// "sweep", "sensitivity", "optimize" or "calibrate".
+    public let kind: String
+    public let scenario: Scenario
+    public let hash: String
+    public let evaluations: Int
+    public let budget: Int
+    public let partial: Bool
+
+    public init(kind: String, scenario: Scenario, evaluations: Int, budget: Int, partial: Bool) {
+        self.kind = kind
+        self.scenario = scenario
+        self.hash = RunWriter.scenarioHash(scenario)
+        self.evaluations = evaluations
+        self.budget = budget
+        self.partial = partial
+    }
+
+    var spec: ExperimentSpec { scenario.experiment! }
+
+    /// "9 evaluations × 2 strategies × 4 replications × 20,000 accounts × 180 days".
+    public var sizeText: String {
+        "\(evaluations) evaluations × \(spec.strategies.count) strategies × \(spec.replications) replications × \(spec.population) accounts × \(scenario.horizonDays) days"
+    }
+
+    public var reproduceCommand: String { "collectsim \(kind) scenario.resolved.yaml --out rerun" }
+
+    public func html(title: String, body: String) -> String {
+        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+        h += "<title>\(HTMLReport.escape(scenario.name)) — CollectSim \(kind)</title><style>\(HTMLReport.style)</style></head><body>\n"
+        h += "<h1>\(HTMLReport.escape(title))</h1>"
+        h += "<p class=\"sub\">Scenario <b>\(HTMLReport.escape(scenario.name))</b> · \(HTMLReport.escape(sizeText)) · common random numbers across points · 95% confidence intervals</p>\n"
+        if partial {
+            h += "<p class=\"partial\">Partial \(kind): stopped after \(evaluations) of \(budget) planned evaluations. Finish it with <code>collectsim \(kind) --resume</code> on this folder.</p>\n"
+        }
+        h += body
+        h += "<footer>Scenario <b>\(HTMLReport.escape(scenario.name))</b> · SHA-256 <code>\(hash)</code> · seed \(scenario.seed) · CollectSim \(HTMLReport.escape(RunWriter.version)) · \(ReportContent.reportDate())<br>"
+        h += "Reproduce from this folder: <code>\(HTMLReport.escape(reproduceCommand))</code></footer>\n"
+        return h + "</body></html>\n"
+    }
+
+    public func markdown(title: String, body: String) -> String {
+        var out = "# \(MarkdownReport.escape(title))\n\n"
+        out += "Scenario **\(MarkdownReport.escape(scenario.name))** · \(sizeText) · common random numbers · 95% CIs\n\n"
+        if partial { out += "**Partial \(kind):** stopped after \(evaluations) of \(budget) planned evaluations.\n\n" }
+        out += body
+        out += "\n---\nScenario SHA-256 `\(hash)` · seed \(scenario.seed) · CollectSim \(RunWriter.version) · \(ReportContent.reportDate()) · reproduce: `\(reproduceCommand)`\n"
+        return out
+    }
+
+    /// summary.json: what ran, how far it got, and the experiment's own results.
+    public func summaryJSON(results: [(String, String)]) -> String {
+        var out = "{\n  \"kind\": \(Format.jsonString(kind)),\n"
+        out += "  \"scenario\": \(Format.jsonString(scenario.name)),\n"
+        out += "  \"scenario_sha256\": \"\(hash)\",\n  \"seed\": \(scenario.seed),\n"
+        out += "  \"evaluations\": \(evaluations),\n  \"budget\": \(budget),\n"
+        out += "  \"replications_per_evaluation\": \(spec.replications),\n  \"population\": \(spec.population),\n"
+        out += "  \"horizon_days\": \(scenario.horizonDays),\n"
+        out += "  \"strategies\": [\(spec.strategies.map(Format.jsonString).joined(separator: ", "))],\n"
+        out += "  \"version\": \(Format.jsonString(RunWriter.version)),\n"
+        out += "  \"partial\": \(partial)"
+        for (key, value) in results { out += ",\n  \(Format.jsonString(key)): \(value)" }
+        return out + "\n}\n"
+    }
+
+    /// A metric value for people (percentages for rates).
+    static func human(_ v: Double, _ metric: String) -> String { Format.human(v, metric: metric) }
+
+    /// A metric with its CI, for tables.
+    static func cell(_ ci: ConfidenceInterval, _ metric: String) -> String {
+        "\(human(ci.mean, metric)) (\(human(ci.low, metric))–\(human(ci.high, metric)))"
+    }
+}
+
+extension SVGChart {
+    /// A metric against a factor, one series per strategy: lines with 95% bands when levels are
+    /// shared across points (a grid), points with 95% whiskers otherwise.
+    static func effect(title: String, xLabel: String, yLabel: String, series: [(String, [(Double, Double, Double, Double)])],
+                       connect: Bool, yFormat: @escaping (Double) -> String) -> String {
+        let all = series.flatMap(\.1).filter { $0.1.isFinite }
+        guard let x0 = all.map(\.0).min(), let x1 = all.map(\.0).max() else { return "" }
+        let ys = all.flatMap { [$0.1, $0.2, $0.3] }.filter(\.isFinite)
+        let y0 = ys.min()!, y1 = ys.max()!
+        let padX = x1 > x0 ? (x1 - x0) * 0.04 : max(abs(x0) * 0.1, 1)
+        let padY = y1 > y0 ? (y1 - y0) * 0.08 : max(abs(y0) * 0.1, 1e-3)
+        let fr = Frame(x: (x0 - padX)...(x1 + padX), y: (y0 - padY)...(y1 + padY))
+        var body = axes(fr, xLabel: xLabel, yLabel: yLabel, yFormat: yFormat)
+        for (i, (_, raw)) in series.enumerated() {
+            let pts = raw.filter { $0.1.isFinite }.sorted { $0.0 < $1.0 }
+            guard !pts.isEmpty else { continue }
+            if connect {
+                let band = pts.filter { $0.2.isFinite && $0.3.isFinite }
+                if band.count > 1 {
+                    let upper = band.map { "\(f(fr.px($0.0))),\(f(fr.py($0.3)))" }
+                    let lower = band.reversed().map { "\(f(fr.px($0.0))),\(f(fr.py($0.2)))" }
+                    body += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color(i))\" fill-opacity=\"0.18\" stroke=\"none\"/>"
+                }
+                body += "<polyline points=\"\(pts.map { "\(f(fr.px($0.0))),\(f(fr.py($0.1)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color(i))\" stroke-width=\"1.8\"/>"
+            }
+            for p in pts {
+                if !connect && p.2.isFinite && p.3.isFinite {
+                    body += "<line x1=\"\(f(fr.px(p.0)))\" x2=\"\(f(fr.px(p.0)))\" y1=\"\(f(fr.py(p.2)))\" y2=\"\(f(fr.py(p.3)))\" stroke=\"\(color(i))\" stroke-opacity=\"0.6\"/>"
+                }
+                body += "<circle cx=\"\(f(fr.px(p.0)))\" cy=\"\(f(fr.py(p.1)))\" r=\"\(connect ? 3 : 2.5)\" fill=\"\(color(i))\"/>"
+            }
+        }
+        return "<figure><figcaption>\(HTMLReport.escape(title))</figcaption>\(svg(fr, title: title, body: body))\(legend(series.map(\.0)))</figure>"
+    }
+}
+
+/// One result of an experiment as the registry keeps it.
+public struct ExperimentResultRow: Sendable {
+    /// What the row is about: a design point, an index of a factor, the optimum, a fitted parameter.
+    public let item: String
+    public let strategy: String
+    public let metric: String
+    public let value: Double
+    public let low: Double
+    public let high: Double
+    public let n: Int
+    public init(item: String, strategy: String, metric: String, value: Double, low: Double, high: Double, n: Int) {
+        self.item = item; self.strategy = strategy; self.metric = metric; self.value = value
+        self.low = low; self.high = high; self.n = n
+    }
+}
+
+/// What the command line needs from any finished (or stopped) experiment.
+public protocol ExperimentOutcome: Sendable {
+    var page: ExperimentPage { get }
+    /// Results for the registry.
+    var resultRows: [ExperimentResultRow] { get }
+    /// One line for `collectsim runs list`.
+    var headline: String { get }
+    /// What the command prints when it ends.
+    var consoleSummary: String { get }
+}

@@ -1,0 +1,119 @@
+import Analysis
+import Dispatch
+import Foundation
+import Scenario
+
+/// Progress of an experiment, reported after each evaluation.
+public struct ExperimentProgress: Sendable {
+    public let done: Int
+    public let total: Int
+    /// Evaluations read back from the folder rather than run by this process.
+    public let reused: Int
+    /// Mean wall time of the evaluations this process ran.
+    public let secondsPerEvaluation: Double
+    /// Estimated seconds left (NaN before the first evaluation this process runs).
+    public var etaSeconds: Double {
+        let ran = done - reused
+        return ran > 0 ? Double(total - done) * secondsPerEvaluation : .nan
+    }
+}
+
+/// Runs an experiment's evaluations in its folder, one file per finished evaluation in
+/// `evaluations/`, so that an experiment stopped by a signal, or killed, continues where it
+/// stopped and ends with the same bytes.
+///
+/// Evaluations are numbered in the order the experiment asks for them. Designs (sweep,
+/// sensitivity) ask for a fixed list; searches (optimize, calibrate) are deterministic given the
+/// results they have seen, so on resume they ask for the same points again and get them from
+/// the folder. A stored evaluation whose point differs from the one asked for means the
+/// folder belongs to something else, and is an error.
+public final class ExperimentSession: @unchecked Sendable {
+    public static let folderName = "evaluations"
+
+    public let evaluator: ExperimentEvaluator
+    public let dir: URL
+    public let hash: String
+    /// Evaluations the experiment plans to make (for progress; searches may stop earlier).
+    public let budget: Int
+    let stop: StopRequest?
+    let progress: ((ExperimentProgress) -> Void)?
+
+    public private(set) var done = 0
+    public private(set) var reused = 0
+    private var secondsRun = 0.0
+
+    public init(evaluator: ExperimentEvaluator, dir: URL, budget: Int, stop: StopRequest?,
+                progress: ((ExperimentProgress) -> Void)?) {
+        self.evaluator = evaluator
+        self.dir = dir
+        self.hash = RunWriter.scenarioHash(evaluator.base)
+        self.budget = budget
+        self.stop = stop
+        self.progress = progress
+        CheckpointedRun.removeStaleTemporaryFiles(in: [dir, dir.appendingPathComponent(Self.folderName)])
+    }
+
+    /// Thrown when a stop was requested; what is complete stays in the folder.
+    public struct Stopped: Error {}
+
+    /// True once a stop has been requested.
+    public var stopRequested: Bool { stop?.signal != nil }
+
+    /// The next evaluation, from the folder when it was made before, else by running the model.
+    public func evaluate(_ values: [Double]) throws -> PointEvaluation {
+        let index = done
+        let file = dir.appendingPathComponent(Self.folderName).appendingPathComponent(String(format: "%06d.json", index))
+        if let data = FileManager.default.contents(atPath: file.path) {
+            let stored: Stored
+            do { stored = try JSONDecoder().decode(Stored.self, from: data) } catch {
+                throw ScenarioError(file: file.path, line: 1, column: 1, field: "",
+                                    message: "this evaluation file is damaged; delete it and resume to run that evaluation again")
+            }
+            guard stored.scenarioSHA256 == hash else {
+                throw ScenarioError(file: file.path, line: 1, column: 1, field: "",
+                                    message: "this evaluation belongs to another scenario or experiment; resume only a folder written for this scenario")
+            }
+            guard stored.evaluation.values.count == values.count,
+                  zip(stored.evaluation.values, values).allSatisfy({ $0 == $1 || ($0.isNaN && $1.isNaN) }) else {
+                throw ScenarioError(file: file.path, line: 1, column: 1, field: "",
+                                    message: "this evaluation was made at another point than the experiment now asks for (was the folder written by another CollectSim version?)")
+            }
+            done += 1
+            reused += 1
+            report()
+            return stored.evaluation
+        }
+        if stopRequested { throw Stopped() }
+        let evaluation = try evaluator.evaluate(values)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(Stored(scenarioSHA256: hash, index: index, evaluation: evaluation)), to: file)
+        done += 1
+        secondsRun += evaluation.seconds
+        report()
+        return evaluation
+    }
+
+    /// Evaluates a list of points in order.
+    public func evaluate(all points: [[Double]]) throws -> [PointEvaluation] {
+        try points.map { try evaluate($0) }
+    }
+
+    /// Removes the stored evaluations once the outputs are written.
+    public func discard() {
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent(Self.folderName))
+    }
+
+    func report() {
+        let ran = done - reused
+        progress?(ExperimentProgress(done: done, total: max(budget, done), reused: reused,
+                                     secondsPerEvaluation: ran > 0 ? secondsRun / Double(ran) : .nan))
+    }
+
+    struct Stored: Codable {
+        let scenarioSHA256: String
+        let index: Int
+        let evaluation: PointEvaluation
+        enum CodingKeys: String, CodingKey { case scenarioSHA256 = "scenario_sha256", index, evaluation }
+    }
+}

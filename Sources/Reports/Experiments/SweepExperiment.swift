@@ -1,0 +1,180 @@
+import Analysis
+import Foundation
+import Scenario
+import Stochastics
+
+/// `collectsim sweep`: evaluates every point of the scenario's sweep design and writes
+/// `sweep.csv` (one row per point × strategy × metric, with CIs) and a report with each chosen
+/// metric charted against each swept field.
+public enum SweepExperiment {
+    public struct Outcome: ExperimentOutcome {
+        public let page: ExperimentPage
+        public let points: [[Double]]
+        public let evaluations: [PointEvaluation]
+        public var partial: Bool { page.partial }
+
+        public var resultRows: [ExperimentResultRow] {
+            evaluations.enumerated().flatMap { i, e in
+                let item = "point \(i): " + SweepExperiment.pointText(self, i)
+                return page.spec.strategies.flatMap { s in
+                    page.spec.metrics.map { m in
+                        let ci = e.estimate(m, strategy: s)
+                        return ExperimentResultRow(item: item, strategy: s, metric: m, value: ci.mean, low: ci.low, high: ci.high, n: ci.n)
+                    }
+                }
+            }
+        }
+
+        public var headline: String {
+            guard let m = page.spec.metrics.first else { return "" }
+            return page.spec.strategies.compactMap { s in
+                SweepExperiment.best(self, metric: m, strategy: s).map { "\(s): best \(m) \(ExperimentPage.human($1.mean, m)) at \(SweepExperiment.pointText(self, $0))" }
+            }.joined(separator: "; ")
+        }
+
+        public var consoleSummary: String {
+            var out = ""
+            for m in page.spec.metrics {
+                for s in page.spec.strategies {
+                    guard let (i, ci) = SweepExperiment.best(self, metric: m, strategy: s) else { continue }
+                    out += "  \(m) · \(s): \(Metrics.byName[m]?.higherIsBetter == false ? "lowest" : "highest") \(ExperimentPage.cell(ci, m)) at \(SweepExperiment.pointText(self, i))\n"
+                }
+            }
+            return out
+        }
+    }
+
+    /// The design's points (a pure function of the scenario).
+    public static func points(_ scenario: Scenario) -> [[Double]] {
+        ExperimentDesign.sweep(scenario.experiment!.sweep!)
+    }
+
+    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
+                           progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
+        let spec = scenario.experiment!.sweep!
+        let points = self.points(scenario)
+        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
+                                        dir: dir, budget: points.count, stop: stop, progress: progress)
+        var evaluations: [PointEvaluation] = []
+        do {
+            for p in points { evaluations.append(try session.evaluate(p)) }
+        } catch is ExperimentSession.Stopped {}
+        let page = ExperimentPage(kind: "sweep", scenario: scenario, evaluations: evaluations.count, budget: points.count,
+                                  partial: evaluations.count < points.count)
+        let outcome = Outcome(page: page, points: points, evaluations: evaluations)
+        try write(outcome, to: dir)
+        if !outcome.partial { session.discard() }
+        return outcome
+    }
+
+    static func write(_ o: Outcome, to dir: URL) throws {
+        let scenario = o.page.scenario
+        try AtomicFile.write(ScenarioWriter.yaml(scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        try AtomicFile.write(csv(o), to: dir.appendingPathComponent("sweep.csv"))
+        try AtomicFile.write(o.page.html(title: "Sweep: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
+        try AtomicFile.write(o.page.markdown(title: "Sweep: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        let factors = "[" + o.page.spec.sweep!.factors.map { Format.jsonString($0.path.text) }.joined(separator: ", ") + "]"
+        try AtomicFile.write(o.page.summaryJSON(results: [("design", Format.jsonString(o.page.spec.sweep!.design.rawValue)),
+                                                          ("factors", factors), ("points", "\(o.points.count)")]),
+                             to: dir.appendingPathComponent("summary.json"))
+    }
+
+    /// One row per point × strategy × metric (every metric, not only the charted ones).
+    public static func csv(_ o: Outcome) -> String {
+        let spec = o.page.spec
+        var out = "point," + spec.sweep!.factors.map { Format.field($0.path.text) }.joined(separator: ",") + ",strategy,metric,mean,ci_low,ci_high,n\n"
+        for (i, e) in o.evaluations.enumerated() {
+            let prefix = "\(i)," + e.values.map(ScenarioEditor.format).joined(separator: ",")
+            for s in spec.strategies {
+                for m in Metrics.all {
+                    let ci = e.estimate(m.name, strategy: s)
+                    out += "\(prefix),\(Format.field(s)),\(m.name),\(Format.csv(ci.mean)),\(Format.csv(ci.low)),\(Format.csv(ci.high)),\(ci.n)\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// The best point per strategy for each charted metric, in its own direction.
+    static func best(_ o: Outcome, metric: String, strategy: String) -> (Int, ConfidenceInterval)? {
+        let higher = Metrics.byName[metric]?.higherIsBetter ?? true
+        var best: (Int, ConfidenceInterval)?
+        for (i, e) in o.evaluations.enumerated() {
+            let ci = e.estimate(metric, strategy: strategy)
+            guard ci.mean.isFinite else { continue }
+            if best == nil || (higher ? ci.mean > best!.1.mean : ci.mean < best!.1.mean) { best = (i, ci) }
+        }
+        return best
+    }
+
+    static func pointText(_ o: Outcome, _ i: Int) -> String {
+        zip(o.page.spec.sweep!.factors, o.evaluations[i].values).map { "\($0.path.text) = \(ScenarioEditor.format($1))" }.joined(separator: ", ")
+    }
+
+    static func html(_ o: Outcome) -> String {
+        let spec = o.page.spec
+        let sweep = spec.sweep!
+        var h = "<h2>Design</h2><p>\(sweep.design == .grid ? "Grid" : "Sobol space-filling design") of \(o.points.count) points over:</p><ul>"
+        for f in sweep.factors {
+            let levels = f.values.map { "values " + $0.map(ScenarioEditor.format).joined(separator: ", ") }
+                ?? "range \(ScenarioEditor.format(f.range!.lowerBound)) to \(ScenarioEditor.format(f.range!.upperBound))\(sweep.design == .grid ? " in \(f.gridLevels.count) levels" : "")"
+            h += "<li><code>\(HTMLReport.escape(f.path.text))</code>: \(HTMLReport.escape(levels))\(f.integer ? " (whole numbers)" : "")</li>"
+        }
+        h += "</ul>"
+        guard !o.evaluations.isEmpty else { return h + "<p>No point has been evaluated yet.</p>\n" }
+        h += "<h2>Best points</h2><table><thead><tr><th>Metric</th>"
+        for s in spec.strategies { h += "<th>\(HTMLReport.escape(s))</th>" }
+        h += "</tr></thead><tbody>"
+        for m in spec.metrics {
+            h += "<tr><td>\(HTMLReport.escape(m))<br><span class=\"ns\">\(Metrics.byName[m]?.higherIsBetter == false ? "lowest" : "highest")</span></td>"
+            for s in spec.strategies {
+                guard let (i, ci) = best(o, metric: m, strategy: s) else { h += "<td>–</td>"; continue }
+                h += "<td>\(HTMLReport.escape(ExperimentPage.human(ci.mean, m)))<span class=\"ci\">\(HTMLReport.escape(ExperimentPage.human(ci.low, m))) – \(HTMLReport.escape(ExperimentPage.human(ci.high, m)))</span><span class=\"ci\">\(HTMLReport.escape(pointText(o, i)))</span></td>"
+            }
+            h += "</tr>"
+        }
+        h += "</tbody></table>\n"
+        for (fi, f) in sweep.factors.enumerated() {
+            h += "<h2>Against <code>\(HTMLReport.escape(f.path.text))</code></h2>"
+            if sweep.factors.count > 1 && sweep.design == .grid {
+                h += "<p class=\"ns\">At each level, the mean over the other factors' levels (main effect); the band is the 95% CI over replications.</p>"
+            } else if sweep.factors.count > 1 {
+                h += "<p class=\"ns\">Each point is one design point (the other factors vary too), with its 95% CI.</p>"
+            }
+            h += "<div class=\"grid\">"
+            for m in spec.metrics {
+                let series = spec.strategies.map { s in
+                    (s, SweepAnalysis.mainEffect(o.evaluations, factor: fi, metric: m, strategy: s).map {
+                        ($0.value, $0.interval.mean, $0.interval.low, $0.interval.high)
+                    })
+                }
+                let percent = m.hasSuffix("_rate")
+                let scaled = series.map { ($0.0, $0.1.map { ($0.0, $0.1 * (percent ? 100 : 1), $0.2 * (percent ? 100 : 1), $0.3 * (percent ? 100 : 1)) }) }
+                h += SVGChart.effect(title: m, xLabel: f.path.text, yLabel: percent ? "\(m) (%)" : m, series: scaled,
+                                     connect: sweep.design == .grid, yFormat: { String(format: "%g", $0) })
+            }
+            h += "</div>\n"
+        }
+        h += "<p class=\"ns\">Every metric at every point and strategy, with CIs: <code>sweep.csv</code>.</p>\n"
+        return h
+    }
+
+    static func markdown(_ o: Outcome) -> String {
+        let spec = o.page.spec
+        var out = "## Factors\n\n"
+        for f in spec.sweep!.factors { out += "- `\(f.path.text)`\n" }
+        guard !o.evaluations.isEmpty else { return out + "\nNo point has been evaluated yet.\n" }
+        out += "\n## Best points\n\n| Metric | " + spec.strategies.map(MarkdownReport.escape).joined(separator: " | ") + " |\n"
+        out += "|---|" + spec.strategies.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for m in spec.metrics {
+            var cells = [MarkdownReport.escape(m)]
+            for s in spec.strategies {
+                guard let (i, ci) = best(o, metric: m, strategy: s) else { cells.append("–"); continue }
+                cells.append("\(ExperimentPage.cell(ci, m)) at \(MarkdownReport.escape(pointText(o, i)))")
+            }
+            out += "| " + cells.joined(separator: " | ") + " |\n"
+        }
+        out += "\nEvery point: `sweep.csv`.\n"
+        return out
+    }
+}

@@ -1,0 +1,192 @@
+import Analysis
+import ArgumentParser
+import Dispatch
+import Foundation
+import Registry
+import Reports
+import Scenario
+
+/// Options every experiment command takes.
+struct ExperimentOptions: ParsableArguments {
+    @Argument(help: "Scenario file (YAML) with an `experiment:` section.")
+    var scenario: String?
+
+    @Option(help: "Output folder (default: <output.dir>/<name>-<kind>-<time>).")
+    var out: String?
+
+    @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
+    var threads: Int?
+
+    @Option(help: "Run registry to record the experiment in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite).")
+    var registry: String?
+
+    @Flag(help: "Do not print the progress line.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Continue an experiment that was stopped or killed, in its folder; it ends with the bytes an uninterrupted one writes.", valueName: "DIR"))
+    var resume: String?
+
+    func validate() throws {
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
+        if resume != nil && (scenario != nil || out != nil) {
+            throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
+        }
+        if resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
+    }
+}
+
+/// What differs between the four experiment commands.
+struct ExperimentKind {
+    let name: String
+    /// Whether the scenario declares this experiment.
+    let declared: (ExperimentSpec) -> Bool
+    /// The evaluations it plans.
+    let budget: (Scenario) -> Int
+    let run: (Scenario, URL, Int?, StopRequest, @escaping (ExperimentProgress) -> Void) throws -> any ExperimentOutcome
+}
+
+/// Loads the scenario (or the folder's, on resume), prints the budget, runs the experiment with
+/// SIGINT/SIGTERM stopping it between evaluations, records it in the registry and prints the
+/// outcome. A stopped experiment writes what is complete, says how to resume, and exits with
+/// 128 + the signal.
+func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, extraResumeCheck: ((Scenario) throws -> Void)? = nil) throws {
+    let s: Scenario
+    if let resume = options.resume {
+        let dir = URL(fileURLWithPath: resume)
+        let summary = (try? String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)) ?? ""
+        if summary.contains("\"partial\": false"),
+           !FileManager.default.fileExists(atPath: dir.appendingPathComponent(ExperimentSession.folderName).path) {
+            print("\(dir.path) is already complete; nothing to resume.")
+            return
+        }
+        s = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
+    } else {
+        s = try loadScenario(options.scenario)
+    }
+    guard let spec = s.experiment, kind.declared(spec) else {
+        FileHandle.standardError.write(Data("\(s.sourceFile): error: field 'experiment.\(kind.name)': the scenario declares no \(kind.name) experiment; add an `experiment: {\(kind.name): …}` section (see docs/experiments.md)\n".utf8))
+        throw ExitCode(65)
+    }
+    do {
+        try ExperimentEvaluator.validate(s)
+        try extraResumeCheck?(s)
+    } catch let e as ScenarioError {
+        FileHandle.standardError.write(Data("\(e)\n".utf8))
+        throw ExitCode(65)
+    }
+    let dir = URL(fileURLWithPath: options.resume ?? options.out ?? defaultExperimentFolder(s, kind: kind.name))
+    if options.resume == nil {
+        try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+    }
+
+    let budget = kind.budget(s)
+    let evaluator = ExperimentEvaluator(base: s, factors: [], threads: options.threads)
+    let perEvaluation = evaluator.borrowerDaysPerEvaluation
+    print("CollectSim \(RunWriter.version) — \(kind.name) of '\(s.name)', seed \(s.seed)")
+    print(String(format: "Budget: %d evaluations × %d strategies × %d replications × %d accounts × %d days = %.3g borrower-days.",
+                 budget, spec.strategies.count, spec.replications, spec.population, s.horizonDays, perEvaluation * Double(budget)))
+
+    let stop = StopRequest()
+    let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { stop.request(signal: number) }
+        source.resume()
+        return source
+    }
+    defer { sources.forEach { $0.cancel() } }
+
+    let line = ExperimentProgressLine(enabled: !options.quiet && isatty(STDERR_FILENO) != 0)
+    let started = DispatchTime.now()
+    let outcome: any ExperimentOutcome
+    do {
+        outcome = try kind.run(s, dir, options.threads, stop) { line.update($0) }
+    } catch let e as ScenarioError {
+        line.finish()
+        FileHandle.standardError.write(Data("\(e)\n".utf8))
+        throw ExitCode(65)
+    }
+    line.finish()
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    let id = recordExperiment(outcome, in: dir, registry: options.registry, scenario: s)
+    if outcome.page.partial {
+        let number = stop.signal ?? SIGINT
+        FileHandle.standardError.write(Data("""
+        Stopped by signal \(number) after \(outcome.page.evaluations) of \(budget) evaluations; what is complete is in \(dir.path) (partial: true).
+        Finish it with: collectsim \(kind.name) --resume \(dir.path)
+
+        """.utf8))
+        throw ExitCode(128 + number)
+    }
+    print()
+    print(outcome.consoleSummary, terminator: "")
+    print()
+    print(String(format: "%d evaluations in %.1f s.", outcome.page.evaluations, seconds))
+    print("Results written to \(dir.path)" + (id.map { " (experiment #\($0) in the registry)" } ?? ""))
+}
+
+/// Adds the experiment to the registry; a registry that cannot be written is a warning, since
+/// the results are already safe in the folder.
+@discardableResult
+func recordExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?, scenario s: Scenario) -> Int64? {
+    let path = registryPath(registry, outputDirectory: s.output.directory)
+    let entry = RunRegistry.ExperimentEntry(kind: o.page.kind, scenario: s.name, scenarioHash: o.page.hash, seed: String(s.seed),
+                                            evaluations: o.page.evaluations, budget: o.page.budget, version: RunWriter.version,
+                                            partial: o.page.partial, headline: o.headline, rows: o.resultRows)
+    do {
+        return try RunRegistry(path: path).record(experiment: entry, folder: dir.standardizedFileURL.path,
+                                                  commandLine: CommandLine.arguments.joined(separator: " "))
+    } catch {
+        FileHandle.standardError.write(Data("warning: the experiment was not recorded in the registry \(path): \(error)\n".utf8))
+        return nil
+    }
+}
+
+func defaultExperimentFolder(_ s: Scenario, kind: String) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyyMMdd-HHmmss"
+    let safe = String(s.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+    return (s.output.directory as NSString).appendingPathComponent("\(safe.isEmpty ? "experiment" : safe)-\(kind)-\(f.string(from: Date()))")
+}
+
+/// "evaluation 12/27 · 3.1 s each · about 46 s left" on stderr, drawn only on a terminal.
+final class ExperimentProgressLine: @unchecked Sendable {
+    private let enabled: Bool
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: ExperimentProgress) {
+        guard enabled else { return }
+        var text = "\revaluation \(p.done)/\(p.total)"
+        if p.reused > 0 { text += " (\(p.reused) from the folder)" }
+        if p.secondsPerEvaluation.isFinite { text += String(format: " · %.1f s each", p.secondsPerEvaluation) }
+        if p.etaSeconds.isFinite { text += " · about \(duration(p.etaSeconds)) left" }
+        FileHandle.standardError.write(Data((text + "   ").utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    func duration(_ s: Double) -> String {
+        if s < 90 { return String(format: "%.0f s", s) }
+        if s < 5400 { return String(format: "%.0f min", s / 60) }
+        return String(format: "%.1f h", s / 3600)
+    }
+}
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Vary scenario fields over a grid or a Sobol design and chart every metric against them.",
+        discussion: "Declared in the scenario's `experiment.sweep` section. Writes sweep.csv, report.html, report.md and summary.json.")
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws {
+        try runExperiment(ExperimentKind(
+            name: "sweep", declared: { $0.sweep != nil }, budget: { SweepExperiment.points($0).count },
+            run: { s, dir, threads, stop, progress in try SweepExperiment.run(s, in: dir, threads: threads, stop: stop, progress: progress) }),
+            options)
+    }
+}
