@@ -43,8 +43,10 @@ public struct ModelParameters: Sendable {
     let scoreMean: Double
     let scoreSD: Double
 
+    /// - Parameter tables: where quantile tables are looked up before being built (an
+    ///   experiment shares one across its points).
     public init(table: ParameterTable, population: PopulationSpec, compliance: ComplianceRules,
-                calendar: SimulationCalendar, horizonDays: Int) {
+                calendar: SimulationCalendar, horizonDays: Int, tables: QuantileTableCache = QuantileTableCache()) {
         GSLRuntime.prepare()
         self.table = table
         self.population = population
@@ -55,10 +57,7 @@ public struct ModelParameters: Sendable {
         baseHazard = grades.map { table["payment.base_hazard.\($0)"] }
         dueHazard = grades.map { -log1p(-table["payment.on_time_probability.\($0)"]) }
         let wConc = table["willingness.concentration"]
-        willingnessTables = grades.map { g in
-            let beta = BetaDistribution(mean: table["willingness.mean.\(g)"], concentration: wConc)
-            return QuantileTable { beta.quantile($0) }
-        }
+        willingnessTables = grades.map { tables.beta(mean: table["willingness.mean.\($0)"], concentration: wConc) }
         let totalWeight = population.segments.reduce(0) { $0 + $1.weight }
         var cumulative: [Double] = []
         var acc = 0.0
@@ -72,10 +71,7 @@ public struct ModelParameters: Sendable {
             c[c.count - 1] = 1
             return c
         }
-        literacyTables = population.segments.map { s in
-            let beta = BetaDistribution(mean: s.literacyMean, concentration: s.literacyConcentration)
-            return QuantileTable { beta.quantile($0) }
-        }
+        literacyTables = population.segments.map { tables.beta(mean: $0.literacyMean, concentration: $0.literacyConcentration) }
         hardshipRate = population.segments.map { $0.hardshipRate }
         recoveryRate = population.segments.map { $0.recoveryRate }
         let channels = ParameterCatalog.channels
@@ -90,10 +86,8 @@ public struct ModelParameters: Sendable {
         nonWorking = (0..<max(horizonDays, 1)).map { calendar.isNonWorking($0) }
         let rho = table["payment.discount_rate"]
         discount = (0..<max(horizonDays, 1)).map { exp(-rho * Double($0) / 365) }
-        let pf = BetaDistribution(mean: table["payment.partial_fraction_mean"], concentration: table["payment.partial_fraction_concentration"])
-        partialFraction = QuantileTable { pf.quantile($0) }
-        let lf = BetaDistribution(mean: table["legal.recovery_fraction_mean"], concentration: table["legal.recovery_fraction_concentration"])
-        legalFraction = QuantileTable { lf.quantile($0) }
+        partialFraction = tables.beta(mean: table["payment.partial_fraction_mean"], concentration: table["payment.partial_fraction_concentration"])
+        legalFraction = tables.beta(mean: table["legal.recovery_fraction_mean"], concentration: table["legal.recovery_fraction_concentration"])
         legalDelay = LogNormalDistribution(median: table["legal.delay_median_days"], sigma: table["legal.delay_sigma"])
         scoreNoise = RiskScore.noiseSD(forAUC: table["risk.score_auc"])
         let shifts = population.segments.map { $0.propensityShift }

@@ -70,13 +70,17 @@ public struct Runner: Sendable {
     public let scenario: Scenario
     public let threads: Int
     public let blockSize: Int
+    /// Quantile tables shared with other runs (an experiment's points).
+    public let tables: QuantileTableCache
 
     /// - Parameters:
     ///   - threads: worker threads (default: active processors).
     ///   - blockSize: borrowers per block; part of the model (collector capacity is shared out
     ///     per block), so it is fixed by the engine, not by the thread count.
-    public init(scenario: Scenario, threads: Int? = nil, blockSize: Int = Runner.defaultBlockSize) {
+    public init(scenario: Scenario, threads: Int? = nil, blockSize: Int = Runner.defaultBlockSize,
+                tables: QuantileTableCache = QuantileTableCache()) {
         self.scenario = scenario
+        self.tables = tables
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.blockSize = blockSize
     }
@@ -86,7 +90,7 @@ public struct Runner: Sendable {
     /// The compiled model shared by all workers.
     public func compiledModel() -> ModelParameters {
         ModelParameters(table: scenario.parameters, population: scenario.population, compliance: scenario.compliance,
-                        calendar: scenario.calendar, horizonDays: scenario.horizonDays)
+                        calendar: scenario.calendar, horizonDays: scenario.horizonDays, tables: tables)
     }
 
     /// Runs every replication. `progress` is called from worker threads; `accounts`, when given,

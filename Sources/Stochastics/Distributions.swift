@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import CGSL
 
 /// The standard normal distribution, reached through GSL's CDF and quantile functions.
@@ -115,5 +116,24 @@ public struct QuantileTable: Sendable {
         if i <= 0 || i >= knots.count - 2 { return exact(u) }
         let f = x - Double(i)
         return knots.withUnsafeBufferPointer { k in k[i] + f * (k[i + 1] - k[i]) }
+    }
+}
+
+/// Beta quantile tables already built, by (mean, concentration). A table costs about 4,000
+/// inverse CDFs (tens of milliseconds for a model's ten tables); an experiment compiles the
+/// model at every point, usually with the same tables, so it keeps one cache for all points.
+public final class QuantileTableCache: Sendable {
+    struct Key: Hashable { let mean: Double, concentration: Double }
+    private let tables = Mutex<[Key: QuantileTable]>([:])
+
+    public init() {}
+
+    public func beta(mean: Double, concentration: Double) -> QuantileTable {
+        let key = Key(mean: mean, concentration: concentration)
+        if let t = tables.withLock({ $0[key] }) { return t }
+        let beta = BetaDistribution(mean: mean, concentration: concentration)
+        let t = QuantileTable { beta.quantile($0) }
+        tables.withLock { $0[key] = t }
+        return t
     }
 }

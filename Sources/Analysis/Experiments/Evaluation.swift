@@ -1,3 +1,4 @@
+import Dispatch
 import Engine
 import Foundation
 import Scenario
@@ -12,6 +13,7 @@ public struct PointEvaluation: Sendable, Codable, Equatable {
     /// `perReplication[strategy][metric]`: one value per replication (NaN when undefined).
     public let perReplication: [String: [String: [Double]]]
     public let borrowerDays: Double
+    /// Wall time of the evaluation, scenario set-up included (for ETAs; never in outputs).
     public let seconds: Double
 
     public init(values: [Double], perReplication: [String: [String: [Double]]], borrowerDays: Double, seconds: Double) {
@@ -62,6 +64,8 @@ public struct ExperimentEvaluator: Sendable {
     public let factors: [ExperimentFactor]
     public let threads: Int?
     let editor: ScenarioEditor
+    /// Quantile tables shared by all points (most points share most tables).
+    let tables = QuantileTableCache()
 
     public init(base: Scenario, factors: [ExperimentFactor], threads: Int?) {
         precondition(base.experiment != nil, "an experiment needs the scenario's experiment section")
@@ -91,15 +95,17 @@ public struct ExperimentEvaluator: Sendable {
 
     /// Runs the model at one point.
     public func evaluate(_ values: [Double]) throws -> PointEvaluation {
+        let start = DispatchTime.now()
         let s = try scenario(at: values)
-        let run = Runner(scenario: s, threads: threads).run()
+        let run = Runner(scenario: s, threads: threads, tables: tables).run()
         var per: [String: [String: [Double]]] = [:]
         for (k, name) in run.strategyNames.enumerated() {
             var metrics: [String: [Double]] = [:]
             for metric in Metrics.all { metrics[metric.name] = run.tallies[k].map { metric.value($0) } }
             per[name] = metrics
         }
-        return PointEvaluation(values: values, perReplication: per, borrowerDays: run.borrowerDays, seconds: run.elapsedSeconds)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return PointEvaluation(values: values, perReplication: per, borrowerDays: run.borrowerDays, seconds: seconds)
     }
 
     /// Checks the metric names an experiment uses; errors point at where each was written.

@@ -190,3 +190,17 @@ struct Sweep: ParsableCommand {
             options)
     }
 }
+
+struct Sensitivity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sobol first-order and total indices of metrics to scenario fields (Saltelli sampling, bootstrap CIs).",
+        discussion: "Declared in the scenario's `experiment.sensitivity` section. Writes sensitivity.csv, samples.csv, report.html, report.md and summary.json.")
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws {
+        try runExperiment(ExperimentKind(
+            name: "sensitivity", declared: { $0.sensitivity != nil }, budget: { SensitivityExperiment.points($0).count },
+            run: { s, dir, threads, stop, progress in try SensitivityExperiment.run(s, in: dir, threads: threads, stop: stop, progress: progress) }),
+            options)
+    }
+}

@@ -1,0 +1,192 @@
+import Analysis
+import Foundation
+import Scenario
+import Stochastics
+
+/// `collectsim sensitivity`: Sobol first-order and total indices of the chosen metrics to the
+/// chosen factors, by Saltelli sampling, with bootstrap confidence intervals.
+///
+/// Writes `sensitivity.csv` (one row per strategy × metric × factor), `samples.csv` (the sample
+/// matrix in SALib's row order with every output, so the indices can be checked elsewhere), a
+/// report with the indices charted, and `summary.json`.
+public enum SensitivityExperiment {
+    public struct Result: Sendable {
+        public let strategy: String
+        public let metric: String
+        public let indices: SobolIndices
+    }
+
+    public struct Outcome: ExperimentOutcome {
+        public let page: ExperimentPage
+        public let points: [[Double]]
+        public let evaluations: [PointEvaluation]
+        /// Base samples whose k + 2 evaluations are all complete (all of them unless stopped).
+        public let samplesUsed: Int
+        public let results: [Result]
+
+        var spec: SensitivitySpec { page.spec.sensitivity! }
+
+        public var resultRows: [ExperimentResultRow] {
+            results.flatMap { r in
+                spec.factors.enumerated().flatMap { i, f in [
+                    ExperimentResultRow(item: "S1 \(f.path.text)", strategy: r.strategy, metric: r.metric, value: r.indices.first[i],
+                                        low: r.indices.first[i] - r.indices.firstHalfWidth[i], high: r.indices.first[i] + r.indices.firstHalfWidth[i], n: samplesUsed),
+                    ExperimentResultRow(item: "ST \(f.path.text)", strategy: r.strategy, metric: r.metric, value: r.indices.total[i],
+                                        low: r.indices.total[i] - r.indices.totalHalfWidth[i], high: r.indices.total[i] + r.indices.totalHalfWidth[i], n: samplesUsed),
+                ] }
+            }
+        }
+
+        /// The most influential factor (largest total index) for each metric of the first strategy.
+        public var headline: String {
+            results.filter { $0.strategy == page.spec.strategies[0] }.compactMap { r in
+                guard let i = r.indices.total.indices.max(by: { r.indices.total[$0] < r.indices.total[$1] }) else { return nil }
+                return "\(r.metric): \(spec.factors[i].path.text) (ST \(String(format: "%.2f", r.indices.total[i])))"
+            }.joined(separator: "; ")
+        }
+
+        public var consoleSummary: String {
+            var out = ""
+            for r in results {
+                out += "  \(r.strategy) · \(r.metric)\n"
+                for (i, f) in spec.factors.enumerated() {
+                    let name = f.path.text.padding(toLength: max(44, f.path.text.count), withPad: " ", startingAt: 0)
+                    out += "    \(name) " + String(format: "S1 %6.3f ± %.3f   ST %6.3f ± %.3f\n", r.indices.first[i],
+                                                     r.indices.firstHalfWidth[i], r.indices.total[i], r.indices.totalHalfWidth[i])
+                }
+            }
+            return out
+        }
+    }
+
+    /// Saltelli's design mapped onto the factors' ranges: N·(k + 2) points.
+    public static func points(_ scenario: Scenario) -> [[Double]] {
+        let spec = scenario.experiment!.sensitivity!
+        return ExperimentDesign.saltelliUnit(dimension: spec.factors.count, samples: spec.samples).map { u in
+            zip(spec.factors, u).map { $0.value(atUnit: $1) }
+        }
+    }
+
+    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
+                           progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
+        let spec = scenario.experiment!.sensitivity!
+        let points = self.points(scenario)
+        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
+                                        dir: dir, budget: points.count, stop: stop, progress: progress)
+        var evaluations: [PointEvaluation] = []
+        do {
+            for p in points { evaluations.append(try session.evaluate(p)) }
+        } catch is ExperimentSession.Stopped {}
+        let outcome = analyze(scenario, points: points, evaluations: evaluations)
+        try write(outcome, to: dir)
+        if !outcome.page.partial { session.discard() }
+        return outcome
+    }
+
+    /// The indices from the evaluations made so far (whole base samples only).
+    public static func analyze(_ scenario: Scenario, points: [[Double]], evaluations: [PointEvaluation]) -> Outcome {
+        let e = scenario.experiment!
+        let spec = e.sensitivity!
+        let k = spec.factors.count
+        let used = evaluations.count / (k + 2)
+        var results: [Result] = []
+        if used >= 2 {
+            let rows = evaluations.prefix(used * (k + 2))
+            for s in e.strategies {
+                for m in e.metrics {
+                    let y = rows.map { $0.mean(m, strategy: s) }
+                    guard y.allSatisfy(\.isFinite) else { continue }
+                    results.append(Result(strategy: s, metric: m, indices: SobolAnalysis.indices(
+                        outputs: y, factors: k, resamples: spec.bootstrap, confidence: spec.confidence, seed: scenario.seed)))
+                }
+            }
+        }
+        let page = ExperimentPage(kind: "sensitivity", scenario: scenario, evaluations: evaluations.count, budget: points.count,
+                                  partial: evaluations.count < points.count)
+        return Outcome(page: page, points: points, evaluations: evaluations, samplesUsed: used, results: results)
+    }
+
+    static func write(_ o: Outcome, to dir: URL) throws {
+        let scenario = o.page.scenario
+        try AtomicFile.write(ScenarioWriter.yaml(scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        try AtomicFile.write(indicesCSV(o), to: dir.appendingPathComponent("sensitivity.csv"))
+        try AtomicFile.write(samplesCSV(o), to: dir.appendingPathComponent("samples.csv"))
+        try AtomicFile.write(o.page.html(title: "Sensitivity: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
+        try AtomicFile.write(o.page.markdown(title: "Sensitivity: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        let factors = "[" + o.spec.factors.map { Format.jsonString($0.path.text) }.joined(separator: ", ") + "]"
+        try AtomicFile.write(o.page.summaryJSON(results: [("factors", factors), ("base_samples", "\(o.spec.samples)"),
+                                                          ("base_samples_used", "\(o.samplesUsed)"),
+                                                          ("bootstrap_resamples", "\(o.spec.bootstrap)"),
+                                                          ("confidence", Format.json(o.spec.confidence))]),
+                             to: dir.appendingPathComponent("summary.json"))
+    }
+
+    public static func indicesCSV(_ o: Outcome) -> String {
+        var out = "strategy,metric,factor,S1,S1_ci_low,S1_ci_high,ST,ST_ci_low,ST_ci_high,base_samples\n"
+        for r in o.results {
+            for (i, f) in o.spec.factors.enumerated() {
+                let s1 = r.indices.first[i], h1 = r.indices.firstHalfWidth[i], st = r.indices.total[i], ht = r.indices.totalHalfWidth[i]
+                out += "\(Format.field(r.strategy)),\(r.metric),\(Format.field(f.path.text)),\(Format.csv(s1)),\(Format.csv(s1 - h1)),\(Format.csv(s1 + h1)),"
+                out += "\(Format.csv(st)),\(Format.csv(st - ht)),\(Format.csv(st + ht)),\(o.samplesUsed)\n"
+            }
+        }
+        return out
+    }
+
+    /// The sample matrix and the outputs: one row per design point, the chosen metrics of every
+    /// strategy as columns named `strategy:metric`.
+    public static func samplesCSV(_ o: Outcome) -> String {
+        let e = o.page.spec
+        let columns = e.strategies.flatMap { s in e.metrics.map { (s, $0) } }
+        var out = "row," + o.spec.factors.map { Format.field($0.path.text) }.joined(separator: ",")
+        out += "," + columns.map { Format.field("\($0.0):\($0.1)") }.joined(separator: ",") + "\n"
+        for (i, ev) in o.evaluations.enumerated() {
+            out += "\(i)," + ev.values.map(Format.csv).joined(separator: ",")
+            out += "," + columns.map { Format.csv(ev.mean($0.1, strategy: $0.0)) }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func html(_ o: Outcome) -> String {
+        let k = o.spec.factors.count
+        var h = "<h2>Design</h2><p>Saltelli sampling from a \(2 * k)-dimensional Sobol sequence: \(o.spec.samples) base samples × (\(k) factors + 2) = \(o.points.count) evaluations"
+        h += "; indices use \(o.samplesUsed) complete base samples. First-order S1 is the share of the metric's variance a factor explains alone; total ST adds its interactions. "
+        h += "Intervals: \(Int((o.spec.confidence * 100).rounded()))% bootstrap (\(o.spec.bootstrap) resamples of the base samples). The variance includes the model's own Monte Carlo noise at \(o.page.spec.replications) replications per point.</p><ul>"
+        for f in o.spec.factors {
+            h += "<li><code>\(HTMLReport.escape(f.path.text))</code>: \(ScenarioEditor.format(f.range!.lowerBound)) to \(ScenarioEditor.format(f.range!.upperBound))\(f.integer ? " (whole numbers)" : "")</li>"
+        }
+        h += "</ul>"
+        guard !o.results.isEmpty else { return h + "<p>Too few complete base samples for indices yet.</p>\n" }
+        h += "<h2>Indices</h2><div class=\"grid\">"
+        let factors = o.spec.factors.map(\.path.text)
+        for r in o.results {
+            h += SVGChart.bars(title: "\(r.metric) · \(r.strategy)", categories: factors, strategies: ["S1 first-order", "ST total"], value: { series, factor in
+                guard let i = factors.firstIndex(of: factor) else { return nil }
+                let (v, hw) = series.hasPrefix("S1") ? (r.indices.first[i], r.indices.firstHalfWidth[i]) : (r.indices.total[i], r.indices.totalHalfWidth[i])
+                return ReportData.Estimate(mean: v, low: v - hw, high: v + hw, n: o.samplesUsed)
+            }, format: { String(format: "%.2f", $0) })
+        }
+        h += "</div>\n<table><thead><tr><th>Strategy · metric</th><th>Factor</th><th>S1</th><th>ST</th></tr></thead><tbody>"
+        for r in o.results {
+            for (i, f) in factors.enumerated() {
+                h += "<tr><td>\(HTMLReport.escape("\(r.strategy) · \(r.metric)"))</td><td><code>\(HTMLReport.escape(f))</code></td>"
+                h += String(format: "<td>%.3f<span class=\"ci\">± %.3f</span></td><td>%.3f<span class=\"ci\">± %.3f</span></td></tr>",
+                            r.indices.first[i], r.indices.firstHalfWidth[i], r.indices.total[i], r.indices.totalHalfWidth[i])
+            }
+        }
+        return h + "</tbody></table><p class=\"ns\">All indices: <code>sensitivity.csv</code>; sample matrix and outputs: <code>samples.csv</code>.</p>\n"
+    }
+
+    static func markdown(_ o: Outcome) -> String {
+        var out = "Saltelli sampling, \(o.samplesUsed) complete base samples, \(Int((o.spec.confidence * 100).rounded()))% bootstrap intervals.\n\n"
+        guard !o.results.isEmpty else { return out + "Too few complete base samples for indices yet.\n" }
+        out += "| Strategy · metric | Factor | S1 | ST |\n|---|---|---:|---:|\n"
+        for r in o.results {
+            for (i, f) in o.spec.factors.enumerated() {
+                out += "| \(MarkdownReport.escape("\(r.strategy) · \(r.metric)")) | `\(f.path.text)` | "
+                out += String(format: "%.3f ± %.3f | %.3f ± %.3f |\n", r.indices.first[i], r.indices.firstHalfWidth[i], r.indices.total[i], r.indices.totalHalfWidth[i])
+            }
+        }
+        return out
+    }
+}
