@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis"], exclude: ["BadScenarios"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario"]),
     ],

@@ -122,6 +122,10 @@ public enum ScenarioLoader {
             if problem.contains("mapping values are not allowed") {
                 if mark.column > 1024 { ctx = "a key may be at most 1024 characters long; " } else { hint = " (check this line's indentation, or quote a value that contains ': ')" }
             }
+            if problem.contains("did not find expected ','"),
+               let l = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first, l.contains("path:") {
+                hint = " (inside { } or [ ], a path with a list index must be quoted: path: \"strategies.graded.rules[2].every_days\")"
+            }
             if problem.contains("cannot start any token"), character(in: text, line: mark.line, column: mark.column) == "\t" {
                 hint = " (a tab; YAML is indented with spaces only)"
             }

@@ -108,6 +108,7 @@ public struct ScenarioEditor: Sendable {
                 throw ScenarioError(file: file, line: 0, column: 0, field: path.text, message: error.message)
             }
         }
+        root = try rescaleSegmentWeights(root, assignments: assignments)
         let text: String
         do { text = try Yams.serialize(node: root, width: -1, allowUnicode: true) } catch {
             preconditionFailure("a resolved scenario could not be written back as YAML: \(error)")
@@ -116,6 +117,46 @@ public struct ScenarioEditor: Sendable {
         var s = try ScenarioLoader.parse(yaml: text, file: "\(file) with \(label)")
         s.sourceFile = file
         return s
+    }
+
+    /// Segment weights must sum to 1: when some are set, the others are scaled to fill the rest
+    /// and keep their proportions (a sweep over `population.segments.low_income.weight` moves
+    /// borrowers between low income and the other segments alike).
+    func rescaleSegmentWeights(_ root: Node, assignments: [(ScenarioPath, Double)]) throws -> Node {
+        let assigned = Set(assignments.compactMap { path, _ -> String? in
+            guard path.steps.count == 4, case .key("population") = path.steps[0], case .key("segments") = path.steps[1],
+                  case let .key(name) = path.steps[2], case .key("weight") = path.steps[3] else { return nil }
+            return name
+        })
+        guard !assigned.isEmpty, case var .mapping(top) = root,
+              let p = top.firstIndex(where: { $0.key.string == "population" }), case var .mapping(population) = top[p].value,
+              let g = population.firstIndex(where: { $0.key.string == "segments" }), case var .mapping(segments) = population[g].value else {
+            return root
+        }
+        func weight(_ node: Node) -> Double? {
+            guard case let .mapping(m) = node, let w = m.first(where: { $0.key.string == "weight" })?.value.string else { return nil }
+            return Double(w)
+        }
+        var fixed = 0.0, others = 0.0
+        for entry in segments {
+            let w = weight(entry.value) ?? 0
+            if assigned.contains(entry.key.string ?? "") { fixed += w } else { others += w }
+        }
+        guard fixed <= 1 + 1e-9 else {
+            throw ScenarioError(file: file, line: 0, column: 0, field: "population.segments",
+                                message: "the segment weights set sum to \(Self.format(fixed)), more than 1")
+        }
+        guard others > 0 else { return root }
+        let scale = (1 - fixed) / others
+        for i in segments.indices where !assigned.contains(segments[i].key.string ?? "") {
+            guard case var .mapping(m) = segments[i].value, let w = weight(segments[i].value),
+                  let at = m.firstIndex(where: { $0.key.string == "weight" }) else { continue }
+            m[at].value = .scalar(.init(Self.format(w * scale), .implicit, .plain))
+            segments[i].value = .mapping(m)
+        }
+        population[g].value = .mapping(segments)
+        top[p].value = .mapping(population)
+        return .mapping(top)
     }
 
     /// A value as YAML writes it: whole numbers without a decimal point, others in the shortest

@@ -115,7 +115,7 @@ public struct ExperimentEvaluator: Sendable {
             guard Metrics.byName[name] == nil else { return }
             var msg = "unknown metric '\(name)'"
             if let s = Suggest.closest(to: name, in: Metrics.all.map(\.name)) { msg += "; did you mean '\(s)'?" }
-            msg += " (`collectsim parameters` lists the model; metrics are: \(Metrics.all.map(\.name).joined(separator: ", ")))"
+            msg += " (metrics: \(Metrics.all.map(\.name).joined(separator: ", ")))"
             throw ScenarioError(file: scenario.sourceFile, line: mark?.line ?? 0, column: mark?.column ?? 0,
                                 field: mark?.field ?? "experiment.metrics", message: msg)
         }

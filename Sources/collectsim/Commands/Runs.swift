@@ -9,8 +9,8 @@ func registryPath(_ option: String?, outputDirectory: String = "notebooks-out") 
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, show and compare past runs recorded in the run registry.",
-        subcommands: [List.self, Show.self, Diff.self], defaultSubcommand: List.self)
+        abstract: "List, show and compare past runs and experiments recorded in the run registry.",
+        subcommands: [List.self, Show.self, Diff.self, Experiment.self], defaultSubcommand: List.self)
 
     struct Options: ParsableArguments {
         @Option(help: "Registry database (default: $COLLECTSIM_REGISTRY or notebooks-out/runs.sqlite).")
@@ -27,13 +27,18 @@ struct Runs: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per recorded run.")
+        static let configuration = CommandConfiguration(abstract: "One line per recorded run, then one per experiment.")
         @OptionGroup var options: Options
 
         func run() throws {
-            for r in try options.open().runs() {
+            let registry = try options.open()
+            for r in try registry.runs() {
                 print("#\(r.id)  \(r.createdAt)  \(r.scenario) [\(r.scenarioHash.prefix(12))]  seed \(r.seed)  \(r.replications)×\(r.population)×\(r.horizonDays)\(r.partial ? "  PARTIAL" : "")  \(r.folder)")
                 print("      \(r.headline)")
+            }
+            for e in try registry.experiments() {
+                print("experiment #\(e.id)  \(e.createdAt)  \(e.kind) of \(e.scenario) [\(e.scenarioHash.prefix(12))]  seed \(e.seed)  \(e.evaluations)/\(e.budget) evaluations\(e.partial ? "  PARTIAL" : "")  \(e.folder)")
+                print("      \(e.headline)")
             }
         }
     }
@@ -84,6 +89,33 @@ struct Runs: ParsableCommand {
             for c in shown {
                 let tag = c.beyondCIs ? "beyond CIs" : "within CIs"
                 print("  \(c.strategy.padding(toLength: 20, withPad: " ", startingAt: 0)) \(c.metric.padding(toLength: 28, withPad: " ", startingAt: 0)) \(fmt(c.before.mean)) → \(fmt(c.after.mean))  (\(c.difference >= 0 ? "+" : "")\(fmt(c.difference)))  \(tag)")
+            }
+        }
+    }
+}
+
+extension Runs {
+    struct Experiment: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An experiment's record and its results with 95% CIs.")
+        @OptionGroup var options: Options
+        @Argument(help: "Experiment id (from `collectsim runs list`).") var id: Int64
+
+        func run() throws {
+            guard let e = try options.open().experiment(id) else {
+                FileHandle.standardError.write(Data("error: no experiment #\(id) in the registry\n".utf8))
+                throw ExitCode(66)
+            }
+            print("experiment #\(e.id) — \(e.kind) of \(e.scenario)\(e.partial ? " (partial)" : "")")
+            print("  recorded     \(e.createdAt)")
+            print("  scenario     sha256 \(e.scenarioHash); seed \(e.seed)")
+            print("  evaluations  \(e.evaluations) of \(e.budget)")
+            print("  version      \(e.version)")
+            print("  folder       \(e.folder)")
+            print("  command      \(e.commandLine)")
+            var item = ""
+            for r in e.rows {
+                if r.item != item { item = r.item; print("\n  \(item)") }
+                print("    \(r.strategy.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.metric.padding(toLength: 28, withPad: " ", startingAt: 0)) \(fmt(r.value))  [\(fmt(r.low)), \(fmt(r.high))]")
             }
         }
     }

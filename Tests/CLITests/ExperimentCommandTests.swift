@@ -1,0 +1,178 @@
+import Foundation
+import Registry
+import TestSupport
+import XCTest
+
+/// The experiment commands as a researcher runs them: outputs, stop and resume, the registry,
+/// and the indices checked against SALib on the same sample matrix.
+final class ExperimentCommandTests: XCTestCase {
+    var binary: URL { TestRun.collectsimBinary }
+
+    func write(_ text: String, in dir: URL, name: String = "s.yaml") throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    static let sweepScenario = """
+    name: sweep-me
+    seed: 3
+    horizon_days: 90
+    strategies: [graded, strict]
+    experiment:
+      replications: 3
+      population: 4000
+      metrics: [recovery_rate, complaints_per_1000]
+      sweep:
+        factors:
+          - path: strategies.graded.rules[2].every_days
+            values: [2, 5, 9]
+          - path: model.capacity.macro_stress
+            range: [0.8, 1.4]
+            steps: 3
+    """
+
+    func run(_ args: [String], in dir: URL) throws -> ProcessOutput {
+        try TestProcess.run(binary, args, in: dir, environment: TestProcess.reproducibleDate)
+    }
+
+    func testSweepWritesEveryPointStrategyAndMetricWithCIs() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write(Self.sweepScenario, in: dir)
+        let out = dir.appendingPathComponent("sweep")
+        let r = try run(["sweep", s.path, "--out", out.path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Budget: 9 evaluations × 2 strategies × 3 replications × 4000 accounts × 90 days"), r.stdout)
+        let csv = try String(contentsOf: out.appendingPathComponent("sweep.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv[0], "point,strategies.graded.rules[2].every_days,model.capacity.macro_stress,strategy,metric,mean,ci_low,ci_high,n")
+        let metricCount = Set(csv.dropFirst().map { $0.split(separator: ",")[4] }).count
+        XCTAssertEqual(csv.count - 1, 9 * 2 * metricCount)
+        for row in csv.dropFirst() {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            guard let mean = Double(f[5]), let low = Double(f[6]), let high = Double(f[7]) else { continue }
+            XCTAssertTrue(low <= mean && mean <= high, String(row))
+            XCTAssertEqual(f[8], "3")
+        }
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "<svg viewBox").count - 1, 2 * 2, "one chart per metric and factor")
+        XCTAssertFalse(html.contains("<script"))
+        let registry = try RunRegistry(path: dir.appendingPathComponent("r.sqlite").path)
+        let recorded = try registry.experiments()
+        XCTAssertEqual(recorded.map(\.kind), ["sweep"])
+        XCTAssertEqual(try registry.experiment(recorded[0].id)?.rows.count, 9 * 2 * 2)
+        let list = try run(["runs", "list", "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertTrue(list.stdout.contains("sweep of sweep-me"), list.stdout)
+    }
+
+    func testAStoppedSweepResumesToTheUninterruptedBytesAtAnyThreadCount() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write(Self.sweepScenario, in: dir)
+        let full = dir.appendingPathComponent("full")
+        XCTAssertEqual(try run(["sweep", s.path, "--out", full.path, "--threads", "2"], in: dir).status, 0)
+
+        let stopped = dir.appendingPathComponent("stopped")
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["sweep", s.path, "--out", stopped.path, "--threads", "1", "--quiet"]
+        p.environment = ProcessInfo.processInfo.environment.merging(TestProcess.reproducibleDate) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let third = stopped.appendingPathComponent("evaluations/000002.json")
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: third.path) && p.isRunning && Date() < deadline { usleep(10_000) }
+        kill(p.processIdentifier, SIGINT)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 128 + SIGINT, message)
+        XCTAssertTrue(message.contains("collectsim sweep --resume"), message)
+        let partial = try String(contentsOf: stopped.appendingPathComponent("summary.json"), encoding: .utf8)
+        XCTAssertTrue(partial.contains("\"partial\": true"), partial)
+
+        let resumed = try run(["sweep", "--resume", stopped.path, "--threads", "3"], in: dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        for name in ["sweep.csv", "report.html", "report.md", "summary.json", "scenario.resolved.yaml"] {
+            XCTAssertEqual(try Data(contentsOf: full.appendingPathComponent(name)), try Data(contentsOf: stopped.appendingPathComponent(name)), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stopped.appendingPathComponent("evaluations").path))
+        let again = try run(["sweep", "--resume", stopped.path], in: dir)
+        XCTAssertTrue(again.stdout.contains("already complete"), again.stdout)
+    }
+
+    func testAScenarioWithoutTheExperimentIsAClearError() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write("name: plain\n", in: dir)
+        let r = try run(["sweep", s.path, "--out", dir.appendingPathComponent("x").path], in: dir)
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("field 'experiment.sweep': the scenario declares no sweep experiment"), r.stderr)
+        let bad = try write(Self.sweepScenario.replacingOccurrences(of: "[recovery_rate, complaints_per_1000]", with: "[recovery_rte]"), in: dir, name: "bad.yaml")
+        let m = try run(["sweep", bad.path], in: dir)
+        XCTAssertEqual(m.status, 65)
+        XCTAssertTrue(m.stderr.contains("bad.yaml:8:13: error: field 'experiment.metrics[0]': unknown metric 'recovery_rte'; did you mean 'recovery_rate'?"), m.stderr)
+    }
+
+    func testSensitivityIndicesAgreeWithSALibOnTheSameSampleMatrix() throws {
+        try TestProcess.ensurePythonPackages(["SALib", "numpy"])
+        let dir = TestRun.temporaryDirectory()
+        let s = try write("""
+        name: sense
+        seed: 8
+        horizon_days: 90
+        strategies: [graded]
+        experiment:
+          replications: 2
+          population: 1500
+          metrics: [recovery_rate, complaints_per_1000]
+          sensitivity:
+            samples: 16
+            bootstrap: 2000
+            factors:
+              - {path: model.capacity.macro_stress, range: [0.8, 1.5]}
+              - {path: model.action.call.jump, range: [0.02, 0.08]}
+              - {path: "strategies.graded.rules[3].every_days", range: [2, 10]}
+        """, in: dir)
+        let out = dir.appendingPathComponent("sense")
+        let r = try run(["sensitivity", s.path, "--out", out.path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Budget: 80 evaluations"), r.stdout)
+        let script = """
+        import csv, json, sys
+        import numpy as np
+        from SALib.analyze import sobol
+        rows = list(csv.DictReader(open(sys.argv[1])))
+        factors = [k for k in rows[0] if k != 'row' and ':' not in k]
+        out = {}
+        for column in [k for k in rows[0] if ':' in k]:
+            y = np.array([float(r[column]) for r in rows])
+            problem = {'num_vars': len(factors), 'names': factors, 'bounds': [[0, 1]] * len(factors)}
+            si = sobol.analyze(problem, y, calc_second_order=False, num_resamples=2000, conf_level=0.95, seed=1)
+            out[column] = {k: [float(v) for v in si[k]] for k in ['S1', 'ST', 'S1_conf', 'ST_conf']}
+        print(json.dumps(out))
+        """
+        let py = try write(script, in: dir, name: "salib.py")
+        let salib = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", py.path, out.appendingPathComponent("samples.csv").path])
+        XCTAssertEqual(salib.status, 0, salib.stderr)
+        let expected = try JSONSerialization.jsonObject(with: Data(salib.stdout.utf8)) as! [String: [String: [Double]]]
+        let ours = try String(contentsOf: out.appendingPathComponent("sensitivity.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(ours.count, 2 * 3)
+        for (i, line) in ours.enumerated() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let key = "\(f[0]):\(f[1])", factor = i % 3
+            guard let s = expected[key] else { XCTFail("SALib has no \(key)"); continue }
+            let s1 = Double(f[3])!, s1Half = (Double(f[5])! - Double(f[4])!) / 2
+            let st = Double(f[6])!, stHalf = (Double(f[8])! - Double(f[7])!) / 2
+            // The estimators are the same arithmetic on the same outputs.
+            XCTAssertEqual(s1, s.value("S1", factor), accuracy: 1e-9, "\(key) S1 \(f[2])")
+            XCTAssertEqual(st, s.value("ST", factor), accuracy: 1e-9, "\(key) ST \(f[2])")
+            // The bootstrap intervals use other resamples: with 2,000 of them each half-width is
+            // known to about 1.6%, so two estimates differ by well under 15%.
+            XCTAssertEqual(s1Half / s.value("S1_conf", factor), 1, accuracy: 0.15, "\(key) S1 interval \(f[2])")
+            XCTAssertEqual(stHalf / s.value("ST_conf", factor), 1, accuracy: 0.15, "\(key) ST interval \(f[2])")
+        }
+    }
+}
+
+private extension Dictionary where Key == String, Value == [Double] {
+    func value(_ key: String, _ i: Int) -> Double { self[key]![i] }
+}
