@@ -29,7 +29,7 @@ enum SVGChart {
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
         var out: [Double] = []
         var v = ceil(range.lowerBound / step) * step
-        while v <= range.upperBound + step * 1e-9 { out.append(v); v += step }
+        while v <= range.upperBound + step * 1e-9 { out.append(abs(v) < step * 1e-9 ? 0 : v); v += step }
         return out
     }
 

@@ -93,11 +93,12 @@ public struct ExperimentEvaluator: Sendable {
         Double(spec.population) * Double(base.horizonDays) * Double(spec.strategies.count) * Double(spec.replications)
     }
 
-    /// Runs the model at one point.
-    public func evaluate(_ values: [Double]) throws -> PointEvaluation {
+    /// Runs the model at one point, on the experiment's replications or on others (a
+    /// confirmation run on fresh replications, free of the selection that found the point).
+    public func evaluate(_ values: [Double], replications: Range<Int>? = nil) throws -> PointEvaluation {
         let start = DispatchTime.now()
         let s = try scenario(at: values)
-        let run = Runner(scenario: s, threads: threads, tables: tables).run()
+        let run = Runner(scenario: s, threads: threads, tables: tables).run(replications: replications)
         var per: [String: [String: [Double]]] = [:]
         for (k, name) in run.strategyNames.enumerated() {
             var metrics: [String: [Double]] = [:]

@@ -75,6 +75,16 @@ public struct ExperimentPage: Sendable {
     /// A metric value for people (percentages for rates).
     static func human(_ v: Double, _ metric: String) -> String { Format.human(v, metric: metric) }
 
+    /// A difference of a metric with its CI: percentage points for rates.
+    static func difference(_ ci: ConfidenceInterval, _ metric: String) -> String {
+        let points = metric.hasSuffix("_rate")
+        func f(_ v: Double) -> String {
+            guard v.isFinite else { return "–" }
+            return points ? String(format: "%+.2f", v * 100) : String(format: "%+.4g", v)
+        }
+        return "\(f(ci.mean))\(points ? " points" : "") (95% CI \(f(ci.low)) to \(f(ci.high)))"
+    }
+
     /// A metric with its CI, for tables.
     static func cell(_ ci: ConfidenceInterval, _ metric: String) -> String {
         "\(human(ci.mean, metric)) (\(human(ci.low, metric))–\(human(ci.high, metric)))"
@@ -85,7 +95,7 @@ extension SVGChart {
     /// A metric against a factor, one series per strategy: lines with 95% bands when levels are
     /// shared across points (a grid), points with 95% whiskers otherwise.
     static func effect(title: String, xLabel: String, yLabel: String, series: [(String, [(Double, Double, Double, Double)])],
-                       connect: Bool, yFormat: @escaping (Double) -> String) -> String {
+                       connect: Bool, onlyConnect: Set<Int>? = nil, yFormat: @escaping (Double) -> String) -> String {
         let all = series.flatMap(\.1).filter { $0.1.isFinite }
         guard let x0 = all.map(\.0).min(), let x1 = all.map(\.0).max() else { return "" }
         let ys = all.flatMap { [$0.1, $0.2, $0.3] }.filter(\.isFinite)
@@ -97,6 +107,7 @@ extension SVGChart {
         for (i, (_, raw)) in series.enumerated() {
             let pts = raw.filter { $0.1.isFinite }.sorted { $0.0 < $1.0 }
             guard !pts.isEmpty else { continue }
+            let connect = connect && (onlyConnect?.contains(i) ?? true)
             if connect {
                 let band = pts.filter { $0.2.isFinite && $0.3.isFinite }
                 if band.count > 1 {

@@ -60,7 +60,7 @@ public final class ExperimentSession: @unchecked Sendable {
     public var stopRequested: Bool { stop?.signal != nil }
 
     /// The next evaluation, from the folder when it was made before, else by running the model.
-    public func evaluate(_ values: [Double]) throws -> PointEvaluation {
+    public func evaluate(_ values: [Double], replications: Range<Int>? = nil) throws -> PointEvaluation {
         let index = done
         let file = dir.appendingPathComponent(Self.folderName).appendingPathComponent(String(format: "%06d.json", index))
         if let data = FileManager.default.contents(atPath: file.path) {
@@ -84,7 +84,7 @@ public final class ExperimentSession: @unchecked Sendable {
             return stored.evaluation
         }
         if stopRequested { throw Stopped() }
-        let evaluation = try evaluator.evaluate(values)
+        let evaluation = try evaluator.evaluate(values, replications: replications)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(Stored(scenarioSHA256: hash, index: index, evaluation: evaluation)), to: file)

@@ -204,3 +204,17 @@ struct Sensitivity: ParsableCommand {
             options)
     }
 }
+
+struct Optimize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search a strategy's numeric parameters for the best objective under constraints, and trace the Pareto frontier.",
+        discussion: "Declared in the scenario's `experiment.optimize` section. Writes optimize.csv, frontier.csv, optimized.yaml, report.html, report.md and summary.json.")
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws {
+        try runExperiment(ExperimentKind(
+            name: "optimize", declared: { $0.optimize != nil }, budget: OptimizeExperiment.budget,
+            run: { s, dir, threads, stop, progress in try OptimizeExperiment.run(s, in: dir, threads: threads, stop: stop, progress: progress) }),
+            options)
+    }
+}

@@ -1,0 +1,356 @@
+import Analysis
+import Foundation
+import Scenario
+import Stochastics
+
+/// `collectsim optimize`: searches a strategy's numeric parameters for the best objective under
+/// the constraints, traces the Pareto frontier of the objective against another metric, and
+/// confirms the winner on fresh replications.
+///
+/// Writes `optimize.csv` (every evaluation), `frontier.csv`, `optimized.yaml` (the scenario with
+/// the best parameters written out, ready to run), a report and `summary.json`.
+public enum OptimizeExperiment {
+    /// One model evaluation of the search.
+    public struct Candidate: Sendable {
+        public let index: Int
+        /// "search", or "frontier: complaints_per_1000 ≤ 12.5".
+        public let search: String
+        public let evaluation: PointEvaluation
+    }
+
+    public struct Outcome: ExperimentOutcome {
+        public let page: ExperimentPage
+        public let problem: OptimizationProblem
+        public let candidates: [Candidate]
+        /// Index into `candidates` of the best feasible (or least infeasible) candidate.
+        public let best: Int?
+        public let start: [Double]
+        /// Start and best, re-run on fresh replications (nil when stopped before).
+        public let confirmation: (start: PointEvaluation, best: PointEvaluation)?
+        /// Indices into `candidates` on the Pareto frontier (objective against `frontierMetric`).
+        public let frontier: [Int]
+        public let frontierMetric: String?
+
+        var spec: OptimizeSpec { page.spec.optimize! }
+
+        public var resultRows: [ExperimentResultRow] {
+            guard let best else { return [] }
+            var rows: [ExperimentResultRow] = []
+            let e = confirmation?.best ?? candidates[best].evaluation
+            for m in OptimizeExperiment.reportedMetrics(self) {
+                let ci = e.estimate(m, strategy: problem.strategy)
+                rows.append(ExperimentResultRow(item: "optimum", strategy: problem.strategy, metric: m, value: ci.mean, low: ci.low, high: ci.high, n: ci.n))
+            }
+            for (f, v) in zip(problem.factors, candidates[best].evaluation.values) {
+                rows.append(ExperimentResultRow(item: "optimum parameter", strategy: problem.strategy, metric: f.path.text, value: v, low: v, high: v, n: 0))
+            }
+            return rows
+        }
+
+        public var headline: String {
+            guard let best else { return "no candidate evaluated" }
+            let e = confirmation?.best ?? candidates[best].evaluation
+            return "\(problem.strategy): \(problem.objective) \(ExperimentPage.human(e.mean(problem.objective, strategy: problem.strategy), problem.objective)) at "
+                + OptimizeExperiment.valuesText(problem, candidates[best].evaluation.values)
+        }
+
+        public var consoleSummary: String {
+            guard let best else { return "  No candidate was evaluated.\n" }
+            var out = "  Best \(problem.strategy) parameters (\(problem.maximize ? "maximising" : "minimising") \(problem.objective)):\n"
+            for (f, (v, s)) in zip(problem.factors, zip(candidates[best].evaluation.values, start)) {
+                out += "    \(f.path.text) = \(ScenarioEditor.format(v))  (was \(ScenarioEditor.format(s)))\n"
+            }
+            if let c = confirmation {
+                out += "  Confirmed on \(page.spec.replications) fresh replications (95% CI):\n"
+                for m in OptimizeExperiment.reportedMetrics(self) {
+                    out += "    \(m.padding(toLength: 26, withPad: " ", startingAt: 0)) \(ExperimentPage.cell(c.best.estimate(m, strategy: problem.strategy), m))  start \(ExperimentPage.cell(c.start.estimate(m, strategy: problem.strategy), m))\n"
+                }
+                let d = OptimizeExperiment.improvement(self)
+                out += "  Improvement in \(problem.objective): \(ExperimentPage.difference(d, problem.objective)), paired on the same replications\n"
+            }
+            if !frontier.isEmpty, let f = frontierMetric { out += "  Pareto frontier of \(problem.objective) against \(f): \(frontier.count) points (frontier.csv)\n" }
+            out += "  Optimized scenario: optimized.yaml\n"
+            return out
+        }
+    }
+
+    /// Evaluations the search plans: the main search, the frontier's capped searches, and the
+    /// two confirmation runs.
+    public static func budget(_ scenario: Scenario) -> Int {
+        let o = scenario.experiment!.optimize!
+        return o.maxEvaluations + (o.frontierMetric == nil ? 0 : o.frontierPoints * frontierBudget(o)) + 2
+    }
+
+    static func frontierBudget(_ o: OptimizeSpec) -> Int { max(8, o.maxEvaluations / 3) }
+
+    /// Where the search starts: each factor's `start`, else the scenario's own value when it lies
+    /// in the range, else the middle of the range.
+    public static func start(_ scenario: Scenario) throws -> [Double] {
+        let editor = ScenarioEditor(scenario)
+        return try scenario.experiment!.optimize!.factors.map { f in
+            if let s = f.start { return s }
+            let v = try editor.value(at: f.path)
+            return f.range!.contains(v) ? v : f.value(atUnit: 0.5)
+        }
+    }
+
+    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
+                           progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
+        let spec = scenario.experiment!.optimize!
+        var problem = OptimizationProblem(spec: spec)
+        let start = try self.start(scenario)
+        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
+                                        dir: dir, budget: budget(scenario), stop: stop, progress: progress)
+        var candidates: [Candidate] = []
+        var memo: [[Double]: PointEvaluation] = [:]
+        var stopped = false
+
+        /// Evaluates a point for a search with `limit` evaluations; a point seen before (whole-number
+        /// factors make that common) is not run again and costs nothing.
+        func evaluator(_ label: String, limit: Int) -> ([Double]) throws -> PointEvaluation {
+            var used = 0
+            return { values in
+                if let e = memo[values] { return e }
+                guard used < limit else { throw OptimizationSearch.BudgetSpent() }
+                used += 1
+                let e = try session.evaluate(values)
+                memo[values] = e
+                candidates.append(Candidate(index: candidates.count, search: label, evaluation: e))
+                return e
+            }
+        }
+
+        do {
+            let main = evaluator("search", limit: spec.maxEvaluations)
+            problem.scale = abs(try main(start).mean(spec.objective, strategy: spec.strategy))
+            do {
+                switch spec.method {
+                case .nelderMead: try OptimizationSearch.nelderMead(problem, start: start, extra: nil, evaluate: main)
+                case .crossEntropy: try OptimizationSearch.crossEntropy(problem, start: start, seed: scenario.seed, extra: nil, evaluate: main)
+                }
+            } catch is OptimizationSearch.BudgetSpent {}
+
+            if let against = spec.frontierMetric {
+                let main = candidates
+                let values = main.map { $0.evaluation.mean(against, strategy: spec.strategy) }.filter(\.isFinite)
+                let bestMain = bestIndex(problem, main)
+                let top = bestMain.map { main[$0].evaluation.mean(against, strategy: spec.strategy) } ?? values.max() ?? 0
+                let lowerIsBetter = !(Metrics.byName[against]?.higherIsBetter ?? false)
+                if let lo = values.min(), let hi = values.max() {
+                    // Caps from the best value seen of the other metric to where the unconstrained optimum sits.
+                    let (from, to) = lowerIsBetter ? (lo, max(top, lo)) : (hi, min(top, hi))
+                    for j in 0..<spec.frontierPoints {
+                        let cap = from + (to - from) * (Double(j) + 0.5) / Double(spec.frontierPoints)
+                        let extra = MetricConstraint(metric: against, max: lowerIsBetter ? cap : nil, min: lowerIsBetter ? nil : cap,
+                                                     mark: SourceMark(line: 0, column: 0, field: "frontier"))
+                        let label = "frontier: \(against) \(lowerIsBetter ? "≤" : "≥") \(ExperimentPage.human(cap, against))"
+                        let from = candidates.min { problem.score($0.evaluation, extra: extra) < problem.score($1.evaluation, extra: extra) }!
+                        do {
+                            try OptimizationSearch.nelderMead(problem, start: from.evaluation.values, extra: extra,
+                                                              evaluate: evaluator(label, limit: frontierBudget(spec)))
+                        } catch is OptimizationSearch.BudgetSpent {}
+                    }
+                }
+            }
+        } catch is ExperimentSession.Stopped {
+            stopped = true
+        }
+
+        let best = bestIndex(problem, candidates)
+        var confirmation: (PointEvaluation, PointEvaluation)?
+        if !stopped, let best {
+            let fresh = spec.maxEvaluations > 0 ? scenario.experiment!.replications..<(2 * scenario.experiment!.replications) : nil
+            do {
+                confirmation = (try session.evaluate(start, replications: fresh), try session.evaluate(candidates[best].evaluation.values, replications: fresh))
+            } catch is ExperimentSession.Stopped { stopped = true }
+        }
+        let frontier = spec.frontierMetric.map { against in
+            OptimizationSearch.paretoFront(candidates.map { ($0.evaluation.mean(spec.objective, strategy: spec.strategy), $0.evaluation.mean(against, strategy: spec.strategy)) },
+                                           maximizeObjective: problem.maximize, maximizeOther: Metrics.byName[against]?.higherIsBetter ?? false)
+        } ?? []
+        let page = ExperimentPage(kind: "optimize", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: stopped)
+        let outcome = Outcome(page: page, problem: problem, candidates: candidates, best: best, start: start,
+                              confirmation: confirmation.map { (start: $0.0, best: $0.1) }, frontier: frontier, frontierMetric: spec.frontierMetric)
+        try write(outcome, to: dir)
+        if !stopped { session.discard() }
+        return outcome
+    }
+
+    /// The best feasible candidate by objective, or the least infeasible when none is feasible.
+    static func bestIndex(_ problem: OptimizationProblem, _ candidates: [Candidate]) -> Int? {
+        let feasible = candidates.indices.filter { problem.violation(candidates[$0].evaluation) == 0 }
+        if !feasible.isEmpty {
+            return feasible.min { a, b in
+                let x = candidates[a].evaluation.mean(problem.objective, strategy: problem.strategy)
+                let y = candidates[b].evaluation.mean(problem.objective, strategy: problem.strategy)
+                return problem.better(x, than: y) || (x == y && a < b)
+            }
+        }
+        return candidates.indices.min { problem.score(candidates[$0].evaluation) < problem.score(candidates[$1].evaluation) }
+    }
+
+    /// The paired improvement of the objective, best − start, on the confirmation replications.
+    static func improvement(_ o: Outcome) -> ConfidenceInterval {
+        guard let c = o.confirmation else { return ConfidenceInterval(Moments()) }
+        let a = c.best.perReplication[o.problem.strategy]?[o.problem.objective] ?? []
+        let b = c.start.perReplication[o.problem.strategy]?[o.problem.objective] ?? []
+        var m = Moments()
+        for (x, y) in zip(a, b) where x.isFinite && y.isFinite { m.add(x - y) }
+        return ConfidenceInterval(m)
+    }
+
+    static func reportedMetrics(_ o: Outcome) -> [String] {
+        var out = [o.problem.objective] + o.problem.constraints.map(\.metric) + (o.frontierMetric.map { [$0] } ?? []) + o.page.spec.metrics
+        var seen = Set<String>()
+        out = out.filter { seen.insert($0).inserted }
+        return out
+    }
+
+    static func valuesText(_ problem: OptimizationProblem, _ values: [Double]) -> String {
+        zip(problem.factors, values).map { "\($0.path.text) = \(ScenarioEditor.format($1))" }.joined(separator: ", ")
+    }
+
+    // MARK: Files
+
+    static func write(_ o: Outcome, to dir: URL) throws {
+        let scenario = o.page.scenario
+        try AtomicFile.write(ScenarioWriter.yaml(scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        try AtomicFile.write(candidatesCSV(o), to: dir.appendingPathComponent("optimize.csv"))
+        if o.frontierMetric != nil { try AtomicFile.write(frontierCSV(o), to: dir.appendingPathComponent("frontier.csv")) }
+        if let best = o.best {
+            try AtomicFile.write(try optimizedScenario(o, values: o.candidates[best].evaluation.values), to: dir.appendingPathComponent("optimized.yaml"))
+        }
+        try AtomicFile.write(o.page.html(title: "Optimize: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
+        try AtomicFile.write(o.page.markdown(title: "Optimize: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        var results: [(String, String)] = [("strategy", Format.jsonString(o.problem.strategy)), ("objective", Format.jsonString(o.problem.objective)),
+                                           ("maximize", "\(o.problem.maximize)"), ("method", Format.jsonString(o.spec.method.rawValue))]
+        if let best = o.best {
+            let values = zip(o.problem.factors, o.candidates[best].evaluation.values).map { "\(Format.jsonString($0.path.text)): \(Format.json($1))" }
+            results.append(("best", "{" + values.joined(separator: ", ") + "}"))
+            let e = o.confirmation?.best ?? o.candidates[best].evaluation
+            let ci = e.estimate(o.problem.objective, strategy: o.problem.strategy)
+            results.append(("best_objective", "{\"mean\": \(Format.json(ci.mean)), \"ci_low\": \(Format.json(ci.low)), \"ci_high\": \(Format.json(ci.high)), \"confirmed\": \(o.confirmation != nil)}"))
+            results.append(("feasible", "\(o.problem.violation(o.candidates[best].evaluation) == 0)"))
+        }
+        try AtomicFile.write(o.page.summaryJSON(results: results), to: dir.appendingPathComponent("summary.json"))
+    }
+
+    /// The base scenario with the best parameters written in: no experiment section, ready to run.
+    static func optimizedScenario(_ o: Outcome, values: [Double]) throws -> String {
+        var s = try ScenarioEditor(o.page.scenario).scenario(setting: zip(o.problem.factors.map(\.path), values).map { ($0, $1) })
+        s.experiment = nil
+        s.name = o.page.scenario.name + "-optimized"
+        s.description = "\(o.page.scenario.description) Optimized by collectsim optimize (\(o.problem.maximize ? "max" : "min") \(o.problem.objective) of \(o.problem.strategy)): "
+            + valuesText(o.problem, values) + "."
+        return "# Written by collectsim optimize: the scenario with the best parameters found. Run it with `collectsim run optimized.yaml`.\n"
+            + ScenarioWriter.yaml(s).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+    }
+
+    public static func candidatesCSV(_ o: Outcome) -> String {
+        let metrics = reportedMetrics(o)
+        var out = "evaluation,search," + o.problem.factors.map { Format.field($0.path.text) }.joined(separator: ",")
+        out += "," + metrics.flatMap { [$0, "\($0)_ci_low", "\($0)_ci_high"] }.joined(separator: ",") + ",feasible,on_frontier,best\n"
+        let front = Set(o.frontier)
+        for c in o.candidates {
+            out += "\(c.index),\(Format.field(c.search)),\(c.evaluation.values.map(ScenarioEditor.format).joined(separator: ","))"
+            for m in metrics {
+                let ci = c.evaluation.estimate(m, strategy: o.problem.strategy)
+                out += ",\(Format.csv(ci.mean)),\(Format.csv(ci.low)),\(Format.csv(ci.high))"
+            }
+            out += ",\(o.problem.violation(c.evaluation) == 0),\(front.contains(c.index)),\(o.best == c.index)\n"
+        }
+        return out
+    }
+
+    public static func frontierCSV(_ o: Outcome) -> String {
+        guard let against = o.frontierMetric else { return "" }
+        var out = "evaluation," + o.problem.factors.map { Format.field($0.path.text) }.joined(separator: ",")
+        out += ",\(against),\(against)_ci_low,\(against)_ci_high,\(o.problem.objective),\(o.problem.objective)_ci_low,\(o.problem.objective)_ci_high\n"
+        for i in o.frontier {
+            let e = o.candidates[i].evaluation
+            let x = e.estimate(against, strategy: o.problem.strategy), y = e.estimate(o.problem.objective, strategy: o.problem.strategy)
+            out += "\(i),\(e.values.map(ScenarioEditor.format).joined(separator: ",")),\(Format.csv(x.mean)),\(Format.csv(x.low)),\(Format.csv(x.high)),\(Format.csv(y.mean)),\(Format.csv(y.low)),\(Format.csv(y.high))\n"
+        }
+        return out
+    }
+
+    static func html(_ o: Outcome) -> String {
+        let p = o.problem
+        var h = "<h2>Search</h2><p>\(o.spec.method == .nelderMead ? "Nelder–Mead simplex (GSL nmsimplex2)" : "Cross-entropy search") on <b>\(HTMLReport.escape(p.strategy))</b>, \(p.maximize ? "maximising" : "minimising") <b>\(HTMLReport.escape(p.objective))</b>"
+        if !p.constraints.isEmpty {
+            h += " subject to " + p.constraints.map { c in
+                [c.max.map { "\(c.metric) ≤ \(ExperimentPage.human($0, c.metric))" }, c.min.map { "\(c.metric) ≥ \(ExperimentPage.human($0, c.metric))" }]
+                    .compactMap { $0 }.joined(separator: ", ")
+            }.map(HTMLReport.escape).joined(separator: ", ")
+        }
+        h += ". Every candidate runs the same \(o.page.spec.replications) replications (common random numbers); constraints are judged on the mean. \(o.candidates.count) candidates evaluated.</p>"
+        guard let best = o.best else { return h + "<p>No candidate has been evaluated yet.</p>\n" }
+        h += "<h2>Best parameters</h2><table><thead><tr><th>Parameter</th><th>Start</th><th>Best</th><th>Range</th></tr></thead><tbody>"
+        for (i, f) in p.factors.enumerated() {
+            h += "<tr><td><code>\(HTMLReport.escape(f.path.text))</code></td><td>\(ScenarioEditor.format(o.start[i]))</td><td><b>\(ScenarioEditor.format(o.candidates[best].evaluation.values[i]))</b></td><td>\(ScenarioEditor.format(f.range!.lowerBound)) – \(ScenarioEditor.format(f.range!.upperBound))</td></tr>"
+        }
+        h += "</tbody></table>"
+        if p.violation(o.candidates[best].evaluation) > 0 {
+            h += "<p class=\"partial\">No candidate met every constraint; this is the one that missed them least.</p>"
+        }
+        if let c = o.confirmation {
+            h += "<h2>Confirmed on fresh replications</h2><p class=\"ns\">The best candidate was chosen on the search's replications, which flatters it; these figures come from \(o.page.spec.replications) other replications, the start re-run on the same ones.</p>"
+            h += "<table><thead><tr><th>Metric</th><th>Start</th><th>Best</th></tr></thead><tbody>"
+            for m in reportedMetrics(o) {
+                let a = c.start.estimate(m, strategy: p.strategy), b = c.best.estimate(m, strategy: p.strategy)
+                h += "<tr><td>\(HTMLReport.escape(m))</td><td>\(HTMLReport.escape(ExperimentPage.human(a.mean, m)))<span class=\"ci\">\(HTMLReport.escape(ExperimentPage.human(a.low, m))) – \(HTMLReport.escape(ExperimentPage.human(a.high, m)))</span></td>"
+                h += "<td>\(HTMLReport.escape(ExperimentPage.human(b.mean, m)))<span class=\"ci\">\(HTMLReport.escape(ExperimentPage.human(b.low, m))) – \(HTMLReport.escape(ExperimentPage.human(b.high, m)))</span></td></tr>"
+            }
+            let d = improvement(o)
+            h += "</tbody></table><p>Improvement in \(HTMLReport.escape(p.objective)), paired: <b>\(HTMLReport.escape(ExperimentPage.difference(d, p.objective)))</b>.</p>"
+        }
+        let scale = p.objective.hasSuffix("_rate") ? 100.0 : 1
+        var bestSoFar = Double.nan
+        let progress = o.candidates.map { c -> (Double, Double, Double, Double) in
+            let v = c.evaluation.mean(p.objective, strategy: p.strategy)
+            if p.violation(c.evaluation) == 0, v.isFinite, bestSoFar.isNaN || p.better(v, than: bestSoFar) { bestSoFar = v }
+            return (Double(c.index), bestSoFar * scale, .nan, .nan)
+        }
+        let raw = o.candidates.map { c -> (Double, Double, Double, Double) in
+            let ci = c.evaluation.estimate(p.objective, strategy: p.strategy)
+            return (Double(c.index), ci.mean * scale, ci.low * scale, ci.high * scale)
+        }
+        h += "<h2>Progress</h2><div class=\"grid\">"
+        h += SVGChart.effect(title: "\(p.objective) of each candidate, and the best feasible so far", xLabel: "evaluation",
+                             yLabel: scale == 100 ? "\(p.objective) (%)" : p.objective, series: [("candidate", raw), ("best feasible so far", progress)],
+                             connect: false, yFormat: { String(format: "%g", $0) })
+        if let against = o.frontierMetric, !o.frontier.isEmpty {
+            let xs = against.hasSuffix("_rate") ? 100.0 : 1
+            let all = o.candidates.map { c -> (Double, Double, Double, Double) in
+                (c.evaluation.mean(against, strategy: p.strategy) * xs, c.evaluation.mean(p.objective, strategy: p.strategy) * scale, .nan, .nan)
+            }
+            let front = o.frontier.map { i -> (Double, Double, Double, Double) in
+                let e = o.candidates[i].evaluation, ci = e.estimate(p.objective, strategy: p.strategy)
+                return (e.mean(against, strategy: p.strategy) * xs, ci.mean * scale, ci.low * scale, ci.high * scale)
+            }
+            h += SVGChart.effect(title: "Pareto frontier: \(p.objective) against \(against)", xLabel: against,
+                                 yLabel: scale == 100 ? "\(p.objective) (%)" : p.objective, series: [("all candidates", all), ("frontier (95% CI)", front)],
+                                 connect: true, onlyConnect: [1], yFormat: { String(format: "%g", $0) })
+        }
+        h += "</div><p class=\"ns\">Every candidate: <code>optimize.csv</code>\(o.frontierMetric != nil ? "; the frontier: <code>frontier.csv</code>" : ""); the scenario with the best parameters: <code>optimized.yaml</code>.</p>\n"
+        return h
+    }
+
+    static func markdown(_ o: Outcome) -> String {
+        let p = o.problem
+        var out = "\(p.maximize ? "Maximising" : "Minimising") **\(MarkdownReport.escape(p.objective))** of **\(MarkdownReport.escape(p.strategy))**; \(o.candidates.count) candidates.\n\n"
+        guard let best = o.best else { return out + "No candidate has been evaluated yet.\n" }
+        out += "| Parameter | Start | Best |\n|---|---:|---:|\n"
+        for (i, f) in p.factors.enumerated() {
+            out += "| `\(f.path.text)` | \(ScenarioEditor.format(o.start[i])) | \(ScenarioEditor.format(o.candidates[best].evaluation.values[i])) |\n"
+        }
+        if let c = o.confirmation {
+            out += "\nOn fresh replications:\n\n| Metric | Start | Best |\n|---|---:|---:|\n"
+            for m in reportedMetrics(o) {
+                out += "| \(MarkdownReport.escape(m)) | \(ExperimentPage.cell(c.start.estimate(m, strategy: p.strategy), m)) | \(ExperimentPage.cell(c.best.estimate(m, strategy: p.strategy), m)) |\n"
+            }
+            out += "\nPaired improvement in \(MarkdownReport.escape(p.objective)): \(ExperimentPage.difference(improvement(o), p.objective)).\n"
+        }
+        return out
+    }
+}
