@@ -64,40 +64,103 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("sweep of sweep-me"), list.stdout)
     }
 
-    func testAStoppedSweepResumesToTheUninterruptedBytesAtAnyThreadCount() throws {
+    /// Runs an experiment to the end, and again stopped by SIGINT after `after` evaluations and
+    /// resumed at another thread count; every output must be the same bytes.
+    func assertStopAndResumeGiveTheSameBytes(_ kind: String, scenario: String, after: Int, outputs: [String],
+                                             file: StaticString = #filePath, line: UInt = #line) throws {
         let dir = TestRun.temporaryDirectory()
-        let s = try write(Self.sweepScenario, in: dir)
+        let s = try write(scenario, in: dir)
         let full = dir.appendingPathComponent("full")
-        XCTAssertEqual(try run(["sweep", s.path, "--out", full.path, "--threads", "2"], in: dir).status, 0)
+        XCTAssertEqual(try run([kind, s.path, "--out", full.path, "--threads", "2"], in: dir).status, 0, file: file, line: line)
 
         let stopped = dir.appendingPathComponent("stopped")
         let p = Process()
         p.executableURL = binary
-        p.arguments = ["sweep", s.path, "--out", stopped.path, "--threads", "1", "--quiet"]
+        p.arguments = [kind, s.path, "--out", stopped.path, "--threads", "1", "--quiet"]
         p.environment = ProcessInfo.processInfo.environment.merging(TestProcess.reproducibleDate) { $1 }
         p.standardOutput = FileHandle.nullDevice
         let err = Pipe()
         p.standardError = err
         try p.run()
-        let third = stopped.appendingPathComponent("evaluations/000002.json")
+        let marker = stopped.appendingPathComponent(String(format: "evaluations/%06d.json", after - 1))
         let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: third.path) && p.isRunning && Date() < deadline { usleep(10_000) }
+        while !FileManager.default.fileExists(atPath: marker.path) && p.isRunning && Date() < deadline { usleep(10_000) }
         kill(p.processIdentifier, SIGINT)
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 128 + SIGINT, message)
-        XCTAssertTrue(message.contains("collectsim sweep --resume"), message)
+        XCTAssertEqual(p.terminationStatus, 128 + SIGINT, message, file: file, line: line)
+        XCTAssertTrue(message.contains("collectsim \(kind) --resume"), message, file: file, line: line)
         let partial = try String(contentsOf: stopped.appendingPathComponent("summary.json"), encoding: .utf8)
-        XCTAssertTrue(partial.contains("\"partial\": true"), partial)
+        XCTAssertTrue(partial.contains("\"partial\": true"), partial, file: file, line: line)
 
-        let resumed = try run(["sweep", "--resume", stopped.path, "--threads", "3"], in: dir)
-        XCTAssertEqual(resumed.status, 0, resumed.stderr)
-        for name in ["sweep.csv", "report.html", "report.md", "summary.json", "scenario.resolved.yaml"] {
-            XCTAssertEqual(try Data(contentsOf: full.appendingPathComponent(name)), try Data(contentsOf: stopped.appendingPathComponent(name)), name)
+        let resumed = try run([kind, "--resume", stopped.path, "--threads", "3"], in: dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr, file: file, line: line)
+        for name in outputs + ["report.html", "report.md", "summary.json", "scenario.resolved.yaml"] {
+            XCTAssertEqual(try Data(contentsOf: full.appendingPathComponent(name)), try Data(contentsOf: stopped.appendingPathComponent(name)),
+                           "\(kind): \(name)", file: file, line: line)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: stopped.appendingPathComponent("evaluations").path))
-        let again = try run(["sweep", "--resume", stopped.path], in: dir)
-        XCTAssertTrue(again.stdout.contains("already complete"), again.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stopped.appendingPathComponent("evaluations").path), file: file, line: line)
+        let again = try run([kind, "--resume", stopped.path], in: dir)
+        XCTAssertTrue(again.stdout.contains("already complete"), again.stdout, file: file, line: line)
+    }
+
+    func testAStoppedSweepResumesToTheUninterruptedBytesAtAnyThreadCount() throws {
+        try assertStopAndResumeGiveTheSameBytes("sweep", scenario: Self.sweepScenario, after: 3, outputs: ["sweep.csv"])
+    }
+
+    static let optimizeScenario = """
+    name: optimize-me
+    seed: 5
+    horizon_days: 90
+    strategies: [graded]
+    experiment:
+      replications: 3
+      population: 3000
+      metrics: [recovery_rate]
+      optimize:
+        strategy: graded
+        objective: net_recovery_rate
+        max_evaluations: 14
+        constraints: [{metric: complaints_per_1000, max: 10}]
+        frontier: {against: complaints_per_1000, points: 2}
+        factors:
+          - {path: "strategies.graded.rules[2].do[1].every_days", range: [1, 14]}
+          - {path: "strategies.graded.rules[3].do[2].installments", range: [2, 12]}
+    """
+
+    func testAStoppedSearchReplaysItsEvaluationsAndEndsWithTheSameBytes() throws {
+        try assertStopAndResumeGiveTheSameBytes("optimize", scenario: Self.optimizeScenario, after: 6,
+                                                outputs: ["optimize.csv", "frontier.csv", "optimized.yaml"])
+    }
+
+    func testTheOptimizedScenarioRunsWithTheBestParametersAndMeetsTheCap() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write(Self.optimizeScenario, in: dir)
+        let out = dir.appendingPathComponent("opt")
+        let r = try run(["optimize", s.path, "--out", out.path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Budget: \(14 + 2 * 8 + 2) evaluations"), r.stdout)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        XCTAssertEqual(summary["feasible"] as? Bool, true)
+        let best = summary["best"] as! [String: Double]
+        // The best candidate is a row of optimize.csv that meets the cap and has the highest objective among those that do.
+        let rows = try String(contentsOf: out.appendingPathComponent("optimize.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = rows[0]
+        let objective = header.firstIndex(of: "net_recovery_rate")!, complaints = header.firstIndex(of: "complaints_per_1000")!
+        let feasible = rows.dropFirst().filter { Double($0[complaints])! <= 10 }
+        let top = feasible.max { Double($0[objective])! < Double($1[objective])! }!
+        XCTAssertEqual(top.last, "true", "the best row is marked best")
+        XCTAssertEqual(Double(top[2]), best["strategies.graded.rules[2].do[1].every_days"])
+        // optimized.yaml is a scenario with those values, and it runs.
+        let optimized = out.appendingPathComponent("optimized.yaml")
+        let resolved = try run(["validate", "--resolved", optimized.path], in: dir)
+        XCTAssertEqual(resolved.status, 0, resolved.stderr)
+        XCTAssertFalse(resolved.stdout.contains("experiment:"))
+        let cadence = Int(best["strategies.graded.rules[2].do[1].every_days"]!)
+        XCTAssertTrue(resolved.stdout.contains("{action: call, every_days: \(cadence), slot: evening, tone: gentle}"), resolved.stdout)
+        let ran = try run(["run", optimized.path, "--replications", "1", "--population", "500", "--out", dir.appendingPathComponent("rerun").path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(ran.status, 0, ran.stderr)
+        XCTAssertTrue(r.stdout.contains("Improvement in net_recovery_rate"), r.stdout)
     }
 
     func testAScenarioWithoutTheExperimentIsAClearError() throws {
