@@ -34,6 +34,17 @@ public struct CurvePoint: Sendable {
     public let interval: ConfidenceInterval
 }
 
+/// One cell of a month's roll-rate matrix: the share of accounts in bucket `from` at the start
+/// of the 30-day month that are in bucket `to` at its end, with its 95% CI over replications.
+public struct RollRate: Sendable {
+    public let strategy: String
+    /// 1-based month.
+    public let month: Int
+    public let from: String
+    public let to: String
+    public let interval: ConfidenceInterval
+}
+
 /// The analysed results of a run: plain values, ready for any writer.
 public struct AnalysisResult: Sendable {
     public let scenario: Scenario
@@ -43,6 +54,7 @@ public struct AnalysisResult: Sendable {
     public let estimates: [MetricEstimate]
     public let comparisons: [Comparison]
     public let curves: [CurvePoint]
+    public let rollRates: [RollRate]
     public let replications: Int
     public let borrowerDays: Double
     public let elapsedSeconds: Double
@@ -97,7 +109,7 @@ public enum Analyzer {
             }
         }
         return AnalysisResult(scenario: scenario, strategies: names, baseline: names[baselineIndex], groups: groups,
-                              estimates: estimates, comparisons: comparisons, curves: curves(run),
+                              estimates: estimates, comparisons: comparisons, curves: curves(run), rollRates: rollRates(run),
                               replications: run.replicationsCompleted, borrowerDays: run.borrowerDays,
                               elapsedSeconds: run.elapsedSeconds)
     }
@@ -132,6 +144,29 @@ public enum Analyzer {
         guard d.count > 1 else { return .nan }
         if d.m2 == 0 { return d.mean == 0 ? 1 : 0 }
         return StudentT.twoSidedPValue(d.mean / d.standardError, degreesOfFreedom: Double(d.count - 1))
+    }
+
+    /// Roll-rate matrices per strategy and month; rows with no account at the month's start are left out.
+    public static func rollRates(_ run: RunResult) -> [RollRate] {
+        var out: [RollRate] = []
+        let buckets = Tally.rollBuckets
+        for (s, name) in run.strategyNames.enumerated() {
+            for month in 0..<Tally.rollMonths(horizonDays: run.scenario.horizonDays) {
+                for from in buckets.indices {
+                    var rates = [Moments](repeating: Moments(), count: buckets.count)
+                    for tally in run.tallies[s] {
+                        let row = (0..<buckets.count).reduce(0) { $0 + tally.roll(month: month, from: from, to: $1) }
+                        guard row > 0 else { continue }
+                        for to in buckets.indices { rates[to].add(tally.roll(month: month, from: from, to: to) / row) }
+                    }
+                    guard rates[0].count > 0 else { continue }
+                    for to in buckets.indices {
+                        out.append(RollRate(strategy: name, month: month + 1, from: buckets[from], to: buckets[to], interval: ConfidenceInterval(rates[to])))
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Cumulative curves per strategy: default, charge-off and cure as shares of accounts,

@@ -17,6 +17,8 @@ public final class BlockSimulator {
     private let callQueue: UnsafeMutableBufferPointer<Demand>
     private let visitQueue: UnsafeMutableBufferPointer<Demand>
     private let agencyQueue: UnsafeMutableBufferPointer<Demand>
+    /// Each account's roll bucket at the start of the current 30-day month.
+    private let rollBucket: UnsafeMutableBufferPointer<UInt8>
     private let decayByDPD: [Double]
     private let fatigueKeepPowers: [Double]
     private let installmentFallsDue: [Bool]
@@ -37,6 +39,7 @@ public final class BlockSimulator {
         callQueue = .allocate(capacity: blockSize)
         visitQueue = .allocate(capacity: blockSize)
         agencyQueue = .allocate(capacity: blockSize)
+        rollBucket = .allocate(capacity: blockSize)
         c = Coefficients(model.table)
         let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
         let tau = model.table["payment.dpd_decay_days"]
@@ -51,7 +54,7 @@ public final class BlockSimulator {
     }
 
     deinit {
-        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); drawCounter.deallocate()
+        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollBucket.deallocate(); drawCounter.deallocate()
     }
 
     /// Random draws this simulator has made so far, population set-up included. The limit
@@ -82,7 +85,9 @@ public final class BlockSimulator {
             let defaulted = work.i(.defaultDay)[j] == -1
             let chargedOff = work.i(.chargeoffDay)[j] == -1
             tally.addInitial(defaulted: defaulted, chargedOff: chargedOff)
+            rollBucket[j] = bucket(j)
         }
+        let months = Tally.rollMonths(horizonDays: horizon)
 
         strategy.rules.withUnsafeBufferPointer { rules in
         strategy.agencyRules.withUnsafeBufferPointer { agencyRules in
@@ -127,6 +132,15 @@ public final class BlockSimulator {
                         nVisits += 1
                     }
                 }
+                // The end of a 30-day month: roll from each account's bucket at its start.
+                if t % 30 == 0 && t > 0 && t / 30 <= months {
+                    let month = t / 30 - 1
+                    for j in 0..<n {
+                        let b = bucket(j)
+                        tally.addRoll(month: month, from: rollBucket[j], to: b)
+                        rollBucket[j] = b
+                    }
+                }
                 guard opening else { break }
                 // Pass 2 of day t: collector capacity, then collector work.
                 let callCap = Int((callsPerDay * Double(t + 1)).rounded(.down) - (callsPerDay * Double(t)).rounded(.down))
@@ -142,6 +156,16 @@ public final class BlockSimulator {
         }}}
         tally.addCallCapacity(offered: offered, used: used)
         finish(n: n, segmentCount: segmentCount, tally: &tally, perAccount: perAccount)
+    }
+
+    /// An account's roll bucket (`Tally.rollBuckets`) at the end of a day: settled when paid
+    /// off, charged off when past charge-off or closed by the courts unpaid, else by DPD.
+    @inline(__always)
+    private func bucket(_ j: Int) -> UInt8 {
+        if work.d(.balance)[j] <= 0.005 { return 6 }
+        if work.i(.chargeoffDay)[j] != Int32.max || work.u(.closed)[j] != 0 { return 5 }
+        let d = work.i(.dpd)[j]
+        return d <= 0 ? 0 : d < 30 ? 1 : d < 60 ? 2 : d < 90 ? 3 : d < 180 ? 4 : 5
     }
 
     /// Adds each account's end state into the tally.

@@ -81,6 +81,14 @@ public struct Tally: Sendable, Hashable {
     /// Collector call capacity offered (attempts) and used over the horizon.
     public private(set) var callCapacity: Double = 0
     public private(set) var callsUsed: Double = 0
+    /// Per 30-day month, accounts moving from one roll bucket at its start to another at its end
+    /// (`rollBuckets` × `rollBuckets`, row = from).
+    public private(set) var rolls: [Double]
+
+    /// Delinquency buckets of the roll-rate matrix (MODEL.md §8).
+    public static let rollBuckets = ["current", "1-29", "30-59", "60-89", "90-179", "charged_off", "settled"]
+    /// Whole 30-day months in a horizon.
+    public static func rollMonths(horizonDays: Int) -> Int { horizonDays / 30 }
 
     public init(segmentCount: Int, horizonDays: Int) {
         groupCount = 1 + segmentCount + Grade.allCases.count + EntryStage.allCases.count
@@ -88,33 +96,42 @@ public struct Tally: Sendable, Hashable {
         sums = [Double](repeating: 0, count: groupCount * Quantity.allCases.count)
         resolutionDays = [Double](repeating: 0, count: groupCount * (horizonDays + 1))
         curves = [Double](repeating: 0, count: CurveKind.allCases.count * horizonDays)
+        rolls = [Double](repeating: 0, count: Self.rollMonths(horizonDays: horizonDays) * Self.rollBuckets.count * Self.rollBuckets.count)
     }
 
     /// Every value of the tally, in a fixed order, for checkpoints; `init(encoded:)` reads it
     /// back bit for bit.
     public func encoded() -> [Double] {
         [Double(groupCount), Double(horizonDays), initialDefaults, initialChargeoffs, callCapacity, callsUsed]
-            + sums + resolutionDays + curves
+            + sums + resolutionDays + curves + rolls
     }
 
     /// A tally from `encoded()`; nil when the values do not describe a tally of this shape.
     public init?(encoded v: [Double], segmentCount: Int, horizonDays: Int) {
         self.init(segmentCount: segmentCount, horizonDays: horizonDays)
         let header = 6
-        guard v.count == header + sums.count + resolutionDays.count + curves.count,
+        guard v.count == header + sums.count + resolutionDays.count + curves.count + rolls.count,
               v[0] == Double(groupCount), v[1] == Double(horizonDays) else { return nil }
         initialDefaults = v[2]; initialChargeoffs = v[3]; callCapacity = v[4]; callsUsed = v[5]
         var i = header
         for k in sums.indices { sums[k] = v[i]; i += 1 }
         for k in resolutionDays.indices { resolutionDays[k] = v[i]; i += 1 }
         for k in curves.indices { curves[k] = v[i]; i += 1 }
+        for k in rolls.indices { rolls[k] = v[i]; i += 1 }
     }
 
     /// Bytes one tally holds for `segmentCount` segments over `horizonDays` days.
     public static func byteSize(segmentCount: Int, horizonDays: Int) -> Int {
         let groups = 1 + segmentCount + Grade.allCases.count + EntryStage.allCases.count
         let doubles = groups * Quantity.allCases.count + groups * (horizonDays + 1) + CurveKind.allCases.count * horizonDays
+            + rollMonths(horizonDays: horizonDays) * rollBuckets.count * rollBuckets.count
         return doubles * MemoryLayout<Double>.stride + 256
+    }
+
+    /// Accounts in bucket `from` at the start of 30-day month `month` (0-based) and in bucket `to` at its end.
+    public func roll(month: Int, from: Int, to: Int) -> Double {
+        let b = Self.rollBuckets.count
+        return rolls[(month * b + from) * b + to]
     }
 
     public func value(_ q: Quantity, group: Int = 0) -> Double { sums[group * Quantity.allCases.count + q.rawValue] }
@@ -129,6 +146,7 @@ public struct Tally: Sendable, Hashable {
         for i in sums.indices { sums[i] += other.sums[i] }
         for i in resolutionDays.indices { resolutionDays[i] += other.resolutionDays[i] }
         for i in curves.indices { curves[i] += other.curves[i] }
+        for i in rolls.indices { rolls[i] += other.rolls[i] }
         initialDefaults += other.initialDefaults
         initialChargeoffs += other.initialChargeoffs
         callCapacity += other.callCapacity
@@ -158,6 +176,10 @@ public struct Tally: Sendable, Hashable {
     mutating func addInitial(defaulted: Bool, chargedOff: Bool) {
         if defaulted { initialDefaults += 1 }
         if chargedOff { initialChargeoffs += 1 }
+    }
+    mutating func addRoll(month: Int, from: UInt8, to: UInt8) {
+        let b = Self.rollBuckets.count
+        rolls[(month * b + Int(from)) * b + Int(to)] += 1
     }
     mutating func addCallCapacity(offered: Double, used: Double) { callCapacity += offered; callsUsed += used }
 }

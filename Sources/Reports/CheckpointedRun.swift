@@ -112,7 +112,7 @@ public enum CheckpointedRun {
         }
     }
 
-    static let magic = "CollectSim checkpoint 1\n"
+    static let magic = "CollectSim checkpoint 2\n"
 
     static func fileName(_ replication: Int) -> String { String(format: "replication-%06d.bin", replication) }
     static func accountsFileName(_ replication: Int) -> String { String(format: "accounts-%06d.csv", replication) }

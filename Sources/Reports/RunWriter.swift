@@ -38,6 +38,7 @@ public enum RunWriter {
         try AtomicFile.write(metrics, to: dir.appendingPathComponent("metrics.csv"))
         try AtomicFile.write(curves, to: dir.appendingPathComponent("curves.csv"))
         try AtomicFile.write(comparison, to: dir.appendingPathComponent("comparison.csv"))
+        try AtomicFile.write(rollRatesCSV(result), to: dir.appendingPathComponent("rollrates.csv"))
         // The reports are built from the files' own text, as `collectsim report` rebuilds them.
         let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario)
         try writeReports(data, to: dir)
@@ -64,6 +65,16 @@ public enum RunWriter {
         var out = "strategy,curve,day,mean,ci_low,ci_high\n"
         for p in r.curves {
             out += "\(Format.field(p.strategy)),\(p.curve),\(p.day),\(Format.csv(p.interval.mean)),\(Format.csv(p.interval.low)),\(Format.csv(p.interval.high))\n"
+        }
+        return out
+    }
+
+    /// Roll-rate matrices: per strategy and 30-day month, the share of each bucket's accounts
+    /// in each bucket a month later.
+    public static func rollRatesCSV(_ r: AnalysisResult) -> String {
+        var out = "strategy,month,from,to,mean,ci_low,ci_high,n\n"
+        for x in r.rollRates {
+            out += "\(Format.field(x.strategy)),\(x.month),\(x.from),\(x.to),\(Format.csv(x.interval.mean)),\(Format.csv(x.interval.low)),\(Format.csv(x.interval.high)),\(x.interval.n)\n"
         }
         return out
     }
