@@ -66,17 +66,18 @@ final class ExperimentCommandTests: XCTestCase {
 
     /// Runs an experiment to the end, and again stopped by SIGINT after `after` evaluations and
     /// resumed at another thread count; every output must be the same bytes.
-    func assertStopAndResumeGiveTheSameBytes(_ kind: String, scenario: String, after: Int, outputs: [String],
-                                             file: StaticString = #filePath, line: UInt = #line) throws {
-        let dir = TestRun.temporaryDirectory()
+    func assertStopAndResumeGiveTheSameBytes(_ kind: String, scenario: String, after: Int, outputs: [String], extra: [String] = [],
+                                             in given: URL? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = given ?? TestRun.temporaryDirectory()
         let s = try write(scenario, in: dir)
         let full = dir.appendingPathComponent("full")
-        XCTAssertEqual(try run([kind, s.path, "--out", full.path, "--threads", "2"], in: dir).status, 0, file: file, line: line)
+        let whole = try run([kind, s.path, "--out", full.path, "--threads", "2"] + extra, in: dir)
+        XCTAssertEqual(whole.status, 0, whole.stderr, file: file, line: line)
 
         let stopped = dir.appendingPathComponent("stopped")
         let p = Process()
         p.executableURL = binary
-        p.arguments = [kind, s.path, "--out", stopped.path, "--threads", "1", "--quiet"]
+        p.arguments = [kind, s.path, "--out", stopped.path, "--threads", "1", "--quiet"] + extra
         p.environment = ProcessInfo.processInfo.environment.merging(TestProcess.reproducibleDate) { $1 }
         p.standardOutput = FileHandle.nullDevice
         let err = Pipe()
@@ -161,6 +162,94 @@ final class ExperimentCommandTests: XCTestCase {
         let ran = try run(["run", optimized.path, "--replications", "1", "--population", "500", "--out", dir.appendingPathComponent("rerun").path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
         XCTAssertEqual(ran.status, 0, ran.stderr)
         XCTAssertTrue(r.stdout.contains("Improvement in net_recovery_rate"), r.stdout)
+    }
+
+    /// "Observed" aggregates made by the model itself at known parameters (another seed, more
+    /// accounts): the calibration must find those parameters within its standard errors.
+    func observedPortfolio(in dir: URL) throws -> URL {
+        let truth = try write("""
+        name: truth
+        seed: 777
+        replications: 6
+        horizon_days: 120
+        population: {size: 30000}
+        strategies: [graded]
+        model:
+          capacity: {macro_stress: 1.25}
+          tone: {firm: {complaint: 4.0}}
+        """, in: dir, name: "truth.yaml")
+        let out = dir.appendingPathComponent("truth")
+        let r = try run(["run", truth.path, "--out", out.path, "--quiet", "--registry", dir.appendingPathComponent("t.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func rows(_ name: String) throws -> [[String: String]] {
+            let lines = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+        }
+        // The standard error of a mean over 6 replications from its 95% t interval (t₅ = 2.571).
+        func se(_ r: [String: String]) -> Double { (Double(r["ci_high"]!)! - Double(r["ci_low"]!)!) / 2 / 2.571 }
+        var text = "kind,name,period,value,std_error\n"
+        for (curve, day) in [("recovery", "120"), ("default", "120")] {
+            let r = try rows("curves.csv").first { $0["curve"] == curve && $0["day"] == day }!
+            text += "curve,\(curve),\(day),\(r["mean"]!),\(se(r))\n"
+        }
+        for metric in ["complaints_per_1000", "cure_rate"] {
+            let r = try rows("metrics.csv").first { $0["metric"] == metric && $0["segment"] == "all" }!
+            text += "metric,\(metric),,\(r["mean"]!),\(se(r))\n"
+        }
+        for (month, from, to) in [("1", "1-29", "30-59"), ("2", "30-59", "60-89"), ("3", "60-89", "90-179")] {
+            let r = try rows("rollrates.csv").first { $0["month"] == month && $0["from"] == from && $0["to"] == to }!
+            text += "roll,\(from)>\(to),\(month),\(r["mean"]!),\(se(r))\n"
+        }
+        return try write(text, in: dir, name: "observed.csv")
+    }
+
+    static let calibrateScenario = """
+    name: fit-me
+    horizon_days: 120
+    strategies: [graded]
+    experiment:
+      replications: 4
+      population: 20000
+      calibrate:
+        strategy: graded
+        max_evaluations: 40
+        factors:
+          - {path: model.capacity.macro_stress, range: [0.7, 1.8], start: 1.0}
+          - {path: model.tone.firm.complaint, range: [1, 8], start: 1.5}
+    """
+
+    func testCalibrationRecoversKnownParametersWithinTheirErrors() throws {
+        let dir = TestRun.temporaryDirectory()
+        let observed = try observedPortfolio(in: dir)
+        let s = try write(Self.calibrateScenario, in: dir)
+        let out = dir.appendingPathComponent("fit")
+        let r = try run(["calibrate", s.path, "--observed", observed.path, "--out", out.path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try String(contentsOf: out.appendingPathComponent("calibration.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").map(String.init) }
+        let truth = ["model.capacity.macro_stress": 1.25, "model.tone.firm.complaint": 4.0]
+        XCTAssertEqual(rows.count, 2)
+        for row in rows {
+            let estimate = Double(row[2])!, se = Double(row[3])!, start = Double(row[1])!, value = truth[row[0]]!
+            // Within 3 standard errors (a 0.3% miss for a correct fit), and the errors are tight
+            // enough that the start, far off, would fail the same check.
+            XCTAssertEqual(estimate, value, accuracy: 3 * se, "\(row[0]): \(estimate) ± \(se), truth \(value)")
+            XCTAssertGreaterThan(abs(start - value), 3 * se, "\(row[0]): the check must be able to fail")
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        XCTAssertGreaterThan(summary["p_value"] as! Double, 0.001, "the fitted model is consistent with the data")
+        let residuals = try String(contentsOf: out.appendingPathComponent("residuals.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(residuals.count, 1 + 7)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("fitted.yaml").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("observed.csv").path))
+    }
+
+    func testAStoppedCalibrationResumesFromItsOwnCopyOfTheObservedFile() throws {
+        let dir = TestRun.temporaryDirectory()
+        let observed = try observedPortfolio(in: dir)
+        try assertStopAndResumeGiveTheSameBytes("calibrate", scenario: Self.calibrateScenario.replacingOccurrences(of: "population: 20000", with: "population: 4000"),
+                                                after: 4, outputs: ["calibration.csv", "residuals.csv", "fitted.yaml", "observed.csv"],
+                                                extra: ["--observed", observed.path], in: dir)
     }
 
     func testAScenarioWithoutTheExperimentIsAClearError() throws {

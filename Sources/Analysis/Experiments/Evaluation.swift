@@ -66,6 +66,9 @@ public struct ExperimentEvaluator: Sendable {
     let editor: ScenarioEditor
     /// Quantile tables shared by all points (most points share most tables).
     let tables = QuantileTableCache()
+    /// Statistics computed per replication besides the metrics (calibration targets), stored
+    /// under their names beside the metrics.
+    public var statistics: [Statistic] = []
 
     public init(base: Scenario, factors: [ExperimentFactor], threads: Int?) {
         precondition(base.experiment != nil, "an experiment needs the scenario's experiment section")
@@ -103,6 +106,7 @@ public struct ExperimentEvaluator: Sendable {
         for (k, name) in run.strategyNames.enumerated() {
             var metrics: [String: [Double]] = [:]
             for metric in Metrics.all { metrics[metric.name] = run.tallies[k].map { metric.value($0) } }
+            for statistic in statistics { metrics[statistic.name] = run.tallies[k].map { statistic.value($0) } }
             per[name] = metrics
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -218,3 +218,46 @@ struct Optimize: ParsableCommand {
             options)
     }
 }
+
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit model parameters to observed aggregates by weighted least squares, with standard errors and residuals.",
+        discussion: """
+        Declared in the scenario's `experiment.calibrate` section. The observed file is CSV with a header \
+        kind,name,period,value,std_error[,strategy]: rows such as `metric,complaints_per_1000,,9.4,0.8`, \
+        `curve,recovery,90,0.213,0.004` or `roll,30-59>60-89,2,0.47,0.02`. Writes calibration.csv, \
+        residuals.csv, fitted.yaml, report.html, report.md and summary.json.
+        """)
+    @OptionGroup var options: ExperimentOptions
+
+    @Option(help: ArgumentHelp("Observed aggregates (CSV); default: the scenario's experiment.calibrate.observed, relative to the scenario file.", valueName: "FILE.csv"))
+    var observed: String?
+
+    func validate() throws {
+        if options.resume != nil && observed != nil {
+            throw ValidationError("--resume uses the observed file kept in the folder; leave out --observed.")
+        }
+    }
+
+    func run() throws {
+        let given = observed, resume = options.resume, scenarioFile = options.scenario
+        try runExperiment(ExperimentKind(
+            name: "calibrate", declared: { $0.calibrate != nil }, budget: CalibrateExperiment.budget,
+            run: { s, dir, threads, stop, progress in
+                let path: String
+                if resume != nil {
+                    path = dir.appendingPathComponent(CalibrateExperiment.observedCopy).path
+                } else if let given {
+                    path = given
+                } else if let named = s.experiment?.calibrate?.observed {
+                    let base = URL(fileURLWithPath: scenarioFile ?? ".").deletingLastPathComponent()
+                    path = named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
+                } else {
+                    throw ScenarioError(file: s.sourceFile, line: 0, column: 0, field: "experiment.calibrate.observed",
+                                        message: "no observed data: give --observed FILE.csv or experiment.calibrate.observed")
+                }
+                return try CalibrateExperiment.run(s, observed: path, in: dir, threads: threads, stop: stop, progress: progress)
+            }),
+            options, extraResumeCheck: CalibrateExperiment.validate)
+    }
+}

@@ -1,0 +1,169 @@
+import CollectionsModel
+import Foundation
+import Scenario
+import Stochastics
+
+/// A statistic computed from one replication's tally, beyond the metrics: a point of a curve or
+/// a cell of a roll-rate matrix, as calibration targets need.
+public struct Statistic: Sendable {
+    public let name: String
+    let compute: @Sendable (Tally) -> Double
+    public init(name: String, compute: @escaping @Sendable (Tally) -> Double) { self.name = name; self.compute = compute }
+    public func value(_ t: Tally) -> Double { compute(t) }
+}
+
+/// One observed aggregate a calibration fits: a metric, a point of a cumulative curve, or a
+/// roll rate, with its standard error.
+public struct ObservedTarget: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable { case metric, curve, roll }
+    public let kind: Kind
+    public let name: String
+    /// Day (curves, 1-based) or month (roll rates, 1-based); 0 for metrics.
+    public let period: Int
+    public let value: Double
+    public let standardError: Double
+    public let strategy: String
+    /// Line in the observed file.
+    public let line: Int
+
+    /// "curve recovery day 90", for tables.
+    public var label: String {
+        switch kind {
+        case .metric: return name
+        case .curve: return "curve \(name) day \(period)"
+        case .roll: return "roll \(name) month \(period)"
+        }
+    }
+
+    /// The statistic the model gives for this target.
+    public func statistic(horizon: Int) -> Statistic {
+        let key = "target:\(kind.rawValue):\(name):\(period)"
+        switch kind {
+        case .metric:
+            let m = Metrics.byName[name]!
+            return Statistic(name: key) { m.value($0) }
+        case .curve:
+            let c = CurveKind.allCases.first { $0.name == name }!
+            let day = period
+            return Statistic(name: key) { Analyzer.curveValue($0, c, day: day) }
+        case .roll:
+            let parts = name.split(separator: ">").map(String.init)
+            let from = Tally.rollBuckets.firstIndex(of: parts[0])!, to = Tally.rollBuckets.firstIndex(of: parts[1])!
+            let month = period - 1
+            return Statistic(name: key) { t in
+                let row = Tally.rollBuckets.indices.reduce(0) { $0 + t.roll(month: month, from: from, to: $1) }
+                return row > 0 ? t.roll(month: month, from: from, to: to) / row : .nan
+            }
+        }
+    }
+}
+
+/// The observed file of `collectsim calibrate`: CSV with a header
+/// `kind,name,period,value,std_error` and optionally `strategy`.
+///
+/// - `metric,complaints_per_1000,,9.4,0.8` — any metric of `collectsim run`;
+/// - `curve,recovery,90,0.213,0.004` — a cumulative curve (recovery, default, chargeoff, cure,
+///   complaints) on a day, as in curves.csv;
+/// - `roll,30-59>60-89,2,0.47,0.02` — a roll rate between buckets in a 30-day month, as in
+///   rollrates.csv.
+public enum ObservedData {
+    public static let columns = ["kind", "name", "period", "value", "std_error"]
+
+    public static func load(path: String, strategy: String, strategies: [String], horizon: Int) throws -> [ObservedTarget] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the observed file (does it exist?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(file: path, line: 1, column: 1, field: "", message: "the observed file is not UTF-8 text")
+        }
+        return try parse(text, file: path, strategy: strategy, strategies: strategies, horizon: horizon)
+    }
+
+    public static func parse(_ text: String, file: String, strategy: String, strategies: [String], horizon: Int) throws -> [ObservedTarget] {
+        func fail(_ line: Int, _ field: String, _ message: String) -> ScenarioError {
+            ScenarioError(file: file, line: line, column: 1, field: field, message: message)
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
+              !header.isEmpty, header != [""] else {
+            throw fail(1, "", "the observed file is empty; expected a header \(columns.joined(separator: ","))[,strategy]")
+        }
+        for c in columns where !header.contains(c) {
+            throw fail(1, c, "missing column '\(c)'; expected a header \(columns.joined(separator: ","))[,strategy]")
+        }
+        for c in header where !columns.contains(c) && c != "strategy" {
+            var msg = "unknown column '\(c)'"
+            if let s = Suggest.closest(to: c, in: columns + ["strategy"]) { msg += "; did you mean '\(s)'?" }
+            throw fail(1, c, msg + " (columns: \(columns.joined(separator: ", ")), strategy)")
+        }
+        var targets: [ObservedTarget] = []
+        var seen = Set<String>()
+        for (index, raw) in lines.enumerated().dropFirst() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            let line = index + 1
+            let cells = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == header.count else {
+                throw fail(line, "", "expected \(header.count) comma-separated fields, found \(cells.count)")
+            }
+            let row = Dictionary(uniqueKeysWithValues: zip(header, cells))
+            guard let kind = ObservedTarget.Kind(rawValue: row["kind"]!) else {
+                throw fail(line, "kind", "unknown kind '\(row["kind"]!)' (expected metric, curve or roll)")
+            }
+            let name = row["name"]!
+            var period = 0
+            switch kind {
+            case .metric:
+                guard Metrics.byName[name] != nil else {
+                    var msg = "unknown metric '\(name)'"
+                    if let s = Suggest.closest(to: name, in: Metrics.all.map(\.name)) { msg += "; did you mean '\(s)'?" }
+                    throw fail(line, "name", msg)
+                }
+            case .curve:
+                let names = CurveKind.allCases.map(\.name)
+                guard names.contains(name) else { throw fail(line, "name", "unknown curve '\(name)' (expected one of: \(names.joined(separator: ", ")))") }
+                guard let d = Int(row["period"]!), (1...horizon).contains(d) else {
+                    throw fail(line, "period", "expected the curve's day, a whole number in [1, \(horizon)] (the horizon), found '\(row["period"]!)'")
+                }
+                period = d
+            case .roll:
+                let parts = name.split(separator: ">").map(String.init)
+                guard parts.count == 2, parts.allSatisfy(Tally.rollBuckets.contains) else {
+                    throw fail(line, "name", "expected a roll as FROM>TO with buckets \(Tally.rollBuckets.joined(separator: ", ")), found '\(name)'")
+                }
+                let months = Tally.rollMonths(horizonDays: horizon)
+                guard let m = Int(row["period"]!), (1...max(months, 1)).contains(m), months > 0 else {
+                    throw fail(line, "period", "expected the month, a whole number in [1, \(months)] (30-day months in the horizon), found '\(row["period"]!)'")
+                }
+                period = m
+            }
+            guard let value = Double(row["value"]!), value.isFinite else { throw fail(line, "value", "expected a number, found '\(row["value"]!)'") }
+            guard let se = Double(row["std_error"]!), se > 0, se.isFinite else {
+                throw fail(line, "std_error", "expected a positive standard error (it weights the fit), found '\(row["std_error"]!)'")
+            }
+            let s = row["strategy"].flatMap { $0.isEmpty ? nil : $0 } ?? strategy
+            guard strategies.contains(s) else { throw fail(line, "strategy", "unknown strategy '\(s)' (the experiment runs: \(strategies.joined(separator: ", ")))") }
+            let target = ObservedTarget(kind: kind, name: name, period: period, value: value, standardError: se, strategy: s, line: line)
+            guard seen.insert("\(s) \(target.label)").inserted else { throw fail(line, "", "'\(target.label)' is observed twice") }
+            targets.append(target)
+        }
+        guard !targets.isEmpty else { throw fail(1, "", "the observed file has a header but no rows") }
+        return targets
+    }
+}
+
+extension Analyzer {
+    /// One replication's cumulative curve on a 1-based day, as `curves.csv` defines it.
+    public static func curveValue(_ t: Tally, _ kind: CurveKind, day: Int) -> Double {
+        let accounts = t.value(.accounts)
+        var cumulative: Double
+        let scale: Double
+        switch kind {
+        case .defaults: scale = 1 / accounts; cumulative = t.initialDefaults
+        case .chargeoffs: scale = 1 / accounts; cumulative = t.initialChargeoffs
+        case .cures: scale = 1 / accounts; cumulative = 0
+        case .collected: scale = 1 / t.value(.outstanding); cumulative = 0
+        case .complaints: scale = 1000 / accounts; cumulative = 0
+        }
+        for v in t.curve(kind).prefix(day) { cumulative += v }
+        return cumulative * scale
+    }
+}

@@ -1,0 +1,301 @@
+import Analysis
+import Foundation
+import Scenario
+import Stochastics
+
+/// `collectsim calibrate`: fits model parameters to observed aggregates by weighted least
+/// squares (GSL's trust-region Levenberg–Marquardt), and reports each fitted value with its
+/// standard error and every target's residual.
+///
+/// Each residual is (model − observed) / σ, where σ² is the observed standard error squared plus
+/// the model's own Monte Carlo error at the starting point (fixed for the fit, so the objective
+/// does not move under the search). The Jacobian is taken by forward differences of 5% of each
+/// range: the model is an average of a finite simulation, smooth only at that scale. With
+/// standardised residuals, (JᵀJ)⁻¹ at the fit is the covariance of the parameters.
+///
+/// Writes `calibration.csv`, `residuals.csv`, `fitted.yaml` (the scenario with the fitted values),
+/// a copy of the observed file as `observed.csv`, a report and `summary.json`.
+public enum CalibrateExperiment {
+    public static let observedCopy = "observed.csv"
+    static let step = 0.05
+
+    public struct Parameter: Sendable {
+        public let factor: ExperimentFactor
+        public let start: Double
+        public let estimate: Double
+        /// Standard error from the fit's covariance (NaN when it could not be formed).
+        public let standardError: Double
+    }
+
+    public struct Residual: Sendable {
+        public let target: ObservedTarget
+        public let modelAtStart: Double
+        public let model: Double
+        /// The model's Monte Carlo standard error at the fit.
+        public let modelError: Double
+        /// σ used by the fit.
+        public let sigma: Double
+        public var residual: Double { (model - target.value) / sigma }
+    }
+
+    public struct Outcome: ExperimentOutcome {
+        public let page: ExperimentPage
+        public let parameters: [Parameter]
+        public let residuals: [Residual]
+        public let chiSquare: Double
+        public let chiSquareAtStart: Double
+        public let degreesOfFreedom: Int
+        /// Why the fit ended: "converged (small step)", "evaluation budget spent", …
+        public let ending: String
+
+        public var pValue: Double { degreesOfFreedom > 0 ? ChiSquare.upperTail(chiSquare, degreesOfFreedom: Double(degreesOfFreedom)) : .nan }
+        /// √(χ²/dof) when above 1: how much wider the errors are if the misfit is taken as noise.
+        public var errorScale: Double { degreesOfFreedom > 0 ? max(1, (chiSquare / Double(degreesOfFreedom)).squareRoot()) : .nan }
+
+        public var resultRows: [ExperimentResultRow] {
+            parameters.map { p in
+                ExperimentResultRow(item: "fitted parameter", strategy: page.spec.calibrate!.strategy, metric: p.factor.path.text, value: p.estimate,
+                                    low: p.estimate - 1.96 * p.standardError, high: p.estimate + 1.96 * p.standardError, n: residuals.count)
+            } + residuals.map { r in
+                ExperimentResultRow(item: "residual", strategy: r.target.strategy, metric: r.target.label, value: r.model,
+                                    low: r.model - 1.96 * r.modelError, high: r.model + 1.96 * r.modelError, n: 0)
+            }
+        }
+
+        public var headline: String {
+            parameters.map { "\($0.factor.path.text) = \(String(format: "%.4g", $0.estimate)) ± \(String(format: "%.2g", $0.standardError))" }.joined(separator: "; ")
+                + String(format: "; χ² %.1f on %d dof", chiSquare, degreesOfFreedom)
+        }
+
+        public var consoleSummary: String {
+            var out = "  Fitted (\(ending)); standard errors from the fit:\n"
+            for p in parameters {
+                out += "    \(p.factor.path.text) = \(String(format: "%.5g", p.estimate)) ± \(String(format: "%.3g", p.standardError))  (start \(ScenarioEditor.format(p.start)))\n"
+            }
+            out += String(format: "  χ² %.2f on %d degrees of freedom (p = %.3f); at the start %.2f.\n", chiSquare, degreesOfFreedom, pValue, chiSquareAtStart)
+            if errorScale > 1.5 { out += String(format: "  The fit is worse than the errors allow: scale the standard errors by %.2f, or question the model.\n", errorScale) }
+            let worst = residuals.max { abs($0.residual) < abs($1.residual) }
+            if let w = worst { out += "  Largest residual: \(w.target.label) (" + String(format: "%+.2f", w.residual) + " σ).\n" }
+            out += "  Fitted scenario: fitted.yaml; residuals: residuals.csv\n"
+            return out
+        }
+    }
+
+    /// Evaluations planned: the search, and the Jacobian at its end.
+    public static func budget(_ scenario: Scenario) -> Int {
+        let c = scenario.experiment!.calibrate!
+        return c.maxEvaluations + c.factors.count
+    }
+
+    /// Calibration fits continuous parameters; a whole-number field has no derivative.
+    public static func validate(_ scenario: Scenario) throws {
+        guard let c = scenario.experiment?.calibrate else { return }
+        for f in c.factors where f.integer {
+            throw ScenarioError(file: scenario.sourceFile, line: f.mark.line, column: f.mark.column, field: f.mark.field + ".path",
+                                message: "calibration fits continuous parameters, and '\(f.path.text)' takes whole numbers; sweep it instead")
+        }
+    }
+
+    public static func run(_ scenario: Scenario, observed: String, in dir: URL, threads: Int?, stop: StopRequest?,
+                           progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
+        let spec = scenario.experiment!.calibrate!
+        let experiment = scenario.experiment!
+        let targets = try ObservedData.load(path: observed, strategy: spec.strategy, strategies: experiment.strategies, horizon: scenario.horizonDays)
+        let copy = dir.appendingPathComponent(observedCopy)
+        if URL(fileURLWithPath: observed).standardizedFileURL != copy.standardizedFileURL {
+            try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: observed)), to: copy)
+        }
+        let factors = spec.factors
+        guard targets.count >= factors.count else {
+            throw ScenarioError(file: observed, line: 1, column: 1, field: "",
+                                message: "\(targets.count) observed targets cannot determine \(factors.count) parameters; observe at least as many aggregates as parameters")
+        }
+        var evaluator = ExperimentEvaluator(base: scenario, factors: factors, threads: threads)
+        evaluator.statistics = targets.map { $0.statistic(horizon: scenario.horizonDays) }
+        let session = ExperimentSession(evaluator: evaluator, dir: dir, budget: budget(scenario), stop: stop, progress: progress)
+        let names = evaluator.statistics.map(\.name)
+        let startValues = try factors.map { f -> Double in
+            if let s = f.start { return s }
+            let v = try ScenarioEditor(scenario).value(at: f.path)
+            return f.range!.contains(v) ? v : f.value(atUnit: 0.5)
+        }
+        let problemUnit = { (values: [Double]) in zip(factors, values).map { f, v in (v - f.range!.lowerBound) / (f.range!.upperBound - f.range!.lowerBound) } }
+        let fromUnit = { (u: [Double]) in zip(factors, u).map { $0.value(atUnit: min(max($1, 0), 1)) } }
+
+        var memo: [[Double]: PointEvaluation] = [:]
+        var used = 0
+        var limit = spec.maxEvaluations
+        func evaluate(_ values: [Double]) throws -> PointEvaluation {
+            if let e = memo[values] { return e }
+            guard used < limit else { throw OptimizationSearch.BudgetSpent() }
+            used += 1
+            let e = try session.evaluate(values)
+            memo[values] = e
+            return e
+        }
+        func model(_ e: PointEvaluation, _ i: Int) -> Double { e.mean(names[i], strategy: targets[i].strategy) }
+        func modelError(_ e: PointEvaluation, _ i: Int) -> Double {
+            var m = Moments()
+            for v in e.perReplication[targets[i].strategy]?[names[i]] ?? [] where v.isFinite { m.add(v) }
+            return m.count > 1 ? m.standardError : 0
+        }
+
+        var outcome: Outcome?
+        do {
+            let start = try evaluate(startValues)
+            let sigma = targets.indices.map { i in (pow(targets[i].standardError, 2) + pow(modelError(start, i), 2)).squareRoot() }
+            func residuals(_ values: [Double]) throws -> [Double] {
+                let e = try evaluate(values)
+                return targets.indices.map { (model(e, $0) - targets[$0].value) / sigma[$0] }
+            }
+            func jacobian(_ u: [Double], _ r: [Double]) throws -> [[Double]] {
+                var columns: [[Double]] = []
+                for k in u.indices {
+                    var v = u.map { min(max($0, 0), 1) }
+                    let h = v[k] + step <= 1 ? step : -step
+                    v[k] += h
+                    let shifted = try residuals(fromUnit(v))
+                    columns.append(zip(shifted, r).map { ($0 - $1) / h })
+                }
+                return r.indices.map { i in columns.map { $0[i] } }
+            }
+            let chiStart = try residuals(startValues).reduce(0) { $0 + $1 * $1 }
+            var best = startValues
+            var ending = "evaluation budget spent"
+            do {
+                let fit = try LeastSquares.fit(start: problemUnit(startValues), count: targets.count, maxIterations: 200,
+                                               residuals: { try residuals(fromUnit($0)) },
+                                               jacobian: { u, _ in try jacobian(u, try residuals(fromUnit(u))) })
+                best = fromUnit(fit.x)
+                ending = ["stopped after 200 iterations", "converged (small step)", "converged (small gradient)", "converged (small change of χ²)"][min(fit.convergence, 3)]
+            } catch is OptimizationSearch.BudgetSpent {
+                // The best point seen so far stands.
+                best = memo.min { a, b in
+                    let x = targets.indices.reduce(0.0) { $0 + pow((model(a.value, $1) - targets[$1].value) / sigma[$1], 2) }
+                    let y = targets.indices.reduce(0.0) { $0 + pow((model(b.value, $1) - targets[$1].value) / sigma[$1], 2) }
+                    return x < y || (x == y && a.key.lexicographicallyPrecedes(b.key))
+                }!.key
+            }
+            // The Jacobian at the fit, for the standard errors (its own share of the budget).
+            limit = used + factors.count
+            let rBest = try residuals(best)
+            let covariance = LeastSquares.covariance(jacobian: try jacobian(problemUnit(best), rBest))
+            let atBest = try evaluate(best)
+            let parameters = factors.indices.map { k in
+                Parameter(factor: factors[k], start: startValues[k], estimate: best[k],
+                          standardError: (factors[k].range!.upperBound - factors[k].range!.lowerBound) * covariance[k][k].squareRoot())
+            }
+            let rows = targets.indices.map { i in
+                Residual(target: targets[i], modelAtStart: model(start, i), model: model(atBest, i), modelError: modelError(atBest, i), sigma: sigma[i])
+            }
+            let page = ExperimentPage(kind: "calibrate", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: false)
+            outcome = Outcome(page: page, parameters: parameters, residuals: rows, chiSquare: rBest.reduce(0) { $0 + $1 * $1 },
+                              chiSquareAtStart: chiStart, degreesOfFreedom: targets.count - factors.count, ending: ending)
+        } catch is ExperimentSession.Stopped {
+            let page = ExperimentPage(kind: "calibrate", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: true)
+            outcome = Outcome(page: page, parameters: [], residuals: [], chiSquare: .nan, chiSquareAtStart: .nan,
+                              degreesOfFreedom: targets.count - factors.count, ending: "stopped")
+        }
+        try write(outcome!, to: dir)
+        if !outcome!.page.partial { session.discard() }
+        return outcome!
+    }
+
+    // MARK: Files
+
+    static func write(_ o: Outcome, to dir: URL) throws {
+        let scenario = o.page.scenario
+        try AtomicFile.write(ScenarioWriter.yaml(scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        try AtomicFile.write(parametersCSV(o), to: dir.appendingPathComponent("calibration.csv"))
+        try AtomicFile.write(residualsCSV(o), to: dir.appendingPathComponent("residuals.csv"))
+        if !o.parameters.isEmpty {
+            var s = try ScenarioEditor(scenario).scenario(setting: o.parameters.map { ($0.factor.path, $0.estimate) })
+            s.experiment = nil
+            s.name = scenario.name + "-fitted"
+            s.description = "\(scenario.description) Calibrated by collectsim calibrate: "
+                + o.parameters.map { "\($0.factor.path.text) = \(String(format: "%.5g", $0.estimate)) ± \(String(format: "%.2g", $0.standardError))" }.joined(separator: ", ") + "."
+            let text = ScenarioWriter.yaml(s).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+            try AtomicFile.write("# Written by collectsim calibrate: the scenario with the fitted parameters. Run it with `collectsim run fitted.yaml`.\n" + text,
+                                 to: dir.appendingPathComponent("fitted.yaml"))
+        }
+        try AtomicFile.write(o.page.html(title: "Calibrate: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
+        try AtomicFile.write(o.page.markdown(title: "Calibrate: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        let fitted = "{" + o.parameters.map { "\(Format.jsonString($0.factor.path.text)): {\"estimate\": \(Format.json($0.estimate)), \"std_error\": \(Format.json($0.standardError))}" }.joined(separator: ", ") + "}"
+        try AtomicFile.write(o.page.summaryJSON(results: [("fitted", fitted), ("chi_square", Format.json(o.chiSquare)),
+                                                          ("degrees_of_freedom", "\(o.degreesOfFreedom)"), ("p_value", Format.json(o.pValue)),
+                                                          ("ending", Format.jsonString(o.ending)), ("targets", "\(o.residuals.count)")]),
+                             to: dir.appendingPathComponent("summary.json"))
+    }
+
+    public static func parametersCSV(_ o: Outcome) -> String {
+        var out = "parameter,start,estimate,std_error,ci_low,ci_high,std_error_scaled,range_low,range_high\n"
+        for p in o.parameters {
+            out += "\(Format.field(p.factor.path.text)),\(Format.csv(p.start)),\(Format.csv(p.estimate)),\(Format.csv(p.standardError)),"
+            out += "\(Format.csv(p.estimate - 1.96 * p.standardError)),\(Format.csv(p.estimate + 1.96 * p.standardError)),\(Format.csv(p.standardError * o.errorScale)),"
+            out += "\(Format.csv(p.factor.range!.lowerBound)),\(Format.csv(p.factor.range!.upperBound))\n"
+        }
+        return out
+    }
+
+    public static func residualsCSV(_ o: Outcome) -> String {
+        var out = "strategy,kind,name,period,observed,std_error,model_at_start,model,model_std_error,sigma,residual\n"
+        for r in o.residuals {
+            let t = r.target
+            out += "\(Format.field(t.strategy)),\(t.kind.rawValue),\(Format.field(t.name)),\(t.period),\(Format.csv(t.value)),\(Format.csv(t.standardError)),"
+            out += "\(Format.csv(r.modelAtStart)),\(Format.csv(r.model)),\(Format.csv(r.modelError)),\(Format.csv(r.sigma)),\(Format.csv(r.residual))\n"
+        }
+        return out
+    }
+
+    static func html(_ o: Outcome) -> String {
+        var h = "<h2>Fit</h2><p>Weighted least squares (GSL trust-region Levenberg–Marquardt) of \(o.residuals.count) observed aggregates; each residual is divided by the observed standard error and the model's own Monte Carlo error combined. Ended: \(HTMLReport.escape(o.ending)).</p>"
+        guard !o.parameters.isEmpty else { return h + "<p>Stopped before a fit.</p>\n" }
+        h += "<table><thead><tr><th>Parameter</th><th>Start</th><th>Fitted</th><th>Standard error</th><th>95% interval</th></tr></thead><tbody>"
+        for p in o.parameters {
+            h += "<tr><td><code>\(HTMLReport.escape(p.factor.path.text))</code></td><td>\(ScenarioEditor.format(p.start))</td><td><b>\(String(format: "%.5g", p.estimate))</b></td><td>\(String(format: "%.3g", p.standardError))</td>"
+            h += "<td>\(String(format: "%.4g – %.4g", p.estimate - 1.96 * p.standardError, p.estimate + 1.96 * p.standardError))</td></tr>"
+        }
+        h += "</tbody></table>"
+        h += String(format: "<p>χ² = %.2f on %d degrees of freedom (p = %.3f); %.2f at the start.", o.chiSquare, o.degreesOfFreedom, o.pValue, o.chiSquareAtStart)
+        if o.errorScale > 1.5 {
+            h += String(format: " The misfit is larger than the errors allow: if it is noise, the standard errors are %.2f times wider (<code>std_error_scaled</code>); otherwise the model misses something the data show.", o.errorScale)
+        }
+        h += "</p><h2>Observed and fitted</h2>"
+        let curves = Dictionary(grouping: o.residuals.filter { $0.target.kind == .curve }, by: { "\($0.target.strategy) · \($0.target.name)" })
+        if !curves.isEmpty {
+            h += "<div class=\"grid\">"
+            for key in curves.keys.sorted() {
+                let rows = curves[key]!.sorted { $0.target.period < $1.target.period }
+                let scale = rows[0].target.name == "complaints" ? 1.0 : 100
+                let observed = rows.map { (Double($0.target.period), $0.target.value * scale, ($0.target.value - 1.96 * $0.target.standardError) * scale, ($0.target.value + 1.96 * $0.target.standardError) * scale) }
+                let fitted = rows.map { (Double($0.target.period), $0.model * scale, ($0.model - 1.96 * $0.modelError) * scale, ($0.model + 1.96 * $0.modelError) * scale) }
+                let start = rows.map { (Double($0.target.period), $0.modelAtStart * scale, Double.nan, Double.nan) }
+                h += SVGChart.effect(title: "Curve \(key)", xLabel: "day", yLabel: scale == 100 ? "%" : "per 1,000",
+                                     series: [("observed (95%)", observed), ("fitted (95%)", fitted), ("start", start)],
+                                     connect: false, yFormat: { String(format: "%g", $0) })
+            }
+            h += "</div>"
+        }
+        h += "<table><thead><tr><th>Target</th><th>Observed</th><th>Start</th><th>Fitted</th><th>Residual (σ)</th></tr></thead><tbody>"
+        for r in o.residuals {
+            h += "<tr><td>\(HTMLReport.escape("\(r.target.strategy) · \(r.target.label)"))</td><td>\(String(format: "%.4g", r.target.value))<span class=\"ci\">± \(String(format: "%.2g", r.target.standardError))</span></td>"
+            h += "<td>\(String(format: "%.4g", r.modelAtStart))</td><td>\(String(format: "%.4g", r.model))<span class=\"ci\">± \(String(format: "%.2g", r.modelError))</span></td>"
+            h += "<td\(abs(r.residual) > 3 ? " class=\"best\" style=\"background:#fdecea\"" : "")>\(String(format: "%+.2f", r.residual))</td></tr>"
+        }
+        return h + "</tbody></table><p class=\"ns\">Residuals beyond ±3σ are shaded. Files: <code>calibration.csv</code>, <code>residuals.csv</code>, <code>fitted.yaml</code>.</p>\n"
+    }
+
+    static func markdown(_ o: Outcome) -> String {
+        guard !o.parameters.isEmpty else { return "Stopped before a fit.\n" }
+        var out = "| Parameter | Start | Fitted | Standard error |\n|---|---:|---:|---:|\n"
+        for p in o.parameters {
+            out += "| `\(p.factor.path.text)` | \(ScenarioEditor.format(p.start)) | \(String(format: "%.5g", p.estimate)) | \(String(format: "%.3g", p.standardError)) |\n"
+        }
+        out += String(format: "\nχ² = %.2f on %d degrees of freedom (p = %.3f).", o.chiSquare, o.degreesOfFreedom, o.pValue) + " Ended: \(o.ending).\n\n"
+        out += "| Target | Observed | Fitted | Residual (σ) |\n|---|---:|---:|---:|\n"
+        for r in o.residuals {
+            out += "| \(MarkdownReport.escape("\(r.target.strategy) · \(r.target.label)")) | \(String(format: "%.4g", r.target.value)) | \(String(format: "%.4g", r.model)) | \(String(format: "%+.2f", r.residual)) |\n"
+        }
+        return out
+    }
+}
