@@ -118,7 +118,25 @@ public enum ScenarioSchema {
             ["type": "array", "minItems": 1, "uniqueItems": true, "items": enumeration(builtinNames)],
             ["type": "object", "minProperties": 1, "additionalProperties": ["anyOf": [strategy, ["const": "builtin"], ["type": "null"]]]],
         ]]
+        let factor = object(["path": ["type": "string", "description": "a numeric field of the resolved scenario, e.g. model.capacity.macro_stress or strategies.graded.rules[2].every_days"],
+                             "values": ["type": "array", "items": number(), "minItems": 1],
+                             "range": ["type": "array", "minItems": 2, "maxItems": 2, "items": number()], "steps": integer(1, 10_000), "start": number()], required: ["path"])
+        let factors: [String: Any] = ["type": "array", "items": factor, "minItems": 1]
+        let experiment = object([
+            "replications": integer(1, 10_000), "population": integer(1, 50_000_000),
+            "strategies": ["type": "array", "items": ["type": "string"]],
+            "metrics": ["type": "array", "items": ["type": "string"], "minItems": 1],
+            "sweep": object(["design": enumeration(["grid", "sobol"]), "points": integer(1, 100_000), "factors": factors], required: ["factors"]),
+            "sensitivity": object(["samples": integer(2, 100_000), "bootstrap": integer(10, 100_000), "confidence": number(0.5...0.999), "factors": factors], required: ["factors"]),
+            "optimize": object(["strategy": ["type": "string"], "objective": ["type": "string"], "direction": enumeration(["maximize", "minimize"]),
+                                "method": enumeration(["nelder_mead", "cross_entropy"]), "max_evaluations": integer(2, 100_000),
+                                "constraints": ["type": "array", "items": object(["metric": ["type": "string"], "max": number(), "min": number()], required: ["metric"])],
+                                "frontier": object(["against": ["type": "string"], "points": integer(2, 50)], required: ["against"]),
+                                "factors": factors], required: ["factors"]),
+            "calibrate": object(["strategy": ["type": "string"], "max_evaluations": integer(2, 100_000), "observed": ["type": "string"], "factors": factors], required: ["factors"]),
+        ], description: "Experiments: collectsim sweep, sensitivity, optimize and calibrate (docs/experiments.md).")
         var root = object([
+            "experiment": experiment,
             "name": ["type": "string", "minLength": 1, "maxLength": 200],
             "description": ["type": "string"],
             "seed": integer(0, Int.max),

@@ -1,4 +1,5 @@
 import CollectionsModel
+import Foundation
 import Scenario
 import XCTest
 
@@ -175,5 +176,22 @@ final class ScenarioPathTests: XCTestCase {
         XCTAssertEqual(again.experiment?.optimize?.factors.first?.start, 4)
         XCTAssertEqual(again.experiment?.replications, 3)
         XCTAssertEqual(ScenarioWriter.yaml(again), ScenarioWriter.yaml(s))
+    }
+}
+
+/// The example experiments shipped in `scenarios/experiments/` load, with the experiment each
+/// file is named for.
+final class ExampleExperimentTests: XCTestCase {
+    func testEveryExampleExperimentLoads() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scenarios/experiments")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertEqual(files.count, 4)
+        for f in files {
+            let s = try ScenarioLoader.load(path: folder.appendingPathComponent(f).path)
+            let e = try XCTUnwrap(s.experiment, f)
+            let declared = [e.sweep != nil, e.sensitivity != nil, e.optimize != nil, e.calibrate != nil].filter { $0 }.count
+            XCTAssertEqual(declared, 1, f)
+        }
     }
 }

@@ -261,7 +261,9 @@ public enum CalibrateExperiment {
             h += String(format: " The misfit is larger than the errors allow: if it is noise, the standard errors are %.2f times wider (<code>std_error_scaled</code>); otherwise the model misses something the data show.", o.errorScale)
         }
         h += "</p><h2>Observed and fitted</h2>"
+        // Curves observed on three days or more are drawn; single points are in the table.
         let curves = Dictionary(grouping: o.residuals.filter { $0.target.kind == .curve }, by: { "\($0.target.strategy) · \($0.target.name)" })
+            .filter { $0.value.count >= 3 }
         if !curves.isEmpty {
             h += "<div class=\"grid\">"
             for key in curves.keys.sorted() {

@@ -30,7 +30,9 @@ public struct ExperimentPage: Sendable {
         "\(evaluations) evaluations × \(spec.strategies.count) strategies × \(spec.replications) replications × \(spec.population) accounts × \(scenario.horizonDays) days"
     }
 
-    public var reproduceCommand: String { "collectsim \(kind) scenario.resolved.yaml --out rerun" }
+    public var reproduceCommand: String {
+        "collectsim \(kind) scenario.resolved.yaml --out rerun" + (kind == "calibrate" ? " --observed observed.csv" : "")
+    }
 
     public func html(title: String, body: String) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
