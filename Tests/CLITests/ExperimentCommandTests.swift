@@ -262,6 +262,14 @@ final class ExperimentCommandTests: XCTestCase {
         let m = try run(["sweep", bad.path], in: dir)
         XCTAssertEqual(m.status, 65)
         XCTAssertTrue(m.stderr.contains("bad.yaml:8:13: error: field 'experiment.metrics[0]': unknown metric 'recovery_rte'; did you mean 'recovery_rate'?"), m.stderr)
+        // A bad observed file is refused before any folder is made.
+        let c = try write(Self.calibrateScenario, in: dir, name: "c.yaml")
+        let obs = try write("kind,name,period,value,std_error\nmetric,recovery_rat,,0.3,0.01\n", in: dir, name: "obs.csv")
+        let folder = dir.appendingPathComponent("never")
+        let o = try run(["calibrate", c.path, "--observed", obs.path, "--out", folder.path], in: dir)
+        XCTAssertEqual(o.status, 65)
+        XCTAssertTrue(o.stderr.contains("obs.csv:2:1: error: field 'name': unknown metric 'recovery_rat'; did you mean 'recovery_rate'?"), o.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
     }
 
     func testSensitivityIndicesAgreeWithSALibOnTheSameSampleMatrix() throws {

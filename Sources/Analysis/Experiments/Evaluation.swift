@@ -91,6 +91,17 @@ public struct ExperimentEvaluator: Sendable {
         return s
     }
 
+    /// Where a search or fit starts: each factor's `start`, else the scenario's own value when it
+    /// lies in the range, else the middle of the range.
+    public func startValues() throws -> [Double] {
+        try factors.map { f in
+            if let s = f.start { return s }
+            let v = try editor.value(at: f.path)
+            guard let r = f.range else { return v }
+            return r.contains(v) ? v : f.value(atUnit: 0.5)
+        }
+    }
+
     /// Borrower-days one evaluation simulates (for budgets and ETAs).
     public var borrowerDaysPerEvaluation: Double {
         Double(spec.population) * Double(base.horizonDays) * Double(spec.strategies.count) * Double(spec.replications)

@@ -114,11 +114,7 @@ public enum CalibrateExperiment {
         evaluator.statistics = targets.map { $0.statistic(horizon: scenario.horizonDays) }
         let session = ExperimentSession(evaluator: evaluator, dir: dir, budget: budget(scenario), stop: stop, progress: progress)
         let names = evaluator.statistics.map(\.name)
-        let startValues = try factors.map { f -> Double in
-            if let s = f.start { return s }
-            let v = try ScenarioEditor(scenario).value(at: f.path)
-            return f.range!.contains(v) ? v : f.value(atUnit: 0.5)
-        }
+        let startValues = try evaluator.startValues()
         let problemUnit = { (values: [Double]) in zip(factors, values).map { f, v in (v - f.range!.lowerBound) / (f.range!.upperBound - f.range!.lowerBound) } }
         let fromUnit = { (u: [Double]) in zip(factors, u).map { $0.value(atUnit: min(max($1, 0), 1)) } }
 

@@ -83,24 +83,13 @@ public enum OptimizeExperiment {
 
     static func frontierBudget(_ o: OptimizeSpec) -> Int { max(8, o.maxEvaluations / 3) }
 
-    /// Where the search starts: each factor's `start`, else the scenario's own value when it lies
-    /// in the range, else the middle of the range.
-    public static func start(_ scenario: Scenario) throws -> [Double] {
-        let editor = ScenarioEditor(scenario)
-        return try scenario.experiment!.optimize!.factors.map { f in
-            if let s = f.start { return s }
-            let v = try editor.value(at: f.path)
-            return f.range!.contains(v) ? v : f.value(atUnit: 0.5)
-        }
-    }
-
     public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
         let spec = scenario.experiment!.optimize!
         var problem = OptimizationProblem(spec: spec)
-        let start = try self.start(scenario)
-        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
-                                        dir: dir, budget: budget(scenario), stop: stop, progress: progress)
+        let model = ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads)
+        let start = try model.startValues()
+        let session = ExperimentSession(evaluator: model, dir: dir, budget: budget(scenario), stop: stop, progress: progress)
         var candidates: [Candidate] = []
         var memo: [[Double]: PointEvaluation] = [:]
         var stopped = false
@@ -159,7 +148,7 @@ public enum OptimizeExperiment {
         let best = bestIndex(problem, candidates)
         var confirmation: (PointEvaluation, PointEvaluation)?
         if !stopped, let best {
-            let fresh = spec.maxEvaluations > 0 ? scenario.experiment!.replications..<(2 * scenario.experiment!.replications) : nil
+            let fresh = scenario.experiment!.replications..<(2 * scenario.experiment!.replications)
             do {
                 confirmation = (try session.evaluate(start, replications: fresh), try session.evaluate(candidates[best].evaluation.values, replications: fresh))
             } catch is ExperimentSession.Stopped { stopped = true }

@@ -142,14 +142,7 @@ func recordExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?
     }
 }
 
-func defaultExperimentFolder(_ s: Scenario, kind: String) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyyMMdd-HHmmss"
-    let safe = String(s.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
-    return (s.output.directory as NSString).appendingPathComponent("\(safe.isEmpty ? "experiment" : safe)-\(kind)-\(f.string(from: Date()))")
-}
+func defaultExperimentFolder(_ s: Scenario, kind: String) -> String { timestampedFolder(s, suffix: "-\(kind)", fallback: "experiment") }
 
 /// "evaluation 12/27 · 3.1 s each · about 46 s left" on stderr, drawn only on a terminal.
 final class ExperimentProgressLine: @unchecked Sendable {
@@ -239,25 +232,34 @@ struct Calibrate: ParsableCommand {
         }
     }
 
+    /// The observed file: the folder's copy on resume, else --observed, else the scenario's
+    /// `experiment.calibrate.observed` relative to the scenario file.
+    static func observedPath(_ s: Scenario, dir: URL?, given: String?, scenarioFile: String?) throws -> String {
+        if let dir { return dir.appendingPathComponent(CalibrateExperiment.observedCopy).path }
+        if let given { return given }
+        if let named = s.experiment?.calibrate?.observed {
+            let base = URL(fileURLWithPath: scenarioFile ?? ".").deletingLastPathComponent()
+            return named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
+        }
+        throw ScenarioError(file: s.sourceFile, line: 0, column: 0, field: "experiment.calibrate.observed",
+                            message: "no observed data: give --observed FILE.csv or experiment.calibrate.observed")
+    }
+
     func run() throws {
         let given = observed, resume = options.resume, scenarioFile = options.scenario
         try runExperiment(ExperimentKind(
             name: "calibrate", declared: { $0.calibrate != nil }, budget: CalibrateExperiment.budget,
             run: { s, dir, threads, stop, progress in
-                let path: String
-                if resume != nil {
-                    path = dir.appendingPathComponent(CalibrateExperiment.observedCopy).path
-                } else if let given {
-                    path = given
-                } else if let named = s.experiment?.calibrate?.observed {
-                    let base = URL(fileURLWithPath: scenarioFile ?? ".").deletingLastPathComponent()
-                    path = named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
-                } else {
-                    throw ScenarioError(file: s.sourceFile, line: 0, column: 0, field: "experiment.calibrate.observed",
-                                        message: "no observed data: give --observed FILE.csv or experiment.calibrate.observed")
-                }
+                let path = try Self.observedPath(s, dir: resume == nil ? nil : dir, given: given, scenarioFile: scenarioFile)
                 return try CalibrateExperiment.run(s, observed: path, in: dir, threads: threads, stop: stop, progress: progress)
             }),
-            options, extraResumeCheck: CalibrateExperiment.validate)
+            options, extraResumeCheck: { s in
+                try CalibrateExperiment.validate(s)
+                // A bad observed file is reported before the folder is made.
+                if resume == nil, let c = s.experiment?.calibrate {
+                    let path = try Self.observedPath(s, dir: nil, given: given, scenarioFile: scenarioFile)
+                    _ = try ObservedData.load(path: path, strategy: c.strategy, strategies: s.experiment!.strategies, horizon: s.horizonDays)
+                }
+            })
     }
 }

@@ -152,14 +152,17 @@ struct Run: ParsableCommand {
         }
     }
 
-    func defaultOutputFolder(_ s: Scenario) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        let safe = String(s.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
-        return (s.output.directory as NSString).appendingPathComponent("\(safe.isEmpty ? "run" : safe)-\(f.string(from: Date()))")
-    }
+    func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
+}
+
+/// `<output.dir>/<name><suffix>-<UTC time>`, the name reduced to letters, digits, `-` and `_`.
+func timestampedFolder(_ s: Scenario, suffix: String = "", fallback: String) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyyMMdd-HHmmss"
+    let safe = String(s.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+    return (s.output.directory as NSString).appendingPathComponent("\(safe.isEmpty ? fallback : safe)\(suffix)-\(f.string(from: Date()))")
 }
 
 /// Loads a scenario file, or the built-in default when no path is given; scenario errors are
