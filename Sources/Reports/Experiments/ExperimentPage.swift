@@ -27,7 +27,16 @@ public struct ExperimentPage: Sendable {
 
     /// "9 evaluations × 2 strategies × 4 replications × 20,000 accounts × 180 days".
     public var sizeText: String {
-        "\(evaluations) evaluations × \(spec.strategies.count) strategies × \(spec.replications) replications × \(spec.population) accounts × \(scenario.horizonDays) days"
+        Self.size(evaluations: evaluations, scenario: scenario)
+    }
+
+    /// "9 evaluations × 2 strategies × 4 replications × 20000 accounts × 180 days".
+    public static func size(evaluations: Int, scenario: Scenario) -> String {
+        let e = scenario.experiment!
+        func n(_ k: Int, _ one: String, _ many: String) -> String { "\(k) \(k == 1 ? one : many)" }
+        return [n(evaluations, "evaluation", "evaluations"), n(e.strategies.count, "strategy", "strategies"),
+                n(e.replications, "replication", "replications"), n(e.population, "account", "accounts"),
+                n(scenario.horizonDays, "day", "days")].joined(separator: " × ")
     }
 
     public var reproduceCommand: String {

@@ -48,8 +48,8 @@ struct ExperimentKind {
 /// Loads the scenario (or the folder's, on resume), prints the budget, runs the experiment with
 /// SIGINT/SIGTERM stopping it between evaluations, records it in the registry and prints the
 /// outcome. A stopped experiment writes what is complete, says how to resume, and exits with
-/// 128 + the signal.
-func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, extraResumeCheck: ((Scenario) throws -> Void)? = nil) throws {
+/// 128 + the signal. `check` runs before the folder is made (a bad observed file, say).
+func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: ((Scenario) throws -> Void)? = nil) throws {
     let s: Scenario
     if let resume = options.resume {
         let dir = URL(fileURLWithPath: resume)
@@ -69,7 +69,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, extraRe
     }
     do {
         try ExperimentEvaluator.validate(s)
-        try extraResumeCheck?(s)
+        try check?(s)
     } catch let e as ScenarioError {
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(65)
@@ -83,8 +83,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, extraRe
     let evaluator = ExperimentEvaluator(base: s, factors: [], threads: options.threads)
     let perEvaluation = evaluator.borrowerDaysPerEvaluation
     print("CollectSim \(RunWriter.version) — \(kind.name) of '\(s.name)', seed \(s.seed)")
-    print(String(format: "Budget: %d evaluations × %d strategies × %d replications × %d accounts × %d days = %.3g borrower-days.",
-                 budget, spec.strategies.count, spec.replications, spec.population, s.horizonDays, perEvaluation * Double(budget)))
+    print("Budget: \(ExperimentPage.size(evaluations: budget, scenario: s)) = " + String(format: "%.3g borrower-days.", perEvaluation * Double(budget)))
 
     let stop = StopRequest()
     let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
@@ -253,7 +252,7 @@ struct Calibrate: ParsableCommand {
                 let path = try Self.observedPath(s, dir: resume == nil ? nil : dir, given: given, scenarioFile: scenarioFile)
                 return try CalibrateExperiment.run(s, observed: path, in: dir, threads: threads, stop: stop, progress: progress)
             }),
-            options, extraResumeCheck: { s in
+            options, check: { s in
                 try CalibrateExperiment.validate(s)
                 // A bad observed file is reported before the folder is made.
                 if resume == nil, let c = s.experiment?.calibrate {
