@@ -94,9 +94,14 @@ public final class ExperimentSession: @unchecked Sendable {
         return evaluation
     }
 
-    /// Evaluates a list of points in order.
-    public func evaluate(all points: [[Double]]) throws -> [PointEvaluation] {
-        try points.map { try evaluate($0) }
+    /// Evaluates a design's points in order, up to a stop request: what is complete is returned,
+    /// and a shorter list than `points` means the design was stopped.
+    public func evaluateUntilStopped(_ points: [[Double]]) throws -> [PointEvaluation] {
+        var evaluations: [PointEvaluation] = []
+        do {
+            for p in points { evaluations.append(try evaluate(p)) }
+        } catch is Stopped {}
+        return evaluations
     }
 
     /// Removes the stored evaluations once the outputs are written.

@@ -73,10 +73,7 @@ public enum SensitivityExperiment {
         let points = self.points(scenario)
         let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
                                         dir: dir, budget: points.count, stop: stop, progress: progress)
-        var evaluations: [PointEvaluation] = []
-        do {
-            for p in points { evaluations.append(try session.evaluate(p)) }
-        } catch is ExperimentSession.Stopped {}
+        let evaluations = try session.evaluateUntilStopped(points)
         let outcome = analyze(scenario, points: points, evaluations: evaluations)
         try write(outcome, to: dir)
         if !outcome.page.partial { session.discard() }

@@ -55,10 +55,7 @@ public enum SweepExperiment {
         let points = self.points(scenario)
         let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
                                         dir: dir, budget: points.count, stop: stop, progress: progress)
-        var evaluations: [PointEvaluation] = []
-        do {
-            for p in points { evaluations.append(try session.evaluate(p)) }
-        } catch is ExperimentSession.Stopped {}
+        let evaluations = try session.evaluateUntilStopped(points)
         let page = ExperimentPage(kind: "sweep", scenario: scenario, evaluations: evaluations.count, budget: points.count,
                                   partial: evaluations.count < points.count)
         let outcome = Outcome(page: page, points: points, evaluations: evaluations)
