@@ -169,6 +169,19 @@ public enum Analyzer {
         return out
     }
 
+    /// How one replication's daily curve becomes the cumulative curve of `curves.csv`: the scale
+    /// (per account, per unit outstanding, per 1,000 accounts) and the stock at entry.
+    static func curveBasis(_ tally: Tally, _ kind: CurveKind) -> (scale: Double, initial: Double) {
+        let accounts = tally.value(.accounts)
+        switch kind {
+        case .defaults: return (1 / accounts, tally.initialDefaults)
+        case .chargeoffs: return (1 / accounts, tally.initialChargeoffs)
+        case .cures: return (1 / accounts, 0)
+        case .collected: return (1 / tally.value(.outstanding), 0)
+        case .complaints: return (1000 / accounts, 0)
+        }
+    }
+
     /// Cumulative curves per strategy: default, charge-off and cure as shares of accounts,
     /// recovery as a share of the amount outstanding at entry, complaints per 1,000 accounts.
     static func curves(_ run: RunResult) -> [CurvePoint] {
@@ -178,16 +191,8 @@ public enum Analyzer {
             for kind in CurveKind.allCases {
                 var perDay = [Moments](repeating: Moments(), count: horizon)
                 for tally in run.tallies[s] {
-                    let accounts = tally.value(.accounts)
-                    let scale: Double
-                    var cumulative: Double
-                    switch kind {
-                    case .defaults: scale = 1 / accounts; cumulative = tally.initialDefaults
-                    case .chargeoffs: scale = 1 / accounts; cumulative = tally.initialChargeoffs
-                    case .cures: scale = 1 / accounts; cumulative = 0
-                    case .collected: scale = 1 / tally.value(.outstanding); cumulative = 0
-                    case .complaints: scale = 1000 / accounts; cumulative = 0
-                    }
+                    let (scale, initial) = curveBasis(tally, kind)
+                    var cumulative = initial
                     for (d, v) in tally.curve(kind).enumerated() {
                         cumulative += v
                         perDay[d].add(cumulative * scale)

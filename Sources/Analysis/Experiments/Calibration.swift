@@ -153,17 +153,7 @@ public enum ObservedData {
 extension Analyzer {
     /// One replication's cumulative curve on a 1-based day, as `curves.csv` defines it.
     public static func curveValue(_ t: Tally, _ kind: CurveKind, day: Int) -> Double {
-        let accounts = t.value(.accounts)
-        var cumulative: Double
-        let scale: Double
-        switch kind {
-        case .defaults: scale = 1 / accounts; cumulative = t.initialDefaults
-        case .chargeoffs: scale = 1 / accounts; cumulative = t.initialChargeoffs
-        case .cures: scale = 1 / accounts; cumulative = 0
-        case .collected: scale = 1 / t.value(.outstanding); cumulative = 0
-        case .complaints: scale = 1000 / accounts; cumulative = 0
-        }
-        for v in t.curve(kind).prefix(day) { cumulative += v }
-        return cumulative * scale
+        let (scale, initial) = curveBasis(t, kind)
+        return t.curve(kind).prefix(day).reduce(initial, +) * scale
     }
 }
