@@ -33,11 +33,17 @@ public enum HTMLReport {
     @media print{body{margin:0;max-width:none}.grid{display:block}h2{break-after:avoid}}
     """
 
-    public static func render(_ data: ReportData) -> String {
+    /// The page up to the opening `<body>`: charset, viewport, a CSP that allows no script and
+    /// no network, the title and the shared style.
+    static func head(title: String) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-        h += "<title>\(escape(data.scenario)) — CollectSim report</title><style>\(style)</style></head><body>\n"
+        return h + "<title>\(escape(title))</title><style>\(style)</style></head><body>\n"
+    }
+
+    public static func render(_ data: ReportData) -> String {
+        var h = head(title: "\(data.scenario) — CollectSim report")
         h += "<h1>\(escape(data.scenario))</h1>"
         h += "<p class=\"sub\">\(data.strategies.count) strategies against the baseline <b>\(escape(data.baseline))</b> · \(data.replications) replications × \(data.population) accounts × \(data.horizonDays) days · common random numbers · 95% confidence intervals</p>\n"
         if data.partial {

@@ -44,10 +44,7 @@ public struct ExperimentPage: Sendable {
     }
 
     public func html(title: String, body: String) -> String {
-        var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-        h += "<title>\(HTMLReport.escape(scenario.name)) — CollectSim \(kind)</title><style>\(HTMLReport.style)</style></head><body>\n"
+        var h = HTMLReport.head(title: "\(scenario.name) — CollectSim \(kind)")
         h += "<h1>\(HTMLReport.escape(title))</h1>"
         h += "<p class=\"sub\">Scenario <b>\(HTMLReport.escape(scenario.name))</b> · \(HTMLReport.escape(sizeText)) · common random numbers across points · 95% confidence intervals</p>\n"
         if partial {
