@@ -103,8 +103,9 @@ public struct ExperimentEvaluator: Sendable {
     }
 
     /// Borrower-days one evaluation simulates (for budgets and ETAs).
-    public var borrowerDaysPerEvaluation: Double {
-        Double(spec.population) * Double(base.horizonDays) * Double(spec.strategies.count) * Double(spec.replications)
+    public static func borrowerDaysPerEvaluation(_ scenario: Scenario) -> Double {
+        let spec = scenario.experiment!
+        return Double(spec.population) * Double(scenario.horizonDays) * Double(spec.strategies.count) * Double(spec.replications)
     }
 
     /// Runs the model at one point, on the experiment's replications or on others (a

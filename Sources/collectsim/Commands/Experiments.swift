@@ -53,9 +53,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     let s: Scenario
     if let resume = options.resume {
         let dir = URL(fileURLWithPath: resume)
-        let summary = (try? String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)) ?? ""
-        if summary.contains("\"partial\": false"),
-           !FileManager.default.fileExists(atPath: dir.appendingPathComponent(ExperimentSession.folderName).path) {
+        if isComplete(dir, workFolder: ExperimentSession.folderName) {
             print("\(dir.path) is already complete; nothing to resume.")
             return
         }
@@ -80,19 +78,12 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     }
 
     let budget = kind.budget(s)
-    let evaluator = ExperimentEvaluator(base: s, factors: [], threads: options.threads)
-    let perEvaluation = evaluator.borrowerDaysPerEvaluation
+    let perEvaluation = ExperimentEvaluator.borrowerDaysPerEvaluation(s)
     print("CollectSim \(RunWriter.version) — \(kind.name) of '\(s.name)', seed \(s.seed)")
     print("Budget: \(ExperimentPage.size(evaluations: budget, scenario: s)) = " + String(format: "%.3g borrower-days.", perEvaluation * Double(budget)))
 
     let stop = StopRequest()
-    let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { stop.request(signal: number) }
-        source.resume()
-        return source
-    }
+    let sources = stopOnSignals(stop)
     defer { sources.forEach { $0.cancel() } }
 
     let line = ExperimentProgressLine(enabled: !options.quiet && isatty(STDERR_FILENO) != 0)

@@ -55,9 +55,7 @@ struct Run: ParsableCommand {
         let dir: URL
         if let resume {
             dir = URL(fileURLWithPath: resume)
-            let summary = (try? String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)) ?? ""
-            if summary.contains("\"partial\": false"),
-               !FileManager.default.fileExists(atPath: dir.appendingPathComponent(CheckpointedRun.folderName).path) {
+            if isComplete(dir, workFolder: CheckpointedRun.folderName) {
                 print("\(dir.path) is already complete; nothing to resume.")
                 return
             }
@@ -79,13 +77,7 @@ struct Run: ParsableCommand {
 
         // SIGINT and SIGTERM stop the run at the next replication boundary.
         let stop = StopRequest()
-        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.request(signal: number) }
-            source.resume()
-            return source
-        }
+        let sources = stopOnSignals(stop)
         defer { sources.forEach { $0.cancel() } }
 
         let threadCount = Runner(scenario: s, threads: threads).threads
