@@ -160,19 +160,23 @@ public struct RunRegistry {
     /// Every recorded experiment, oldest first, without its rows.
     public func experiments() throws -> [ExperimentEntry] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM experiments ORDER BY id").map { row in
-                var e = ExperimentEntry(kind: row["kind"], scenario: row["scenario"], scenarioHash: row["scenario_sha256"], seed: row["seed"],
-                                        evaluations: row["evaluations"], budget: row["budget"], version: row["version"],
-                                        partial: row["partial"], headline: row["headline"], rows: [])
-                e.id = row["id"]; e.createdAt = row["created_at"]; e.commandLine = row["command_line"]; e.folder = row["folder"]
-                return e
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM experiments ORDER BY id").map(Self.experiment)
         }
+    }
+
+    static func experiment(_ row: Row) -> ExperimentEntry {
+        var e = ExperimentEntry(kind: row["kind"], scenario: row["scenario"], scenarioHash: row["scenario_sha256"], seed: row["seed"],
+                                evaluations: row["evaluations"], budget: row["budget"], version: row["version"],
+                                partial: row["partial"], headline: row["headline"], rows: [])
+        e.id = row["id"]; e.createdAt = row["created_at"]; e.commandLine = row["command_line"]; e.folder = row["folder"]
+        return e
     }
 
     /// One experiment with its rows.
     public func experiment(_ id: Int64) throws -> ExperimentEntry? {
-        guard var e = try experiments().first(where: { $0.id == id }) else { return nil }
+        guard var e = try pool.read({ db in
+            try Row.fetchOne(db, sql: "SELECT * FROM experiments WHERE id = ?", arguments: [id]).map(Self.experiment)
+        }) else { return nil }
         e.rows = try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM experiment_results WHERE experiment_id = ? ORDER BY row", arguments: [id]).map { row in
                 ExperimentEntry.Row(item: row["item"], strategy: row["strategy"], metric: row["metric"], value: row["value"] ?? .nan,
