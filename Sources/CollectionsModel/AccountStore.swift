@@ -1,10 +1,11 @@
 import Stochastics
 
-/// Struct-of-arrays storage for one block of accounts, allocated once per worker and reused for
-/// every block and strategy, so the daily loop allocates nothing.
+/// Storage for one block of accounts, allocated once per worker and reused for every block and
+/// strategy, so the daily loop allocates nothing.
 ///
-/// Fields of one scalar type share one allocation (field-major), which lets a whole block's
-/// start state be copied into the working store with four `memcpy`s per strategy.
+/// Each account's fields sit together in one fixed-size record: the engine carries one account
+/// through several days at a time, so what it touches should share a few cache lines. A whole
+/// block's start state is copied into the working store with one `memcpy` per strategy.
 final class AccountStore {
     enum D: Int, CaseIterable {
         case balance, arrears, installment, balance0, collected, discounted, costs, commission
@@ -27,47 +28,60 @@ final class AccountStore {
         case contacts0, contacts1, contacts2, contacts3, contacts4, contacts5, contacts6
     }
 
+    private static let intsOffset = D.allCases.count * 8
+    private static let bytesOffset = intsOffset + I.allCases.count * 4
+    private static let flagsOffset = (bytesOffset + U.allCases.count + 3) / 4 * 4
+    private static let keyOffset = (flagsOffset + 4 + 7) / 8 * 8
+    /// Bytes per account: doubles, then 32-bit integers, then bytes, flags and the stream key,
+    /// each in its enumeration's order (so fields read as slots of one are consecutive).
+    static let recordSize = keyOffset + 8
+
     let capacity: Int
     private(set) var count = 0
-    let doubles: UnsafeMutablePointer<Double>
-    let ints: UnsafeMutablePointer<Int32>
-    let bytes: UnsafeMutablePointer<UInt8>
-    let flags: UnsafeMutablePointer<UInt32>
-    let keys: UnsafeMutablePointer<UInt64>
+    private let records: UnsafeMutableRawPointer
 
     init(capacity: Int) {
         self.capacity = capacity
-        doubles = .allocate(capacity: capacity * D.allCases.count)
-        ints = .allocate(capacity: capacity * I.allCases.count)
-        bytes = .allocate(capacity: capacity * U.allCases.count)
-        flags = .allocate(capacity: capacity)
-        keys = .allocate(capacity: capacity)
-        doubles.initialize(repeating: 0, count: capacity * D.allCases.count)
-        ints.initialize(repeating: 0, count: capacity * I.allCases.count)
-        bytes.initialize(repeating: 0, count: capacity * U.allCases.count)
-        flags.initialize(repeating: 0, count: capacity)
-        keys.initialize(repeating: 0, count: capacity)
+        records = .allocate(byteCount: capacity * Self.recordSize, alignment: 64)
+        records.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * Self.recordSize)
     }
 
-    deinit {
-        doubles.deallocate(); ints.deallocate(); bytes.deallocate(); flags.deallocate(); keys.deallocate()
-    }
+    deinit { records.deallocate() }
 
     func setCount(_ n: Int) { precondition(n <= capacity); count = n }
 
-    @inline(__always) func d(_ f: D) -> UnsafeMutablePointer<Double> { doubles + f.rawValue * capacity }
-    @inline(__always) func i(_ f: I) -> UnsafeMutablePointer<Int32> { ints + f.rawValue * capacity }
-    @inline(__always) func u(_ f: U) -> UnsafeMutablePointer<UInt8> { bytes + f.rawValue * capacity }
+    @inline(__always) func d(_ f: D) -> AccountField<Double> { field(f.rawValue * 8) }
+    @inline(__always) func i(_ f: I) -> AccountField<Int32> { field(Self.intsOffset + f.rawValue * 4) }
+    @inline(__always) func u(_ f: U) -> AccountField<UInt8> { field(Self.bytesOffset + f.rawValue) }
+    var flags: AccountField<UInt32> { field(Self.flagsOffset) }
+    var keys: AccountField<UInt64> { field(Self.keyOffset) }
 
-    /// Copies every field of `other` (same capacity) into this store.
+    @inline(__always) private func field<T>(_ offset: Int) -> AccountField<T> {
+        AccountField(base: records + offset, recordSize: Self.recordSize)
+    }
+
+    /// Copies every account of `other` (same capacity) into this store.
     func copy(from other: AccountStore) {
         precondition(other.capacity == capacity)
-        doubles.update(from: other.doubles, count: capacity * D.allCases.count)
-        ints.update(from: other.ints, count: capacity * I.allCases.count)
-        bytes.update(from: other.bytes, count: capacity * U.allCases.count)
-        flags.update(from: other.flags, count: capacity)
-        keys.update(from: other.keys, count: capacity)
+        records.copyMemory(from: other.records, byteCount: capacity * Self.recordSize)
         count = other.count
+    }
+}
+
+/// One field of every account in an `AccountStore`; `[j, k]` is slot `k` of a field that
+/// repeats in consecutive slots (contact rings, per-action and per-channel fields).
+struct AccountField<T> {
+    let base: UnsafeMutableRawPointer
+    let recordSize: Int
+
+    @inline(__always) subscript(j: Int) -> T {
+        get { base.load(fromByteOffset: j &* recordSize, as: T.self) }
+        nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* recordSize, as: T.self) }
+    }
+
+    @inline(__always) subscript(j: Int, slot: Int) -> T {
+        get { base.load(fromByteOffset: j &* recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
+        nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
     }
 }
 

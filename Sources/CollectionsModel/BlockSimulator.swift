@@ -4,11 +4,12 @@ import Stochastics
 /// Simulates one block of accounts over the horizon under one strategy (MODEL.md §§1–5).
 ///
 /// One instance per worker thread: it owns the block's stores and demand buffers, allocated
-/// once, so `run` allocates nothing in its daily loop. Each day has three passes over the block:
-/// (1) latent dynamics and the strategy's rule choice — messages go out at once, collector work
-/// is queued; (2) collector capacity is shared by the strategy's priority rule and queued calls
-/// and visits are made; (3) payments, DPD ageing, complaints and legal outcomes. Pass 3 of one
-/// day and pass 1 of the next share a single sweep over the block.
+/// once, so `run` allocates nothing in its daily loop. Each day has three passes: (1) latent
+/// dynamics and the strategy's rule choice — messages go out at once, collector work is queued;
+/// (2) collector capacity is shared by the strategy's priority rule and queued calls and visits
+/// are made; (3) payments, DPD ageing, complaints and legal outcomes. Only pass 2 involves more
+/// than one account, so passes 3 and 1 run account by account between an account's collector
+/// days (see `run`).
 public final class BlockSimulator {
     public let model: ModelParameters
     public let blockSize: Int
@@ -19,6 +20,18 @@ public final class BlockSimulator {
     private let agencyQueue: UnsafeMutableBufferPointer<Demand>
     /// Each account's roll bucket at the start of the current 30-day month.
     private let rollBucket: UnsafeMutableBufferPointer<UInt8>
+    /// The day whose pass 2 each account waits for (Int32.max: none, closed or at the horizon),
+    /// with the rule and the work it asks for then.
+    private let waitsFor: UnsafeMutableBufferPointer<Int32>
+    private let pendingRule: UnsafeMutableBufferPointer<Int32>
+    private let pendingWork: UnsafeMutableBufferPointer<UInt8>
+    /// The accounts waiting for the current day, in account order.
+    private let waitingToday: UnsafeMutableBufferPointer<Int32>
+    private let calendar: DayCalendar
+    /// Whether quiet days take the short path (`DayContext.quietDays`); off only in tests, which
+    /// check that both paths give the same bits.
+    var skipsQuietDays = true
+    private let quietDayCounter: UnsafeMutablePointer<Int>
     private let decayByDPD: [Double]
     private let fatigueKeepPowers: [Double]
     private let installmentFallsDue: [Bool]
@@ -40,6 +53,11 @@ public final class BlockSimulator {
         visitQueue = .allocate(capacity: blockSize)
         agencyQueue = .allocate(capacity: blockSize)
         rollBucket = .allocate(capacity: blockSize)
+        waitsFor = .allocate(capacity: blockSize)
+        pendingRule = .allocate(capacity: blockSize)
+        pendingWork = .allocate(capacity: blockSize)
+        waitingToday = .allocate(capacity: blockSize)
+        calendar = DayCalendar(horizon: model.horizonDays, nonWorking: model.nonWorking)
         c = Coefficients(model.table)
         let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
         let tau = model.table["payment.dpd_decay_days"]
@@ -51,16 +69,23 @@ public final class BlockSimulator {
         fatigueKeepPowers = (0...model.horizonDays).map { pow(keep, Double($0)) }
         drawCounter = .allocate(capacity: 1)
         drawCounter.initialize(to: 0)
+        quietDayCounter = .allocate(capacity: 1)
+        quietDayCounter.initialize(to: 0)
     }
 
     deinit {
         callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollBucket.deallocate(); drawCounter.deallocate()
+        waitsFor.deallocate(); pendingRule.deallocate(); pendingWork.deallocate(); waitingToday.deallocate()
+        quietDayCounter.deallocate()
     }
 
     /// Random draws this simulator has made so far, population set-up included. The limit
     /// kernel in `benchmarks/` draws as many per borrower-day; counting costs one increment per
     /// draw (about 0.23 per borrower-day on the default scenario).
     public var drawsMade: Int { drawCounter.pointee }
+
+    /// Account-days whose settlement took the short path for quiet days so far.
+    public var quietDaysTaken: Int { quietDayCounter.pointee }
 
     /// Draws the population of borrowers `first ..< first + count` for a replication; every
     /// following `run` starts from this same state (common random numbers).
@@ -70,6 +95,12 @@ public final class BlockSimulator {
 
     /// Runs the prepared population under `strategy`, adding results into `tally`, and calling
     /// `perAccount` once per account at the horizon when it is given.
+    ///
+    /// Accounts interact only through collectors (pass 2), so each account is carried forward
+    /// on its own, day after day, until a day on which it asks for a collector; it then waits
+    /// for that day's pass 2, which serves the waiting accounts in account order as a day-major
+    /// sweep would. An account is thus visited only on its own days, its state stays in cache
+    /// while it is carried, and its branches repeat from one day to the next.
     public func run(_ strategy: CompiledStrategy, into tally: inout Tally, perAccount: ((AccountOutcome) -> Void)? = nil) {
         work.copy(from: template)
         let n = work.count
@@ -87,7 +118,6 @@ public final class BlockSimulator {
             tally.addInitial(defaulted: defaulted, chargedOff: chargedOff)
             rollBucket[j] = bucket(j)
         }
-        let months = Tally.rollMonths(horizonDays: horizon)
 
         strategy.rules.withUnsafeBufferPointer { rules in
         strategy.agencyRules.withUnsafeBufferPointer { agencyRules in
@@ -96,53 +126,36 @@ public final class BlockSimulator {
                                  agencyRules: agencyRules, actions: actions, decay: decayByDPD,
                                  installmentFallsDue: installmentFallsDue,
                                  fatigueKeepPowers: fatigueKeepPowers, drawCounter: drawCounter)
-            var nCalls = 0, nVisits = 0, nAgency = 0
-            // One sweep over the block a day: day t's settlement (pass 3) fused with day t + 1's
-            // dynamics and rule pass (pass 1). Accounts do not interact in either pass, so each
-            // still sees its own events in day order; only collectors (pass 2, between sweeps)
-            // are shared out between accounts. The first sweep only opens day 0, the last only
-            // settles the horizon's final day.
-            var settling = -1
-            while settling < horizon {
-                let t = settling + 1
-                let opening = t < horizon
-                let dayBit: UInt8 = opening && model.nonWorking[t] ? 2 : 1
-                if opening {
-                    // Day t's slot of the 7-day contact rings starts empty (field-major: contiguous).
-                    let ring = t % 7
-                    work.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + ring)!).update(repeating: 0, count: n)
-                    work.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + ring)!).update(repeating: 0, count: n)
+            for j in 0..<n {
+                if ctx.closed[j] != 0 {
+                    closingRolls(j, from: 1, tally: &tally)
+                    waitsFor[j] = Int32.max
+                } else {
+                    carry(j, settling: -1, ctx: ctx, tally: &tally)
                 }
-                for j in 0..<n where ctx.closed[j] == 0 {
-                    if settling >= 0 {
-                        ctx.settleDay(j, settling, tally: &tally)
-                        if ctx.closed[j] != 0 { continue }
-                    }
-                    guard opening else { continue }
-                    ctx.dailyDynamics(j, t)
-                    guard let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: dayBit) else { continue }
-                    let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
-                    ctx.immediateActions(j, t, rule: rule, tally: &tally)
-                    if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) {
-                        let d = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, isAgency ? .dpd : strategy.priority))
-                        if isAgency { agencyQueue[nAgency] = d; nAgency += 1 } else { callQueue[nCalls] = d; nCalls += 1 }
-                    }
-                    if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) {
-                        visitQueue[nVisits] = Demand(account: Int32(j), rule: Int32(ruleIndex), key: ctx.priorityKey(j, strategy.priority))
-                        nVisits += 1
+            }
+            for t in 0..<horizon {
+                // Pass 2 of day t: the accounts waiting for it, in account order.
+                let day = Int32(t)
+                var waiting = 0
+                for j in 0..<n where waitsFor[j] == day {
+                    waitingToday[waiting] = Int32(j)
+                    waiting += 1
+                }
+                var nCalls = 0, nVisits = 0, nAgency = 0
+                for q in 0..<waiting {
+                    let j = Int(waitingToday[q])
+                    let rule = pendingRule[j]
+                    switch pendingWork[j] {
+                    case Work.agencyCall:
+                        agencyQueue[nAgency] = Demand(account: Int32(j), rule: rule, key: ctx.priorityKey(j, .dpd))
+                        nAgency += 1
+                    case let work:
+                        let key = ctx.priorityKey(j, strategy.priority)
+                        if work & Work.call != 0 { callQueue[nCalls] = Demand(account: Int32(j), rule: rule, key: key); nCalls += 1 }
+                        if work & Work.visit != 0 { visitQueue[nVisits] = Demand(account: Int32(j), rule: rule, key: key); nVisits += 1 }
                     }
                 }
-                // The end of a 30-day month: roll from each account's bucket at its start.
-                if t % 30 == 0 && t > 0 && t / 30 <= months {
-                    let month = t / 30 - 1
-                    for j in 0..<n {
-                        let b = bucket(j)
-                        tally.addRoll(month: month, from: rollBucket[j], to: b)
-                        rollBucket[j] = b
-                    }
-                }
-                guard opening else { break }
-                // Pass 2 of day t: collector capacity, then collector work.
                 let callCap = Int((callsPerDay * Double(t + 1)).rounded(.down) - (callsPerDay * Double(t)).rounded(.down))
                 let visitCap = Int((visitsPerDay * Double(t + 1)).rounded(.down) - (visitsPerDay * Double(t)).rounded(.down))
                 let agencyCap = Int((agencyPerDay * Double(t + 1)).rounded(.down) - (agencyPerDay * Double(t)).rounded(.down))
@@ -150,22 +163,110 @@ public final class BlockSimulator {
                 used += Double(ctx.serve(callQueue, count: nCalls, capacity: callCap, rules: rules, channel: .call, t: t, agency: false, tally: &tally))
                 _ = ctx.serve(visitQueue, count: nVisits, capacity: visitCap, rules: rules, channel: .visit, t: t, agency: false, tally: &tally)
                 _ = ctx.serve(agencyQueue, count: nAgency, capacity: agencyCap, rules: agencyRules, channel: .call, t: t, agency: true, tally: &tally)
-                nCalls = 0; nVisits = 0; nAgency = 0
-                settling = t
+                // Then each carries on from day t's settlement.
+                for q in 0..<waiting {
+                    let j = Int(waitingToday[q])
+                    if ctx.closed[j] != 0 {
+                        closingRolls(j, from: t + 1, tally: &tally)
+                        waitsFor[j] = Int32.max
+                    } else {
+                        carry(j, settling: t, ctx: ctx, tally: &tally)
+                    }
+                }
             }
         }}}
         tally.addCallCapacity(offered: offered, used: used)
         finish(n: n, segmentCount: segmentCount, tally: &tally, perAccount: perAccount)
     }
 
-    /// An account's roll bucket (`Tally.rollBuckets`) at the end of a day: settled when paid
-    /// off, charged off when past charge-off or closed by the courts unpaid, else by DPD.
+    /// What an account waiting for a day's pass 2 asks for.
+    private enum Work {
+        static let call: UInt8 = 1
+        static let visit: UInt8 = 2
+        static let agencyCall: UInt8 = 4
+    }
+
+    /// Carries account `j` forward from the settlement of day `settling` (−1: from the opening of
+    /// day 0) through pass 3 of one day and pass 1 of the next, until it asks for a collector on
+    /// some day (it then waits for that day's pass 2), closes, or reaches the horizon.
+    @inline(__always)
+    private func carry(_ j: Int, settling: Int, ctx: DayContext, tally: inout Tally) {
+        let horizon = model.horizonDays
+        var s = settling
+        while true {
+            if s >= 0 {
+                ctx.settleDay(j, s, tally: &tally)
+                if ctx.closed[j] != 0 {
+                    closingRolls(j, from: s + 1, tally: &tally)
+                    waitsFor[j] = Int32.max
+                    return
+                }
+                // The end of a 30-day month: roll from the account's bucket at its start.
+                let end = s + 1
+                if end % 30 == 0 && end / 30 <= calendar.rollMonths {
+                    let b = bucket(j)
+                    tally.addRoll(month: end / 30 - 1, from: rollBucket[j], to: b)
+                    rollBucket[j] = b
+                }
+            }
+            var t = s + 1
+            guard t < horizon else {
+                waitsFor[j] = Int32.max
+                return
+            }
+            // Days on which nothing happens to the account but decays and its clocks.
+            if skipsQuietDays {
+                let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollBucket: rollBucket, tally: &tally)
+                quietDayCounter.pointee &+= quiet.day - t
+                if quiet.opened {
+                    s = quiet.day
+                    continue
+                }
+                t = quiet.day
+                guard t < horizon else {
+                    waitsFor[j] = Int32.max
+                    return
+                }
+            }
+            // Day t's slot of the 7-day contact rings starts empty.
+            let ring = t % 7
+            ctx.calls[j, ring] = 0
+            ctx.contacts[j, ring] = 0
+            ctx.dailyDynamics(j, t)
+            if let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: calendar.dayBits[t]) {
+                let rule = isAgency ? ctx.agencyRules[ruleIndex] : ctx.rules[ruleIndex]
+                ctx.immediateActions(j, t, rule: rule, tally: &tally)
+                var work: UInt8 = 0
+                if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) { work = isAgency ? Work.agencyCall : Work.call }
+                if rule.needsVisit && !isAgency && ctx.hasDueWork(j, t, rule: rule, channel: .visit) { work |= Work.visit }
+                if work != 0 {
+                    waitsFor[j] = Int32(t)
+                    pendingRule[j] = Int32(ruleIndex)
+                    pendingWork[j] = work
+                    return
+                }
+            }
+            s = t
+        }
+    }
+
+    /// The rolls of an account that closed during the day before `firstEnd`: its final bucket
+    /// for every month that ends on or after that day.
+    private func closingRolls(_ j: Int, from firstEnd: Int, tally: inout Tally) {
+        let b = bucket(j)
+        var month = max(0, (firstEnd + 29) / 30 - 1)
+        while month < calendar.rollMonths {
+            tally.addRoll(month: month, from: rollBucket[j], to: b)
+            rollBucket[j] = b
+            month += 1
+        }
+    }
+
+    /// An account's roll bucket (`Tally.rollBucket`) at the end of a day.
     @inline(__always)
     private func bucket(_ j: Int) -> UInt8 {
-        if work.d(.balance)[j] <= 0.005 { return 6 }
-        if work.i(.chargeoffDay)[j] != Int32.max || work.u(.closed)[j] != 0 { return 5 }
-        let d = work.i(.dpd)[j]
-        return d <= 0 ? 0 : d < 30 ? 1 : d < 60 ? 2 : d < 90 ? 3 : d < 180 ? 4 : 5
+        Tally.rollBucket(balance: work.d(.balance)[j], chargedOffOrClosed: work.i(.chargeoffDay)[j] != Int32.max || work.u(.closed)[j] != 0,
+                         dpd: work.i(.dpd)[j])
     }
 
     /// Adds each account's end state into the tally.

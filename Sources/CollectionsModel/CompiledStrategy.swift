@@ -36,6 +36,12 @@ public struct CompiledStrategy: Sendable {
     /// The lowest DPD any rule can match: accounts below it skip rule evaluation.
     let rulesMinDPD: Int32
     let agencyMinDPD: Int32
+    /// The DPD values at which the set of matching rules can change — each rule's lower bound
+    /// and one past its upper bound — ascending, for the regular and the agency rules.
+    let ruleBoundaries: [Int]
+    let agencyRuleBoundaries: [Int]
+    /// Whether any rule holds only on working or only on non-working days.
+    let usesDayMasks: Bool
     let skill: Double
     let callsPer1000: Double
     let visitsPer1000: Double
@@ -83,9 +89,22 @@ public struct CompiledStrategy: Sendable {
         self.actions = actions
         rulesMinDPD = rules.map(\.dpdLo).min() ?? Int32.max
         agencyMinDPD = agencyRules.map(\.dpdLo).min() ?? Int32.max
+        func boundaries(_ rules: [RuleCode]) -> [Int] {
+            Set(rules.flatMap { [Int($0.dpdLo), Int($0.dpdHi) + 1] }).sorted()
+        }
+        ruleBoundaries = boundaries(rules)
+        agencyRuleBoundaries = boundaries(agencyRules)
+        usesDayMasks = (rules + agencyRules).contains { $0.dayMask != 3 }
         priority = strategy.priority
         skill = strategy.collectorSkill ?? table["collectors.skill"]
         callsPer1000 = strategy.callsPerDayPer1000 ?? table["collectors.calls_per_day_per_1000"]
         visitsPer1000 = strategy.visitsPerDayPer1000 ?? table["collectors.visits_per_day_per_1000"]
+    }
+
+    /// The lowest DPD above `dpd` at which a different set of rules may match (Int.max: none).
+    @inline(__always)
+    func nextRuleBoundary(after dpd: Int, agency: Bool) -> Int {
+        for b in agency ? agencyRuleBoundaries : ruleBoundaries where b > dpd { return b }
+        return Int.max
     }
 }

@@ -18,22 +18,22 @@ struct DayContext {
     /// fatigue.daily_decay compounded over k days, k = 0…horizon.
     let fatigueKeepPowers: [Double]
 
-    let keys: UnsafeMutablePointer<UInt64>
-    let flags: UnsafeMutablePointer<UInt32>
-    let closed, segment, grade, entryStage, reach, hardship: UnsafeMutablePointer<UInt8>
-    let calls, contacts: UnsafeMutablePointer<UInt8>
-    let stride: Int
-    let balance, arrears, installment, collected, discounted, costs, commission: UnsafeMutablePointer<Double>
-    let promiseAmount, planAmount, commissionRate, baseMultiplier, risk: UnsafeMutablePointer<Double>
-    let willingness, literacy, stress, peakStress, excitation, pressure, kappa, satisfaction: UnsafeMutablePointer<Double>
-    let fatigue: UnsafeMutablePointer<Double>
-    let fatigueDay, nextSwitch: UnsafeMutablePointer<Int32>
-    let paymentClock, complaintClock, cachedWillingness, willingnessFactor: UnsafeMutablePointer<Double>
-    let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: UnsafeMutablePointer<Int32>
-    let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, complaintCount, last: UnsafeMutablePointer<Int32>
-    let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: UnsafeMutablePointer<Int32>
+    let keys: AccountField<UInt64>
+    let flags: AccountField<UInt32>
+    let closed, segment, grade, entryStage, reach, hardship: AccountField<UInt8>
+    /// 7-day rings: calls made and contacts attempted on each day, slot t % 7.
+    let calls, contacts: AccountField<UInt8>
+    let balance, arrears, installment, collected, discounted, costs, commission: AccountField<Double>
+    let promiseAmount, planAmount, commissionRate, baseMultiplier, risk: AccountField<Double>
+    let willingness, literacy, stress, peakStress, excitation, pressure, kappa, satisfaction: AccountField<Double>
+    let fatigue: AccountField<Double>
+    let fatigueDay, nextSwitch: AccountField<Int32>
+    let paymentClock, complaintClock, cachedWillingness, willingnessFactor: AccountField<Double>
+    let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: AccountField<Int32>
+    let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, complaintCount, last: AccountField<Int32>
+    let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: AccountField<Int32>
     /// Per-account contact counters (CountField order), summed into the tally at the horizon.
-    let counts: UnsafeMutablePointer<Int32>
+    let counts: AccountField<Int32>
     let compliance: ComplianceRules
     let windows: [ContactWindow?]
     let capsPerDay: [Int]
@@ -50,7 +50,7 @@ struct DayContext {
         self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
         self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.installmentFallsDue = installmentFallsDue
         self.fatigueKeepPowers = fatigueKeepPowers
-        keys = s.keys; flags = s.flags; stride = s.capacity
+        keys = s.keys; flags = s.flags
         closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); entryStage = s.u(.entryStage); reach = s.u(.reach); hardship = s.u(.hardship)
         calls = s.u(.calls0); contacts = s.u(.contacts0)
         balance = s.d(.balance); arrears = s.d(.arrears); installment = s.d(.installment)
@@ -182,7 +182,7 @@ struct DayContext {
 
     @inline(__always)
     func due(_ j: Int, _ a: CompiledStrategy.ActionCode, _ t: Int) -> Bool {
-        Int32(t) - last[a.kind.rawValue * stride + j] >= a.every
+        Int32(t) - last[j, a.kind.rawValue] >= a.every
     }
 
     /// Whether any action of the rule on a collector channel is due today: only then does the
@@ -209,14 +209,14 @@ struct DayContext {
                     set(j, .educated)
                     educationDay[j] = Int32(t) + Int32(c.educationDelay)
                     costs[j] += c.educationCost
-                    last[a.kind.rawValue * stride + j] = Int32(t)
+                    last[j, a.kind.rawValue] = Int32(t)
                     tally.add(.educated, 1, groups: groups(j))
                 }
             case .agency:
                 if !has(j, .placed) {
                     set(j, .placed)
                     commissionRate[j] = a.commission
-                    last[a.kind.rawValue * stride + j] = Int32(t)
+                    last[j, a.kind.rawValue] = Int32(t)
                     tally.add(.placements, 1, groups: groups(j))
                 }
             case .legal:
@@ -313,19 +313,19 @@ struct DayContext {
         if Int32(t) < coolOffUntil[j] { breaches += 1 }
         if let w = windows[ch], !w.permits(a.slot, nonWorkingDay: nonWorking) { breaches += 1 }
         if isVoice {
-            let today = Int(calls[ring * stride + j])
+            let today = Int(calls[j, ring])
             var week = 0
-            for k in 0..<7 { week += Int(calls[k * stride + j]) }
+            for k in 0..<7 { week += Int(calls[j, k]) }
             if today + a.attempts > capsPerDay[ch] || week + a.attempts > capsPer7[ch] { breaches += 1 }
             if compliance.afterConversationDays > 0 && Int32(t) - lastConversation[j] < Int32(compliance.afterConversationDays) { breaches += 1 }
         }
-        last[a.kind.rawValue * stride + j] = Int32(t)
+        last[j, a.kind.rawValue] = Int32(t)
         if breaches > 0 {
             if enforce {
-                counts[CountField.blocked.rawValue * stride + j] += 1
+                counts[j, CountField.blocked.rawValue] += 1
                 return ContactOutcome(reached: false, attempts: 0)
             }
-            counts[CountField.violations.rawValue * stride + j] += Int32(breaches)
+            counts[j, CountField.violations.rawValue] += Int32(breaches)
             pressure[j] += c.violationPenalty * Double(breaches)
             satisfaction[j] = max(0, satisfaction[j] + c.satViolation * Double(breaches))
             if u(j, t, .violationDispute) < c.legalRiskPerViolation * Double(breaches) { tally.add(.disputes, 1, groups: g) }
@@ -338,7 +338,7 @@ struct DayContext {
         switch channel {
         case .sms, .push, .email, .followup:
             costs[j] += model.contactCost[ch]
-            counts[(channel == .followup ? CountField.followups : CountField.messages).rawValue * stride + j] += 1
+            counts[j, (channel == .followup ? CountField.followups : CountField.messages).rawValue] += 1
             let purpose: Purpose = channel == .sms ? .contactSMS : channel == .push ? .contactPush : .contactEmail
             reached = reachable && u(j, t, purpose) < c.messageRead
         case .call:
@@ -350,17 +350,17 @@ struct DayContext {
                 reached = reachable && StreamKey(rawValue: keys[j]).uniform(day: t, purpose: .callAttempt, index: attempts) < p
             }
             costs[j] += model.contactCost[ch] * Double(attempts)
-            counts[CountField.callAttempts.rawValue * stride + j] += Int32(attempts)
-            calls[ring * stride + j] &+= UInt8(clamping: attempts)
+            counts[j, CountField.callAttempts.rawValue] += Int32(attempts)
+            calls[j, ring] &+= UInt8(clamping: attempts)
             if reached {
                 costs[j] += c.connectedCost * (a.tone == .empathetic ? c.empatheticCostMultiplier : 1)
-                counts[CountField.callsConnected.rawValue * stride + j] += 1
+                counts[j, CountField.callsConnected.rawValue] += 1
                 lastConversation[j] = Int32(t)
             }
         case .visit:
             costs[j] += model.contactCost[ch]
-            counts[CountField.visits.rawValue * stride + j] += 1
-            calls[ring * stride + j] &+= 1
+            counts[j, CountField.visits.rawValue] += 1
+            calls[j, ring] &+= 1
             reached = u(j, t, .visitReach) < c.visitRPC
             if reached { lastConversation[j] = Int32(t) }
         }
@@ -368,9 +368,9 @@ struct DayContext {
         if !reached && a.thirdParty {
             if !compliance.thirdPartyContact {
                 if enforce {
-                    counts[CountField.blocked.rawValue * stride + j] += 1
+                    counts[j, CountField.blocked.rawValue] += 1
                 } else {
-                    counts[CountField.violations.rawValue * stride + j] += 1
+                    counts[j, CountField.violations.rawValue] += 1
                     pressure[j] += c.violationPenalty
                     satisfaction[j] = max(0, satisfaction[j] + c.satViolation)
                     reached = u(j, t, .thirdParty) < c.thirdPartyReach
@@ -382,9 +382,9 @@ struct DayContext {
             }
         }
         // Complaint pressure from every attempt, reached or not.
-        contacts[ring * stride + j] &+= UInt8(clamping: attempts)
+        contacts[j, ring] &+= UInt8(clamping: attempts)
         var weekContacts = 0
-        for k in 0..<7 { weekContacts += Int(contacts[k * stride + j]) }
+        for k in 0..<7 { weekContacts += Int(contacts[j, k]) }
         var weight = model.complaintWeight[ch] * model.toneComplaint[a.tone.rawValue] * model.slotComplaint[a.slot.rawValue] * Double(attempts)
         if nonWorking { weight *= c.complaintWeekend }
         if isVoice { weight /= max(skill, 0.01) }
@@ -402,15 +402,14 @@ struct DayContext {
         case .empathetic: fit = c.empatheticBase + c.empatheticSlope * w
         }
         // Fatigue decays lazily: stored as of its last update day, decayed here on use.
-        let fatigueIndex = ch * stride + j
-        let since = t - Int(fatigueDay[fatigueIndex])
-        fatigue[fatigueIndex] *= since < fatigueKeepPowers.count ? fatigueKeepPowers[since] : 0
-        fatigueDay[fatigueIndex] = Int32(t)
-        let damp = exp(-c.fatigueSensitivity * fatigue[fatigueIndex])
+        let since = t - Int(fatigueDay[j, ch])
+        fatigue[j, ch] *= since < fatigueKeepPowers.count ? fatigueKeepPowers[since] : 0
+        fatigueDay[j, ch] = Int32(t)
+        let damp = exp(-c.fatigueSensitivity * fatigue[j, ch])
         // Old debt responds less to contact, as it does to time: the jump shares decay(DPD).
         let age = decay[Int(max(0, dpd[j]))]
         excitation[j] += model.jump[ch] * fit * damp * (isVoice ? skill : 1) * jumpScale * age
-        fatigue[fatigueIndex] += 1
+        fatigue[j, ch] += 1
         stress[j] += model.contactStress[ch] * model.toneStress[a.tone.rawValue]
         if stress[j] > peakStress[j] { peakStress[j] = stress[j] }
         switch a.tone {
@@ -433,7 +432,7 @@ struct DayContext {
     // MARK: Offers
 
     func counsel(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, tally: inout Tally) {
-        last[a.kind.rawValue * stride + j] = Int32(t)
+        last[j, a.kind.rawValue] = Int32(t)
         costs[j] += c.counsellingCost
         if !has(j, .counselled) { tally.add(.counselled, 1, groups: groups(j)) }
         set(j, .counselled)
@@ -441,7 +440,7 @@ struct DayContext {
     }
 
     func offerPlan(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, tally: inout Tally) {
-        last[a.kind.rawValue * stride + j] = Int32(t)
+        last[j, a.kind.rawValue] = Int32(t)
         guard !has(j, .onPlan), arrears[j] > 0.005, dpd[j] > 0 else { return }
         tally.add(.plansOffered, 1, groups: groups(j))
         var logit = c.planIntercept + c.planWillingness * willingness[j] + c.planLiteracy * literacy[j]
@@ -468,7 +467,7 @@ struct DayContext {
     }
 
     func offerDeferral(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, tally: inout Tally) {
-        last[a.kind.rawValue * stride + j] = Int32(t)
+        last[j, a.kind.rawValue] = Int32(t)
         guard !has(j, .inDeferral), !has(j, .onPlan), dpd[j] > 0 else { return }
         guard u(j, t, .planAcceptance) < c.deferralUptake else { return }
         tally.add(.deferrals, 1, groups: groups(j))

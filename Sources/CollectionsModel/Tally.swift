@@ -87,6 +87,14 @@ public struct Tally: Sendable, Hashable {
 
     /// Delinquency buckets of the roll-rate matrix (MODEL.md §8).
     public static let rollBuckets = ["current", "1-29", "30-59", "60-89", "90-179", "charged_off", "settled"]
+    /// An account's roll bucket (index into `rollBuckets`) at the end of a day: settled when paid
+    /// off, charged off when past charge-off or closed by the courts unpaid, else by DPD.
+    @inline(__always)
+    static func rollBucket(balance: Double, chargedOffOrClosed: Bool, dpd: Int32) -> UInt8 {
+        if balance <= 0.005 { return 6 }
+        if chargedOffOrClosed { return 5 }
+        return dpd <= 0 ? 0 : dpd < 30 ? 1 : dpd < 60 ? 2 : dpd < 90 ? 3 : dpd < 180 ? 4 : 5
+    }
     /// Whole 30-day months in a horizon.
     public static func rollMonths(horizonDays: Int) -> Int { horizonDays / 30 }
 

@@ -1,0 +1,175 @@
+import Foundation
+
+/// The days of a run as the daily mechanics see them, computed once per simulator.
+struct DayCalendar {
+    let horizon: Int
+    /// Months of roll rates counted (a roll is taken when day 30·m is reached, m = 1…rollMonths).
+    let rollMonths: Int
+    /// Each day's bit for rules' day masks: 1 on working days, 2 on non-working days.
+    let dayBits: [UInt8]
+    /// For each day, the next day whose bit differs (the horizon when none does).
+    let nextBitChange: [Int]
+
+    init(horizon: Int, nonWorking: [Bool]) {
+        self.horizon = horizon
+        rollMonths = Tally.rollMonths(horizonDays: horizon)
+        dayBits = (0..<horizon).map { nonWorking[$0] ? 2 : 1 }
+        var next = [Int](repeating: horizon, count: horizon)
+        var change = horizon
+        for t in stride(from: horizon - 1, through: 0, by: -1) {
+            next[t] = change
+            if t > 0 && dayBits[t - 1] != dayBits[t] { change = t }
+        }
+        nextBitChange = next
+    }
+
+    /// The first day x ≥ `day` whose settlement ends a roll-rate month (Int.max: none left).
+    func nextMonthEndSettlement(from day: Int) -> Int {
+        let end = (day + 1 + 29) / 30 * 30
+        return end / 30 <= rollMonths ? end - 1 : Int.max
+    }
+}
+
+extension DayContext {
+    /// Where a run of quiet days stopped: the day, and whether that day's pass 1 is done (its
+    /// settlement is then next) or not (its pass 1 is next).
+    struct QuietStop {
+        var day: Int
+        var opened: Bool
+    }
+
+    /// Carries account `j` from the start of day `x0` through the days on which nothing can
+    /// happen to it but its continuous state: no scheduled date (regime switch, education,
+    /// deferral end, plan or promise date, due date, installment, default, charge-off), no due
+    /// action, no change of matching rule, and no payment or complaint clock crossing. On such
+    /// a day the mechanics reduce to decays, neglect, the two clocks' decrements and, at a
+    /// month's end, a roll; they are done here with the account's state in registers, in the
+    /// same order and with the same arithmetic as `dailyDynamics` and `settleDay`, so results
+    /// are bit for bit those of the full day. Stops (without doing it) at the first pass or
+    /// settlement that is not quiet; a stop early is always safe, since the full day follows.
+    func quietDays(_ j: Int, from x0: Int, calendar: DayCalendar, rollBucket: UnsafeMutableBufferPointer<UInt8>,
+                   tally: inout Tally) -> QuietStop {
+        let f = flags[j]
+        let notQuiet = QuietStop(day: x0, opened: false)
+        if f & AccountFlags.legalPending.rawValue != 0 { return notQuiet }
+        let onPlan = f & AccountFlags.onPlan.rawValue != 0
+        let promise = f & AccountFlags.promisePending.rawValue != 0
+        let inDeferral = f & AccountFlags.inDeferral.rawValue != 0
+        let placed = f & AccountFlags.placed.rawValue != 0
+        let d0 = Int(dpd[j])
+        /// An equality-checked date still ahead (one already past never fires again).
+        @inline(__always) func ahead(_ day: Int32) -> Int { Int(day) >= x0 ? Int(day) : Int.max }
+
+        // Pass 1 of day x is quiet while x < openStop.
+        var openStop = min(calendar.horizon, ahead(nextSwitch[j]), ahead(educationDay[j]))
+        if inDeferral { openStop = min(openStop, Int(deferralUntil[j])) }
+        if f & AccountFlags.complainedRecently.rawValue != 0 {
+            openStop = min(openStop, Int(lastComplaint[j]) + Int(c.complaintRecentDays))
+        }
+        if strategy.usesDayMasks { openStop = min(openStop, calendar.nextBitChange[x0]) }
+        if let (ruleIndex, isAgency) = chooseRule(j, dayBit: calendar.dayBits[x0]) {
+            let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
+            for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
+                let a = actions[k]
+                switch a.kind {
+                case .education: if f & AccountFlags.educated.rawValue == 0 { return notQuiet }
+                case .agency: if !placed { return notQuiet }
+                case .legal: if balance[j] > 0 { return notQuiet }
+                default: openStop = min(openStop, Int(last[j, a.kind.rawValue]) + Int(a.every))
+                }
+            }
+        }
+        // DPD moves by one a day while current, or delinquent and neither on a plan nor deferred.
+        let dpdMoves = !onPlan && (d0 < 0 || (d0 > 0 && !inDeferral))
+        if dpdMoves {
+            let boundary = strategy.nextRuleBoundary(after: d0, agency: placed)
+            if boundary != Int.max { openStop = min(openStop, x0 + (boundary - d0)) }
+        }
+        guard openStop > x0 else { return notQuiet }
+
+        // The settlement of day x is quiet while x < settleStop (and neither clock crosses).
+        var settleStop = Int.max
+        if onPlan {
+            settleStop = min(settleStop, ahead(planNextDue[j]))
+        } else if d0 == 0 {
+            settleStop = x0  // the due date
+        } else if d0 < 0 {
+            settleStop = min(settleStop, x0 - d0)
+        } else {
+            if promise { settleStop = min(settleStop, ahead(promiseDue[j])) }
+            if !inDeferral {
+                // Ageing to DPD v happens in the settlement of day x0 + (v − d0 − 1).
+                let cycle = Int(c.cycleDays)
+                var v = (d0 + 1 + cycle - 1) / cycle * cycle
+                if Int(c.defaultDPD) > d0 { v = min(v, Int(c.defaultDPD)) }
+                if Int(c.chargeoffDPD) > d0 { v = min(v, Int(c.chargeoffDPD)) }
+                settleStop = min(settleStop, x0 + (v - d0 - 1))
+            }
+        }
+
+        let hazard = !onPlan && d0 > 0 && !promise
+        let capacity = hardship[j] == 0 ? 1 : c.hardshipFactor
+        let baseRate = model.baseHazard[Int(grade[j])] * baseMultiplier[j]
+        let deferralFactor = inDeferral ? c.deferralHazard : 1
+        let kappa = self.kappa[j]
+        let lastContact = self.lastContact[j]
+        var d = Int32(d0)
+        var stress = self.stress[j], pressure = self.pressure[j], excitation = self.excitation[j]
+        var w = willingness[j], cachedW = cachedWillingness[j], wFactor = willingnessFactor[j]
+        var clock = paymentClock[j], complaintClock = self.complaintClock[j]
+        var monthEnd = calendar.nextMonthEndSettlement(from: x0)
+        let chargedOff = chargeoffDay[j] != Int32.max
+        var x = x0
+        var opened = false
+        while x < openStop {
+            // Pass 1 (dailyDynamics without its dated events).
+            stress *= c.stressKeep
+            pressure *= c.pressureKeep
+            excitation *= c.excitationKeep
+            if d >= c.defaultDPD && Double(Int32(x) - lastContact) >= c.neglectAfter { w -= c.neglectDecay * w }
+            opened = true
+            // Pass 3 (settleDay without events).
+            if x >= settleStop { break }
+            var nextClock = clock
+            if hazard {
+                if cachedW != w {
+                    cachedW = w
+                    wFactor = exp(c.willingnessEffect * (w - 0.5))
+                }
+                let wEffect = wFactor / (1 + c.stressEffect * stress)
+                let base = baseRate * decay[Int(d)] * capacity * wEffect
+                nextClock = clock - (base * deferralFactor + excitation)
+                if nextClock <= 0 { break }
+            }
+            var nextComplaintClock = complaintClock
+            if pressure > 0 {
+                nextComplaintClock = complaintClock - kappa * pressure * (1 + c.complaintStress * stress)
+                if nextComplaintClock <= 0 { break }
+            }
+            clock = nextClock
+            complaintClock = nextComplaintClock
+            if dpdMoves { d += 1 }
+            if x == monthEnd {
+                let b = Tally.rollBucket(balance: balance[j], chargedOffOrClosed: chargedOff, dpd: d)
+                tally.addRoll(month: (x + 1) / 30 - 1, from: rollBucket[j], to: b)
+                rollBucket[j] = b
+                monthEnd = calendar.nextMonthEndSettlement(from: x + 1)
+            }
+            opened = false
+            x += 1
+        }
+        let daysOpened = x - x0 + (opened ? 1 : 0)
+        guard daysOpened > 0 else { return notQuiet }
+        dpd[j] = d
+        self.stress[j] = stress; self.pressure[j] = pressure; self.excitation[j] = excitation
+        willingness[j] = w; cachedWillingness[j] = cachedW; willingnessFactor[j] = wFactor
+        paymentClock[j] = clock; self.complaintClock[j] = complaintClock
+        // Each opened day's slot of the 7-day contact rings starts empty.
+        for k in 0..<min(daysOpened, 7) {
+            let ring = (x0 + k) % 7
+            calls[j, ring] = 0
+            contacts[j, ring] = 0
+        }
+        return QuietStop(day: x, opened: opened)
+    }
+}
