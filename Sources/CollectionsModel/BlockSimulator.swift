@@ -210,12 +210,8 @@ public final class BlockSimulator {
                 }
             }
             var t = s + 1
-            guard t < horizon else {
-                waitsFor[j] = Int32.max
-                return
-            }
             // Days on which nothing happens to the account but decays and its clocks.
-            if skipsQuietDays {
+            if skipsQuietDays && t < horizon {
                 let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollBucket: rollBucket, tally: &tally)
                 quietDayCounter.pointee &+= quiet.day - t
                 if quiet.opened {
@@ -223,10 +219,10 @@ public final class BlockSimulator {
                     continue
                 }
                 t = quiet.day
-                guard t < horizon else {
-                    waitsFor[j] = Int32.max
-                    return
-                }
+            }
+            guard t < horizon else {
+                waitsFor[j] = Int32.max
+                return
             }
             // Day t's slot of the 7-day contact rings starts empty.
             let ring = t % 7
