@@ -40,12 +40,13 @@ extension DayContext {
 
     /// Carries account `j` from the start of day `x0` through the days on which nothing can
     /// happen to it but its continuous state: no scheduled date (regime switch, education,
-    /// deferral end, plan or promise date, due date, installment, default, charge-off), no due
-    /// action, no change of matching rule, and no payment or complaint clock crossing. On such
-    /// a day the mechanics reduce to decays, neglect, the two clocks' decrements and, at a
-    /// month's end, a roll; they are done here with the account's state in registers, in the
-    /// same order and with the same arithmetic as `dailyDynamics` and `settleDay`, so results
-    /// are bit for bit those of the full day. Stops (without doing it) at the first pass or
+    /// deferral end, plan or promise date, due date, installment, default, charge-off), no
+    /// collector work, education, placement or legal action due, no change of matching rule, and
+    /// no payment or complaint clock crossing. On such a day the mechanics reduce to decays,
+    /// neglect, any due messages, the two clocks' decrements and, at a month's end, a roll; they
+    /// are done here with the account's state in registers (messages by `immediateActions`, with
+    /// the state written back around them), in the same order and with the same arithmetic as
+    /// the full day, so results are bit for bit its own. Stops (without doing it) at the first pass or
     /// settlement that is not quiet; a stop early is always safe, since the full day follows.
     func quietDays(_ j: Int, from x0: Int, calendar: DayCalendar, rollBucket: UnsafeMutableBufferPointer<UInt8>,
                    tally: inout Tally) -> QuietStop {
@@ -67,6 +68,8 @@ extension DayContext {
             openStop = min(openStop, Int(lastComplaint[j]) + Int(c.complaintRecentDays))
         }
         if strategy.usesDayMasks { openStop = min(openStop, calendar.nextBitChange[x0]) }
+        // Messages need no collector: they are sent on the short path (see `nextMessage`).
+        var messageRule: CompiledStrategy.RuleCode?
         if let (ruleIndex, isAgency) = chooseRule(j, dayBit: calendar.dayBits[x0]) {
             let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
             for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
@@ -75,7 +78,9 @@ extension DayContext {
                 case .education: if f & AccountFlags.educated.rawValue == 0 { return notQuiet }
                 case .agency: if !placed { return notQuiet }
                 case .legal: if balance[j] > 0 { return notQuiet }
-                default: openStop = min(openStop, Int(last[j, a.kind.rawValue]) + Int(a.every))
+                case .sms, .push, .email, .followup: messageRule = rule
+                case .call, .visit, .counselling, .installment, .deferral:
+                    openStop = min(openStop, Int(last[j, a.kind.rawValue]) + Int(a.every))
                 }
             }
         }
@@ -112,7 +117,10 @@ extension DayContext {
         let baseRate = model.baseHazard[Int(grade[j])] * baseMultiplier[j]
         let deferralFactor = inDeferral ? c.deferralHazard : 1
         let kappa = self.kappa[j]
-        let lastContact = self.lastContact[j]
+        var lastContact = self.lastContact[j]
+        var nextMessage = messageRule.map { nextMessageDay(j, rule: $0, from: x0) } ?? Int.max
+        // The contact rings' slots are emptied for each opened day, up to `ringsClearedTo`.
+        var ringsClearedTo = x0
         var d = Int32(d0)
         var stress = self.stress[j], pressure = self.pressure[j], excitation = self.excitation[j]
         var w = willingness[j], cachedW = cachedWillingness[j], wFactor = willingnessFactor[j]
@@ -128,6 +136,17 @@ extension DayContext {
             excitation *= c.excitationKeep
             if d >= c.defaultDPD && Double(Int32(x) - lastContact) >= c.neglectAfter { w -= c.neglectDecay * w }
             opened = true
+            if x == nextMessage, let rule = messageRule {
+                // The day's messages, made by `immediateActions` on the state as of now.
+                clearRings(j, from: ringsClearedTo, to: x + 1)
+                ringsClearedTo = x + 1
+                dpd[j] = d
+                self.stress[j] = stress; self.pressure[j] = pressure; self.excitation[j] = excitation; willingness[j] = w
+                immediateActions(j, x, rule: rule, tally: &tally)
+                stress = self.stress[j]; pressure = self.pressure[j]; excitation = self.excitation[j]; w = willingness[j]
+                lastContact = self.lastContact[j]
+                nextMessage = nextMessageDay(j, rule: rule, from: x + 1)
+            }
             // Pass 3 (settleDay without events).
             if x >= settleStop { break }
             var nextClock = clock
@@ -164,12 +183,31 @@ extension DayContext {
         self.stress[j] = stress; self.pressure[j] = pressure; self.excitation[j] = excitation
         willingness[j] = w; cachedWillingness[j] = cachedW; willingnessFactor[j] = wFactor
         paymentClock[j] = clock; self.complaintClock[j] = complaintClock
-        // Each opened day's slot of the 7-day contact rings starts empty.
-        for k in 0..<min(daysOpened, 7) {
-            let ring = (x0 + k) % 7
-            calls[j, ring] = 0
-            contacts[j, ring] = 0
-        }
+        clearRings(j, from: ringsClearedTo, to: x0 + daysOpened)
         return QuietStop(day: x, opened: opened)
+    }
+
+    /// Empties the 7-day contact rings' slots of days `from ..< to`, as each day's opening does.
+    @inline(__always)
+    private func clearRings(_ j: Int, from: Int, to: Int) {
+        guard from < to else { return }
+        for day in from..<min(to, from + 7) {
+            calls[j, day % 7] = 0
+            contacts[j, day % 7] = 0
+        }
+    }
+
+    /// The first day on or after `from` on which one of the rule's messages is due.
+    @inline(__always)
+    private func nextMessageDay(_ j: Int, rule: CompiledStrategy.RuleCode, from: Int) -> Int {
+        var next = Int.max
+        for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
+            let a = actions[k]
+            switch a.kind {
+            case .sms, .push, .email, .followup: next = min(next, max(from, Int(last[j, a.kind.rawValue]) + Int(a.every)))
+            default: break
+            }
+        }
+        return next
     }
 }
