@@ -210,7 +210,7 @@ public final class BlockSimulator {
                 }
             }
             var t = s + 1
-            // Days on which nothing happens to the account but decays and its clocks.
+            // Days on which nothing happens to the account but decays, its clocks and due messages.
             if skipsQuietDays && t < horizon {
                 let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollBucket: rollBucket, tally: &tally)
                 quietDayCounter.pointee &+= quiet.day - t

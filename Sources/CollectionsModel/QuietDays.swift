@@ -41,13 +41,14 @@ extension DayContext {
     /// Carries account `j` from the start of day `x0` through the days on which nothing can
     /// happen to it but its continuous state: no scheduled date (regime switch, education,
     /// deferral end, plan or promise date, due date, installment, default, charge-off), no
-    /// collector work, education, placement or legal action due, no change of matching rule, and
-    /// no payment or complaint clock crossing. On such a day the mechanics reduce to decays,
-    /// neglect, any due messages, the two clocks' decrements and, at a month's end, a roll; they
-    /// are done here with the account's state in registers (messages by `immediateActions`, with
-    /// the state written back around them), in the same order and with the same arithmetic as
-    /// the full day, so results are bit for bit its own. Stops (without doing it) at the first pass or
-    /// settlement that is not quiet; a stop early is always safe, since the full day follows.
+    /// collector work, education, placement or legal action due, no change of matching rule,
+    /// and no payment or complaint clock crossing. On such a day the mechanics reduce to decays,
+    /// neglect, any due messages, the two clocks' decrements and, at a month's end, a roll.
+    /// They are done here with the account's state in registers (messages by
+    /// `immediateActions`, with the state written back around them), in the same order and
+    /// with the same arithmetic as the full day, so results are bit for bit its own. Stops
+    /// (without doing it) at the first pass or settlement that is not quiet; a stop early is
+    /// always safe, since the full day follows.
     func quietDays(_ j: Int, from x0: Int, calendar: DayCalendar, rollBucket: UnsafeMutableBufferPointer<UInt8>,
                    tally: inout Tally) -> QuietStop {
         let f = flags[j]
