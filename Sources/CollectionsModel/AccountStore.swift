@@ -28,19 +28,23 @@ final class AccountStore {
         case contacts0, contacts1, contacts2, contacts3, contacts4, contacts5, contacts6
     }
 
-    private static let intsOffset = D.allCases.count * 8
-    private static let bytesOffset = intsOffset + I.allCases.count * 4
-    private static let flagsOffset = (bytesOffset + U.allCases.count + 3) / 4 * 4
-    private static let keyOffset = (flagsOffset + 4 + 7) / 8 * 8
+    // The layout is spelled with each enumeration's last case so that it folds to constants in
+    // the hot loop (`allCases.count` would not); `init` checks it against `allCases`.
+    @inline(__always) static var intsOffset: Int { (D.fatigue5.rawValue + 1) * 8 }
+    @inline(__always) static var bytesOffset: Int { intsOffset + (I.fatigueDay5.rawValue + 1) * 4 }
+    @inline(__always) static var flagsOffset: Int { (bytesOffset + U.contacts6.rawValue + 1 + 3) / 4 * 4 }
+    @inline(__always) static var keyOffset: Int { (flagsOffset + 4 + 7) / 8 * 8 }
     /// Bytes per account: doubles, then 32-bit integers, then bytes, flags and the stream key,
     /// each in its enumeration's order (so fields read as slots of one are consecutive).
-    static let recordSize = keyOffset + 8
+    @inline(__always) static var recordSize: Int { keyOffset + 8 }
 
     let capacity: Int
     private(set) var count = 0
     private let records: UnsafeMutableRawPointer
 
     init(capacity: Int) {
+        precondition(D.allCases.count == D.fatigue5.rawValue + 1 && I.allCases.count == I.fatigueDay5.rawValue + 1
+                     && U.allCases.count == U.contacts6.rawValue + 1, "AccountStore's layout must name each enumeration's last case")
         self.capacity = capacity
         records = .allocate(byteCount: capacity * Self.recordSize, alignment: 64)
         records.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * Self.recordSize)
@@ -50,15 +54,13 @@ final class AccountStore {
 
     func setCount(_ n: Int) { precondition(n <= capacity); count = n }
 
-    @inline(__always) func d(_ f: D) -> AccountField<Double> { field(f.rawValue * 8) }
-    @inline(__always) func i(_ f: I) -> AccountField<Int32> { field(Self.intsOffset + f.rawValue * 4) }
-    @inline(__always) func u(_ f: U) -> AccountField<UInt8> { field(Self.bytesOffset + f.rawValue) }
-    var flags: AccountField<UInt32> { field(Self.flagsOffset) }
-    var keys: AccountField<UInt64> { field(Self.keyOffset) }
-
-    @inline(__always) private func field<T>(_ offset: Int) -> AccountField<T> {
-        AccountField(base: records + offset, recordSize: Self.recordSize)
-    }
+    @inline(__always) func d(_ f: D) -> AccountField<Double> { AccountField(records, f) }
+    @inline(__always) func i(_ f: I) -> AccountField<Int32> { AccountField(records, f) }
+    @inline(__always) func u(_ f: U) -> AccountField<UInt8> { AccountField(records, f) }
+    var flags: AccountField<UInt32> { AccountField(records) }
+    var keys: AccountField<UInt64> { AccountField(records) }
+    /// The first account's record; every field is at a constant offset from it.
+    var base: UnsafeMutableRawPointer { records }
 
     /// Copies every account of `other` (same capacity) into this store.
     func copy(from other: AccountStore) {
@@ -70,19 +72,49 @@ final class AccountStore {
 
 /// One field of every account in an `AccountStore`; `[j, k]` is slot `k` of a field that
 /// repeats in consecutive slots (contact rings, per-action and per-channel fields).
+///
+/// Fields are made from the store's base pointer and constant offsets, so a field read in the
+/// daily loop is one load from the account's record, with nothing to fetch first.
 struct AccountField<T> {
     let base: UnsafeMutableRawPointer
-    let recordSize: Int
+
+    @inline(__always) init(offset: Int, in records: UnsafeMutableRawPointer) { base = records + offset }
 
     @inline(__always) subscript(j: Int) -> T {
-        get { base.load(fromByteOffset: j &* recordSize, as: T.self) }
-        nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* recordSize, as: T.self) }
+        get { base.load(fromByteOffset: j &* AccountStore.recordSize, as: T.self) }
+        nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* AccountStore.recordSize, as: T.self) }
     }
 
     @inline(__always) subscript(j: Int, slot: Int) -> T {
-        get { base.load(fromByteOffset: j &* recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
-        nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
+        get { base.load(fromByteOffset: j &* AccountStore.recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
+        nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* AccountStore.recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
     }
+}
+
+extension AccountField where T == Double {
+    @inline(__always) init(_ records: UnsafeMutableRawPointer, _ f: AccountStore.D) { self.init(offset: f.rawValue * 8, in: records) }
+}
+
+extension AccountField where T == Int32 {
+    @inline(__always) init(_ records: UnsafeMutableRawPointer, _ f: AccountStore.I) {
+        self.init(offset: AccountStore.intsOffset + f.rawValue * 4, in: records)
+    }
+}
+
+extension AccountField where T == UInt8 {
+    @inline(__always) init(_ records: UnsafeMutableRawPointer, _ f: AccountStore.U) {
+        self.init(offset: AccountStore.bytesOffset + f.rawValue, in: records)
+    }
+}
+
+extension AccountField where T == UInt32 {
+    /// The flags word.
+    @inline(__always) init(_ records: UnsafeMutableRawPointer) { self.init(offset: AccountStore.flagsOffset, in: records) }
+}
+
+extension AccountField where T == UInt64 {
+    /// The stream key.
+    @inline(__always) init(_ records: UnsafeMutableRawPointer) { self.init(offset: AccountStore.keyOffset, in: records) }
 }
 
 extension StreamKey {

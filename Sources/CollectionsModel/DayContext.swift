@@ -18,22 +18,69 @@ struct DayContext {
     /// fatigue.daily_decay compounded over k days, k = 0…horizon.
     let fatigueKeepPowers: [Double]
 
-    let keys: AccountField<UInt64>
-    let flags: AccountField<UInt32>
-    let closed, segment, grade, entryStage, reach, hardship: AccountField<UInt8>
+    /// The block's account records (`AccountStore`); each field below is a constant offset from it.
+    let records: UnsafeMutableRawPointer
+    var keys: AccountField<UInt64> { AccountField(records) }
+    var flags: AccountField<UInt32> { AccountField(records) }
+    var closed: AccountField<UInt8> { AccountField(records, .closed) }
+    var segment: AccountField<UInt8> { AccountField(records, .segment) }
+    var grade: AccountField<UInt8> { AccountField(records, .grade) }
+    var entryStage: AccountField<UInt8> { AccountField(records, .entryStage) }
+    var reach: AccountField<UInt8> { AccountField(records, .reach) }
+    var hardship: AccountField<UInt8> { AccountField(records, .hardship) }
     /// 7-day rings: calls made and contacts attempted on each day, slot t % 7.
-    let calls, contacts: AccountField<UInt8>
-    let balance, arrears, installment, collected, discounted, costs, commission: AccountField<Double>
-    let promiseAmount, planAmount, commissionRate, baseMultiplier, risk: AccountField<Double>
-    let willingness, literacy, stress, peakStress, excitation, pressure, kappa, satisfaction: AccountField<Double>
-    let fatigue: AccountField<Double>
-    let fatigueDay, nextSwitch: AccountField<Int32>
-    let paymentClock, complaintClock, cachedWillingness, willingnessFactor: AccountField<Double>
-    let dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil: AccountField<Int32>
-    let legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint, complaintCount, last: AccountField<Int32>
-    let defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance: AccountField<Int32>
+    var calls: AccountField<UInt8> { AccountField(records, .calls0) }
+    var contacts: AccountField<UInt8> { AccountField(records, .contacts0) }
+    var balance: AccountField<Double> { AccountField(records, .balance) }
+    var arrears: AccountField<Double> { AccountField(records, .arrears) }
+    var installment: AccountField<Double> { AccountField(records, .installment) }
+    var collected: AccountField<Double> { AccountField(records, .collected) }
+    var discounted: AccountField<Double> { AccountField(records, .discounted) }
+    var costs: AccountField<Double> { AccountField(records, .costs) }
+    var commission: AccountField<Double> { AccountField(records, .commission) }
+    var promiseAmount: AccountField<Double> { AccountField(records, .promiseAmount) }
+    var planAmount: AccountField<Double> { AccountField(records, .planAmount) }
+    var commissionRate: AccountField<Double> { AccountField(records, .commissionRate) }
+    var baseMultiplier: AccountField<Double> { AccountField(records, .baseMultiplier) }
+    var risk: AccountField<Double> { AccountField(records, .risk) }
+    var willingness: AccountField<Double> { AccountField(records, .willingness) }
+    var literacy: AccountField<Double> { AccountField(records, .literacy) }
+    var stress: AccountField<Double> { AccountField(records, .stress) }
+    var peakStress: AccountField<Double> { AccountField(records, .peakStress) }
+    var excitation: AccountField<Double> { AccountField(records, .excitation) }
+    var pressure: AccountField<Double> { AccountField(records, .pressure) }
+    var kappa: AccountField<Double> { AccountField(records, .kappa) }
+    var satisfaction: AccountField<Double> { AccountField(records, .satisfaction) }
+    var fatigue: AccountField<Double> { AccountField(records, .fatigue0) }
+    var fatigueDay: AccountField<Int32> { AccountField(records, .fatigueDay0) }
+    var nextSwitch: AccountField<Int32> { AccountField(records, .nextSwitch) }
+    var paymentClock: AccountField<Double> { AccountField(records, .paymentClock) }
+    var complaintClock: AccountField<Double> { AccountField(records, .complaintClock) }
+    var cachedWillingness: AccountField<Double> { AccountField(records, .cachedWillingness) }
+    var willingnessFactor: AccountField<Double> { AccountField(records, .willingnessFactor) }
+    var dpd: AccountField<Int32> { AccountField(records, .dpd) }
+    var promiseDue: AccountField<Int32> { AccountField(records, .promiseDue) }
+    var planNextDue: AccountField<Int32> { AccountField(records, .planNextDue) }
+    var planRemaining: AccountField<Int32> { AccountField(records, .planRemaining) }
+    var planMisses: AccountField<Int32> { AccountField(records, .planMisses) }
+    var planBreakAfter: AccountField<Int32> { AccountField(records, .planBreakAfter) }
+    var deferralUntil: AccountField<Int32> { AccountField(records, .deferralUntil) }
+    var legalDay: AccountField<Int32> { AccountField(records, .legalDay) }
+    var educationDay: AccountField<Int32> { AccountField(records, .educationDay) }
+    var coolOffUntil: AccountField<Int32> { AccountField(records, .coolOffUntil) }
+    var lastConversation: AccountField<Int32> { AccountField(records, .lastConversation) }
+    var lastContact: AccountField<Int32> { AccountField(records, .lastContact) }
+    var lastComplaint: AccountField<Int32> { AccountField(records, .lastComplaint) }
+    var complaintCount: AccountField<Int32> { AccountField(records, .complaintCount) }
+    var last: AccountField<Int32> { AccountField(records, .last0) }
+    var defaultDay: AccountField<Int32> { AccountField(records, .defaultDay) }
+    var chargeoffDay: AccountField<Int32> { AccountField(records, .chargeoffDay) }
+    var cureDay: AccountField<Int32> { AccountField(records, .cureDay) }
+    var resolvedDay: AccountField<Int32> { AccountField(records, .resolvedDay) }
+    var delinquentSince: AccountField<Int32> { AccountField(records, .delinquentSince) }
+    var tolerance: AccountField<Int32> { AccountField(records, .tolerance) }
     /// Per-account contact counters (CountField order), summed into the tally at the horizon.
-    let counts: AccountField<Int32>
+    var counts: AccountField<Int32> { AccountField(records, .nMessages) }
     let compliance: ComplianceRules
     let windows: [ContactWindow?]
     let capsPerDay: [Int]
@@ -50,23 +97,7 @@ struct DayContext {
         self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
         self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.installmentFallsDue = installmentFallsDue
         self.fatigueKeepPowers = fatigueKeepPowers
-        keys = s.keys; flags = s.flags
-        closed = s.u(.closed); segment = s.u(.segment); grade = s.u(.grade); entryStage = s.u(.entryStage); reach = s.u(.reach); hardship = s.u(.hardship)
-        calls = s.u(.calls0); contacts = s.u(.contacts0)
-        balance = s.d(.balance); arrears = s.d(.arrears); installment = s.d(.installment)
-        collected = s.d(.collected); discounted = s.d(.discounted); costs = s.d(.costs); commission = s.d(.commission)
-        promiseAmount = s.d(.promiseAmount); planAmount = s.d(.planAmount); commissionRate = s.d(.commissionRate)
-        baseMultiplier = s.d(.baseMultiplier); risk = s.d(.risk); willingness = s.d(.willingness)
-        literacy = s.d(.literacy); stress = s.d(.stress); peakStress = s.d(.peakStress); excitation = s.d(.excitation)
-        pressure = s.d(.pressure); kappa = s.d(.kappa); satisfaction = s.d(.satisfaction); fatigue = s.d(.fatigue0); fatigueDay = s.i(.fatigueDay0); nextSwitch = s.i(.nextSwitch)
-        paymentClock = s.d(.paymentClock); complaintClock = s.d(.complaintClock)
-        cachedWillingness = s.d(.cachedWillingness); willingnessFactor = s.d(.willingnessFactor)
-        dpd = s.i(.dpd); promiseDue = s.i(.promiseDue); planNextDue = s.i(.planNextDue); planRemaining = s.i(.planRemaining)
-        planMisses = s.i(.planMisses); planBreakAfter = s.i(.planBreakAfter); deferralUntil = s.i(.deferralUntil)
-        legalDay = s.i(.legalDay); educationDay = s.i(.educationDay); coolOffUntil = s.i(.coolOffUntil)
-        lastConversation = s.i(.lastConversation); lastContact = s.i(.lastContact); lastComplaint = s.i(.lastComplaint); complaintCount = s.i(.complaintCount)
-        last = s.i(.last0); defaultDay = s.i(.defaultDay); chargeoffDay = s.i(.chargeoffDay); cureDay = s.i(.cureDay)
-        counts = s.i(.nMessages); resolvedDay = s.i(.resolvedDay); delinquentSince = s.i(.delinquentSince); tolerance = s.i(.tolerance)
+        records = s.base
         compliance = model.compliance
         windows = Channel.allCases.map { model.compliance.windows[$0] }
         capsPerDay = Channel.allCases.map { model.compliance.caps[$0]?.perDay ?? Int.max }
