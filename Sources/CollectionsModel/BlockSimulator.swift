@@ -122,8 +122,9 @@ public final class BlockSimulator {
         strategy.rules.withUnsafeBufferPointer { rules in
         strategy.agencyRules.withUnsafeBufferPointer { agencyRules in
         strategy.actions.withUnsafeBufferPointer { actions in
+        strategy.contactTerms.withUnsafeBufferPointer { contactTerms in
             let ctx = DayContext(store: work, model: model, c: c, strategy: strategy, rules: rules,
-                                 agencyRules: agencyRules, actions: actions, decay: decayByDPD,
+                                 agencyRules: agencyRules, actions: actions, contactTerms: contactTerms, decay: decayByDPD,
                                  installmentFallsDue: installmentFallsDue,
                                  fatigueKeepPowers: fatigueKeepPowers, drawCounter: drawCounter)
             for j in 0..<n {
@@ -174,7 +175,7 @@ public final class BlockSimulator {
                     }
                 }
             }
-        }}}
+        }}}}
         tally.addCallCapacity(offered: offered, used: used)
         finish(n: n, segmentCount: segmentCount, tally: &tally, perAccount: perAccount)
     }

@@ -27,11 +27,52 @@ public struct CompiledStrategy: Sendable {
         var deferralDays: Int32
         var commission: Double
     }
+    /// The table lookups of a contact, multiplied out once per strategy in the order the
+    /// contact would multiply them, so the results are the same to the bit.
+    struct ContactTerms: Sendable {
+        /// Complaint pressure per attempt: channel weight × tone × slot.
+        var complaintWeight = 0.0
+        /// Stress per reached contact: channel stress × tone stress.
+        var stress = 0.0
+        var jump = 0.0
+        /// Cost per attempt (calls) or per contact.
+        var cost = 0.0
+        /// Cost of a connected call, tone multiplier included.
+        var connectedCost = 0.0
+        /// Right-party-contact probability of one call attempt on a working and on a non-working day.
+        var rpcWorking = 0.0, rpcNonWorking = 0.0
+        /// Whether the compliance window permits the slot on a working and on a non-working day.
+        var permittedWorking = true, permittedNonWorking = true
+        /// Attempts allowed a day and in any 7 days (Int.max: no cap).
+        var capPerDay = Int.max, capPer7 = Int.max
+
+        init() {}
+
+        init(channel: Channel, slot: Slot, tone: Tone, model: ModelParameters, c: Coefficients) {
+            let ch = channel.rawValue
+            complaintWeight = model.complaintWeight[ch] * model.toneComplaint[tone.rawValue] * model.slotComplaint[slot.rawValue]
+            stress = model.contactStress[ch] * model.toneStress[tone.rawValue]
+            jump = model.jump[ch]
+            cost = model.contactCost[ch]
+            connectedCost = c.connectedCost * (tone == .empathetic ? c.empatheticCostMultiplier : 1)
+            rpcWorking = min(1, model.rpc[slot.rawValue])
+            rpcNonWorking = min(1, model.rpc[slot.rawValue] * c.weekendRPC)
+            if let window = model.compliance.windows[channel] {
+                permittedWorking = window.permits(slot, nonWorkingDay: false)
+                permittedNonWorking = window.permits(slot, nonWorkingDay: true)
+            }
+            capPerDay = model.compliance.caps[channel]?.perDay ?? Int.max
+            capPer7 = model.compliance.caps[channel]?.per7Days ?? Int.max
+        }
+    }
 
     public let strategy: Strategy
     let rules: [RuleCode]
     let agencyRules: [RuleCode]
     let actions: [ActionCode]
+    /// What a contact by each action costs and does, from the model's channel, tone and slot
+    /// tables (zero for actions on no channel); kept apart so the actions stay small to copy.
+    let contactTerms: [ContactTerms]
     let priority: Priority
     /// The lowest DPD any rule can match: accounts below it skip rule evaluation.
     let rulesMinDPD: Int32
@@ -47,8 +88,11 @@ public struct CompiledStrategy: Sendable {
     let visitsPer1000: Double
 
     /// - Precondition: segment names in conditions exist (the scenario loader checks this).
-    public init(_ strategy: Strategy, segments: [String], table: ParameterTable) {
+    public init(_ strategy: Strategy, model: ModelParameters) {
         self.strategy = strategy
+        let segments = model.population.segments.map(\.name)
+        let table = model.table
+        let coefficients = Coefficients(table)
         var actions: [ActionCode] = []
         func compile(_ rules: [Rule]) -> [RuleCode] {
             rules.map { rule in
@@ -87,6 +131,9 @@ public struct CompiledStrategy: Sendable {
         rules = compile(strategy.rules)
         agencyRules = compile(strategy.agencyRules)
         self.actions = actions
+        contactTerms = actions.map { a in
+            a.kind.channel.map { ContactTerms(channel: $0, slot: a.slot, tone: a.tone, model: model, c: coefficients) } ?? ContactTerms()
+        }
         rulesMinDPD = rules.map(\.dpdLo).min() ?? Int32.max
         agencyMinDPD = agencyRules.map(\.dpdLo).min() ?? Int32.max
         func boundaries(_ rules: [RuleCode]) -> [Int] {

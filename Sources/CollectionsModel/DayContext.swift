@@ -12,6 +12,8 @@ struct DayContext {
     let rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>
     let agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>
     let actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>
+    /// Each action's contact terms (`CompiledStrategy.contactTerms`), by the action's index.
+    let contactTerms: UnsafeBufferPointer<CompiledStrategy.ContactTerms>
     let decay: [Double]
     /// Whether another installment falls due on reaching each DPD (every payment.cycle_days).
     let installmentFallsDue: [Bool]
@@ -82,26 +84,21 @@ struct DayContext {
     /// Per-account contact counters (CountField order), summed into the tally at the horizon.
     var counts: AccountField<Int32> { AccountField(records, .nMessages) }
     let compliance: ComplianceRules
-    let windows: [ContactWindow?]
-    let capsPerDay: [Int]
-    let capsPer7: [Int]
     let enforce: Bool
     /// Where the block's random draws are counted (for the limit kernel in `benchmarks/`).
     let drawCounter: UnsafeMutablePointer<Int>
 
     init(store s: AccountStore, model: ModelParameters, c: Coefficients, strategy: CompiledStrategy,
          rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>,
-         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>, decay: [Double], installmentFallsDue: [Bool],
+         actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>,
+         contactTerms: UnsafeBufferPointer<CompiledStrategy.ContactTerms>, decay: [Double], installmentFallsDue: [Bool],
          fatigueKeepPowers: [Double], drawCounter: UnsafeMutablePointer<Int>) {
         self.drawCounter = drawCounter
         self.model = model; self.c = c; self.strategy = strategy; self.rules = rules
-        self.agencyRules = agencyRules; self.actions = actions; self.decay = decay; self.installmentFallsDue = installmentFallsDue
+        self.agencyRules = agencyRules; self.actions = actions; self.contactTerms = contactTerms; self.decay = decay; self.installmentFallsDue = installmentFallsDue
         self.fatigueKeepPowers = fatigueKeepPowers
         records = s.base
         compliance = model.compliance
-        windows = Channel.allCases.map { model.compliance.windows[$0] }
-        capsPerDay = Channel.allCases.map { model.compliance.caps[$0]?.perDay ?? Int.max }
-        capsPer7 = Channel.allCases.map { model.compliance.caps[$0]?.per7Days ?? Int.max }
         enforce = model.compliance.mode == .enforce
     }
 
@@ -234,7 +231,7 @@ struct DayContext {
             let a = actions[k]
             switch a.kind {
             case .sms, .push, .email, .followup:
-                if due(j, a, t) { _ = contact(j, t, a, channel: a.kind.channel!, skill: 1, tally: &tally) }
+                if due(j, a, t) { _ = contact(j, t, action: k, channel: a.kind.channel!, skill: 1, tally: &tally) }
             case .education:
                 if !has(j, .educated) {
                     set(j, .educated)
@@ -296,21 +293,21 @@ struct DayContext {
     /// The call (with any counselling or offers) or the visit of one rule.
     func collectorWork(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, channel: Channel, agency: Bool, tally: inout Tally) -> Int {
         // The contact itself: the first action on this channel sets slot and tone.
-        var contactAction: CompiledStrategy.ActionCode?
+        var contactAction: Int?
         var offersDue = false
         for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
             let a = actions[k]
             guard a.kind.channel == channel, due(j, a, t) else { continue }
             if a.kind == .call || a.kind == .visit {
-                if contactAction == nil { contactAction = a }
+                if contactAction == nil { contactAction = k }
             } else {
                 offersDue = true
-                if contactAction == nil { contactAction = a }
+                if contactAction == nil { contactAction = k }
             }
         }
-        guard let a = contactAction else { return 0 }
+        guard let k = contactAction else { return 0 }
         let skill = agency ? c.agencySkill : strategy.skill
-        let outcome = contact(j, t, a, channel: channel, skill: skill, tally: &tally)
+        let outcome = contact(j, t, action: k, channel: channel, skill: skill, tally: &tally)
         if outcome.reached && offersDue {
             for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
                 let o = actions[k]
@@ -330,24 +327,25 @@ struct DayContext {
 
     struct ContactOutcome { var reached: Bool; var attempts: Int }
 
-    /// One contact attempt on a channel under compliance: blocked (enforce) or counted as a
-    /// violation (report) when it breaks a rule; otherwise it may reach the borrower, adding a
-    /// hazard jump, stress, fatigue and complaint pressure.
-    func contact(_ j: Int, _ t: Int, _ a: CompiledStrategy.ActionCode, channel: Channel, skill: Double, tally: inout Tally) -> ContactOutcome {
+    /// One contact attempt by action `k` (an index into `actions`) on a channel under compliance:
+    /// blocked (enforce) or counted as a violation (report) when it breaks a rule; otherwise it
+    /// may reach the borrower, adding a hazard jump, stress, fatigue and complaint pressure.
+    func contact(_ j: Int, _ t: Int, action k: Int, channel: Channel, skill: Double, tally: inout Tally) -> ContactOutcome {
         let ch = channel.rawValue
-        let g = groups(j)
+        let a = actions[k]
+        let terms = contactTerms[k]
         let nonWorking = model.nonWorking[t]
         let ring = t % 7
         let isVoice = channel == .call || channel == .visit
         // Compliance.
         var breaches = 0
         if Int32(t) < coolOffUntil[j] { breaches += 1 }
-        if let w = windows[ch], !w.permits(a.slot, nonWorkingDay: nonWorking) { breaches += 1 }
+        if !(nonWorking ? terms.permittedNonWorking : terms.permittedWorking) { breaches += 1 }
         if isVoice {
             let today = Int(calls[j, ring])
             var week = 0
             for k in 0..<7 { week += Int(calls[j, k]) }
-            if today + a.attempts > capsPerDay[ch] || week + a.attempts > capsPer7[ch] { breaches += 1 }
+            if today + a.attempts > terms.capPerDay || week + a.attempts > terms.capPer7 { breaches += 1 }
             if compliance.afterConversationDays > 0 && Int32(t) - lastConversation[j] < Int32(compliance.afterConversationDays) { breaches += 1 }
         }
         last[j, a.kind.rawValue] = Int32(t)
@@ -359,7 +357,7 @@ struct DayContext {
             counts[j, CountField.violations.rawValue] += Int32(breaches)
             pressure[j] += c.violationPenalty * Double(breaches)
             satisfaction[j] = max(0, satisfaction[j] + c.satViolation * Double(breaches))
-            if u(j, t, .violationDispute) < c.legalRiskPerViolation * Double(breaches) { tally.add(.disputes, 1, groups: g) }
+            if u(j, t, .violationDispute) < c.legalRiskPerViolation * Double(breaches) { tally.add(.disputes, 1, groups: groups(j)) }
         }
         lastContact[j] = Int32(t)
         // Reach.
@@ -368,28 +366,28 @@ struct DayContext {
         let reachable = reach[j] & (1 << UInt8(ch)) != 0
         switch channel {
         case .sms, .push, .email, .followup:
-            costs[j] += model.contactCost[ch]
+            costs[j] += terms.cost
             counts[j, (channel == .followup ? CountField.followups : CountField.messages).rawValue] += 1
             let purpose: Purpose = channel == .sms ? .contactSMS : channel == .push ? .contactPush : .contactEmail
             reached = reachable && u(j, t, purpose) < c.messageRead
         case .call:
-            let p = min(1, model.rpc[a.slot.rawValue] * (nonWorking ? c.weekendRPC : 1))
+            let p = nonWorking ? terms.rpcNonWorking : terms.rpcWorking
             attempts = 0
             while attempts < a.attempts && !reached {
                 attempts += 1
                 if reachable { drawCounter.pointee &+= 1 }
                 reached = reachable && StreamKey(rawValue: keys[j]).uniform(day: t, purpose: .callAttempt, index: attempts) < p
             }
-            costs[j] += model.contactCost[ch] * Double(attempts)
+            costs[j] += terms.cost * Double(attempts)
             counts[j, CountField.callAttempts.rawValue] += Int32(attempts)
             calls[j, ring] &+= UInt8(clamping: attempts)
             if reached {
-                costs[j] += c.connectedCost * (a.tone == .empathetic ? c.empatheticCostMultiplier : 1)
+                costs[j] += terms.connectedCost
                 counts[j, CountField.callsConnected.rawValue] += 1
                 lastConversation[j] = Int32(t)
             }
         case .visit:
-            costs[j] += model.contactCost[ch]
+            costs[j] += terms.cost
             counts[j, CountField.visits.rawValue] += 1
             calls[j, ring] &+= 1
             reached = u(j, t, .visitReach) < c.visitRPC
@@ -416,7 +414,7 @@ struct DayContext {
         contacts[j, ring] &+= UInt8(clamping: attempts)
         var weekContacts = 0
         for k in 0..<7 { weekContacts += Int(contacts[j, k]) }
-        var weight = model.complaintWeight[ch] * model.toneComplaint[a.tone.rawValue] * model.slotComplaint[a.slot.rawValue] * Double(attempts)
+        var weight = terms.complaintWeight * Double(attempts)
         if nonWorking { weight *= c.complaintWeekend }
         if isVoice { weight /= max(skill, 0.01) }
         let excess = weekContacts - Int(tolerance[j])
@@ -439,9 +437,9 @@ struct DayContext {
         let damp = exp(-c.fatigueSensitivity * fatigue[j, ch])
         // Old debt responds less to contact, as it does to time: the jump shares decay(DPD).
         let age = decay[Int(max(0, dpd[j]))]
-        excitation[j] += model.jump[ch] * fit * damp * (isVoice ? skill : 1) * jumpScale * age
+        excitation[j] += terms.jump * fit * damp * (isVoice ? skill : 1) * jumpScale * age
         fatigue[j, ch] += 1
-        stress[j] += model.contactStress[ch] * model.toneStress[a.tone.rawValue]
+        stress[j] += terms.stress
         if stress[j] > peakStress[j] { peakStress[j] = stress[j] }
         switch a.tone {
         case .firm:

@@ -105,7 +105,7 @@ public struct Runner: Sendable {
         let start = DispatchTime.now()
         let model = compiledModel()
         let segmentNames = scenario.population.segments.map(\.name)
-        let strategies = scenario.strategies.map { CompiledStrategy($0, segments: segmentNames, table: scenario.parameters) }
+        let strategies = scenario.strategies.map { CompiledStrategy($0, model: model) }
         let n = scenario.population.size
         let blocksPerReplication = (n + blockSize - 1) / blockSize
         let range = range ?? 0..<scenario.replications

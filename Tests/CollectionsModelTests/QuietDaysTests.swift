@@ -25,7 +25,7 @@ final class QuietDaysTests: XCTestCase {
                 quick.preparePopulation(seed: 7, replication: 0, first: block * 1024, count: 1024)
                 full.preparePopulation(seed: 7, replication: 0, first: block * 1024, count: 1024)
                 for strategy in scenario.strategies {
-                    let compiled = CompiledStrategy(strategy, segments: segments, table: scenario.parameters)
+                    let compiled = CompiledStrategy(strategy, model: model)
                     var a = Tally(segmentCount: segments.count, horizonDays: scenario.horizonDays)
                     var b = a
                     var outcomesA: [AccountOutcome] = [], outcomesB: [AccountOutcome] = []

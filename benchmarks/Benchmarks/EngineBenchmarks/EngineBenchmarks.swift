@@ -40,7 +40,7 @@ let benchmarks: @Sendable () -> Void = {
             let block = Runner.defaultBlockSize
             let s = try scenario(population: block, horizon: horizon, strategies: [strategyName])
             let model = Runner(scenario: s).compiledModel()
-            let strategy = CompiledStrategy(s.strategies[0], segments: s.population.segments.map(\.name), table: s.parameters)
+            let strategy = CompiledStrategy(s.strategies[0], model: model)
             let simulator = BlockSimulator(model: model, blockSize: block)
             var tally = Tally(segmentCount: s.population.segments.count, horizonDays: s.horizonDays)
             simulator.preparePopulation(seed: 1, replication: 0, first: 0, count: block)
