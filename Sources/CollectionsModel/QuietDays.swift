@@ -81,7 +81,9 @@ extension DayContext {
                 case .legal: if balance[j] > 0 { return notQuiet }
                 case .sms, .push, .email, .followup: messageRule = rule
                 case .call, .visit, .counselling, .installment, .deferral:
-                    openStop = min(openStop, Int(last[j, a.kind.rawValue]) + Int(a.every))
+                    let due = Int(last[j, a.kind.rawValue]) + Int(a.every)
+                    if due <= x0 { return notQuiet }  // collector work today (a daily call, say)
+                    openStop = min(openStop, due)
                 }
             }
         }
