@@ -194,9 +194,15 @@ extension DayContext {
     @inline(__always)
     private func clearRings(_ j: Int, from: Int, to: Int) {
         guard from < to else { return }
-        for day in from..<min(to, from + 7) {
-            calls[j, day % 7] = 0
-            contacts[j, day % 7] = 0
+        if to - from >= 7 {
+            for k in 0..<7 { calls[j, k] = 0; contacts[j, k] = 0 }
+            return
+        }
+        var ring = from % 7
+        for _ in from..<to {
+            calls[j, ring] = 0
+            contacts[j, ring] = 0
+            ring = ring == 6 ? 0 : ring + 1
         }
     }
 
