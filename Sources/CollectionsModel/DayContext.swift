@@ -248,19 +248,24 @@ struct DayContext {
                     tally.add(.placements, 1, groups: groups(j))
                 }
             case .legal:
-                if !has(j, .legalPending) && balance[j] > 0 {
-                    set(j, .legalPending)
-                    let delay = max(1, model.legalDelay.quantile(u(j, t, .legalDelay)).rounded())
-                    legalDay[j] = Int32(min(Double(Int32.max - 1), Double(t) + delay))
-                    costs[j] += c.legalFilingCost
-                    tally.add(.lawsuits, 1, groups: groups(j))
-                    if u(j, t, .dispute) < c.disputeProbability { tally.add(.disputes, 1, groups: groups(j)) }
-                    if u(j, t, .legalOutcome) < c.legalComplaint { complain(j, t, tally: &tally, draw: false) }
-                }
+                if !has(j, .legalPending) && balance[j] > 0 { fileLawsuit(j, t, tally: &tally) }
             case .call, .visit, .counselling, .installment, .deferral:
                 break
             }
         }
+    }
+
+    /// Files the legal action. Kept out of line: inlined, the optimiser computed its three
+    /// draws' hashes ahead of the action loop on every call, though few accounts are ever sued.
+    @inline(never)
+    func fileLawsuit(_ j: Int, _ t: Int, tally: inout Tally) {
+        set(j, .legalPending)
+        let delay = max(1, model.legalDelay.quantile(u(j, t, .legalDelay)).rounded())
+        legalDay[j] = Int32(min(Double(Int32.max - 1), Double(t) + delay))
+        costs[j] += c.legalFilingCost
+        tally.add(.lawsuits, 1, groups: groups(j))
+        if u(j, t, .dispute) < c.disputeProbability { tally.add(.disputes, 1, groups: groups(j)) }
+        if u(j, t, .legalOutcome) < c.legalComplaint { complain(j, t, tally: &tally, draw: false) }
     }
 
     @inline(__always)
