@@ -137,12 +137,7 @@ public final class BlockSimulator {
             }
             for t in 0..<horizon {
                 // Pass 2 of day t: the accounts waiting for it, in account order.
-                let day = Int32(t)
-                var waiting = 0
-                for j in 0..<n where waitsFor[j] == day {
-                    waitingToday[waiting] = Int32(j)
-                    waiting += 1
-                }
+                let waiting = Self.accountsWaiting(for: Int32(t), in: waitsFor, n: n, into: waitingToday)
                 var nCalls = 0, nVisits = 0, nAgency = 0
                 for q in 0..<waiting {
                     let j = Int(waitingToday[q])
@@ -178,6 +173,33 @@ public final class BlockSimulator {
         }}}}
         tally.addCallCapacity(offered: offered, used: used)
         finish(n: n, segmentCount: segmentCount, tally: &tally, perAccount: perAccount)
+    }
+
+    /// Lists in `list`, in account order, the accounts `j < n` with `waitsFor[j] == day`, and
+    /// returns how many there are. Eight accounts are compared at a time: on most days most
+    /// accounts are not waiting.
+    @inline(__always)
+    static func accountsWaiting(for day: Int32, in waitsFor: UnsafeMutableBufferPointer<Int32>, n: Int,
+                                into list: UnsafeMutableBufferPointer<Int32>) -> Int {
+        precondition(n <= waitsFor.count && n <= list.count)
+        let days = SIMD8<Int32>(repeating: day)
+        let raw = UnsafeRawPointer(waitsFor.baseAddress!)
+        var count = 0
+        var j = 0
+        while j + 8 <= n {
+            if any(raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self) .== days) {
+                for k in j..<(j + 8) where waitsFor[k] == day {
+                    list[count] = Int32(k)
+                    count += 1
+                }
+            }
+            j += 8
+        }
+        for k in j..<n where waitsFor[k] == day {
+            list[count] = Int32(k)
+            count += 1
+        }
+        return count
     }
 
     /// What an account waiting for a day's pass 2 asks for.
