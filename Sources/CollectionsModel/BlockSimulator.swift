@@ -225,11 +225,8 @@ public final class BlockSimulator {
                     return
                 }
                 // The end of a 30-day month: roll from the account's bucket at its start.
-                let end = s + 1
-                if end % 30 == 0 && end / 30 <= calendar.rollMonths {
-                    let b = bucket(j)
-                    tally.addRoll(month: end / 30 - 1, from: rollBucket[j], to: b)
-                    rollBucket[j] = b
+                if let month = calendar.monthEnded(bySettlementOf: s) {
+                    tally.addRoll(month: month, bucket: &rollBucket[j], to: bucket(j))
                 }
             }
             var t = s + 1
@@ -275,8 +272,7 @@ public final class BlockSimulator {
         let b = bucket(j)
         var month = max(0, (firstEnd + 29) / 30 - 1)
         while month < calendar.rollMonths {
-            tally.addRoll(month: month, from: rollBucket[j], to: b)
-            rollBucket[j] = b
+            tally.addRoll(month: month, bucket: &rollBucket[j], to: b)
             month += 1
         }
     }

@@ -23,10 +23,18 @@ struct DayCalendar {
         nextBitChange = next
     }
 
+    /// The roll-rate month (0-based) that the settlement of day `s` ends, if it ends one: months
+    /// are 30 days, and only the horizon's whole months are counted.
+    @inline(__always)
+    func monthEnded(bySettlementOf s: Int) -> Int? {
+        let end = s + 1
+        return end % 30 == 0 && end / 30 <= rollMonths ? end / 30 - 1 : nil
+    }
+
     /// The first day x ≥ `day` whose settlement ends a roll-rate month (Int.max: none left).
     func nextMonthEndSettlement(from day: Int) -> Int {
-        let end = (day + 1 + 29) / 30 * 30
-        return end / 30 <= rollMonths ? end - 1 : Int.max
+        let x = (day + 30) / 30 * 30 - 1
+        return monthEnded(bySettlementOf: x) != nil ? x : Int.max
     }
 }
 
@@ -172,9 +180,8 @@ extension DayContext {
             complaintClock = nextComplaintClock
             if dpdMoves { d += 1 }
             if x == monthEnd {
-                let b = Tally.rollBucket(balance: balance[j], chargedOffOrClosed: chargedOff, dpd: d)
-                tally.addRoll(month: (x + 1) / 30 - 1, from: rollBucket[j], to: b)
-                rollBucket[j] = b
+                tally.addRoll(month: calendar.monthEnded(bySettlementOf: x)!, bucket: &rollBucket[j],
+                              to: Tally.rollBucket(balance: balance[j], chargedOffOrClosed: chargedOff, dpd: d))
                 monthEnd = calendar.nextMonthEndSettlement(from: x + 1)
             }
             opened = false

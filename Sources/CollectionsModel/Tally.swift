@@ -185,9 +185,12 @@ public struct Tally: Sendable, Hashable {
         if defaulted { initialDefaults += 1 }
         if chargedOff { initialChargeoffs += 1 }
     }
-    mutating func addRoll(month: Int, from: UInt8, to: UInt8) {
+    /// Counts an account's move, over roll-rate month `month`, from `bucket` (its bucket at the
+    /// month's start) to `to`, which becomes its bucket at the start of the next month.
+    mutating func addRoll(month: Int, bucket: inout UInt8, to: UInt8) {
         let b = Self.rollBuckets.count
-        rolls[(month * b + Int(from)) * b + Int(to)] += 1
+        rolls[(month * b + Int(bucket)) * b + Int(to)] += 1
+        bucket = to
     }
     mutating func addCallCapacity(offered: Double, used: Double) { callCapacity += offered; callsUsed += used }
 }
