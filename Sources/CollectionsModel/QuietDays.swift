@@ -48,9 +48,10 @@ extension DayContext {
 
     /// Carries account `j` from the start of day `x0` through the days on which nothing can
     /// happen to it but its continuous state: no scheduled date (regime switch, education,
-    /// deferral end, plan or promise date, due date, installment, default, charge-off), no
-    /// collector work, education, placement or legal action due, no change of matching rule,
-    /// and no payment or complaint clock crossing. On such a day the mechanics reduce to decays,
+    /// deferral end, plan or promise date, due date, installment, default, charge-off, court
+    /// date), no collector work, education, placement or legal action due, no change of matching
+    /// rule, and no payment or complaint clock crossing. An account awaiting its court date
+    /// matches no rule, so only its own dates and clocks stop it. On such a day the mechanics reduce to decays,
     /// neglect, any due messages, the two clocks' decrements and, at a month's end, a roll.
     /// They are done here with the account's state in registers (messages by
     /// `immediateActions`, with the state written back around them), in the same order and
@@ -61,7 +62,7 @@ extension DayContext {
                    tally: inout Tally) -> QuietStop {
         let f = flags[j]
         let notQuiet = QuietStop(day: x0, opened: false)
-        if f & AccountFlags.legalPending.rawValue != 0 { return notQuiet }
+        let legalPending = f & AccountFlags.legalPending.rawValue != 0
         let onPlan = f & AccountFlags.onPlan.rawValue != 0
         let promise = f & AccountFlags.promisePending.rawValue != 0
         let inDeferral = f & AccountFlags.inDeferral.rawValue != 0
@@ -97,7 +98,7 @@ extension DayContext {
         }
         // DPD moves by one a day while current, or delinquent and neither on a plan nor deferred.
         let dpdMoves = !onPlan && (d0 < 0 || (d0 > 0 && !inDeferral))
-        if dpdMoves {
+        if dpdMoves && !legalPending {
             let boundary = strategy.nextRuleBoundary(after: d0, agency: placed)
             if boundary != Int.max { openStop = min(openStop, x0 + (boundary - d0)) }
         }
@@ -122,6 +123,9 @@ extension DayContext {
                 settleStop = min(settleStop, x0 + (v - d0 - 1))
             }
         }
+
+        // The court date's settlement gives the judgment and closes the account.
+        if legalPending { settleStop = min(settleStop, ahead(legalDay[j])) }
 
         let hazard = !onPlan && d0 > 0 && !promise
         let capacity = hardship[j] == 0 ? 1 : c.hardshipFactor
