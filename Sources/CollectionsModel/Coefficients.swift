@@ -23,6 +23,10 @@ struct Coefficients {
     let retentionIntercept, retentionSatisfaction, retentionResolved: Double
     let defaultDPD, chargeoffDPD, cycleDays, complaintRecentDays: Int32
     let thirdPartyEffect: Double
+    /// Whole days without contact after which neglect sets in: a day k days after the last
+    /// contact is neglected when Double(k) ≥ neglectAfter, that is when k ≥ ⌈neglectAfter⌉
+    /// (clamped far beyond any horizon; NaN never neglects).
+    let neglectAfterWholeDays: Int
 
     init(_ p: ParameterTable) {
         willingnessEffect = p["payment.willingness_effect"]; literacyEffect = p["payment.literacy_effect"]
@@ -76,5 +80,15 @@ struct Coefficients {
         defaultDPD = Int32(p["metrics.default_dpd"]); chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
         cycleDays = Int32(p["payment.cycle_days"]); complaintRecentDays = Int32(p["complaint.recent_days"])
         thirdPartyEffect = p["contact.third_party_effect"]
+        neglectAfterWholeDays = Self.leastWholeDays(atLeast: neglectAfter)
+    }
+
+    /// The least k with Double(k) ≥ `days`, for the k a run can meet (|k| < 2⁴⁰): ⌈days⌉, clamped
+    /// to ±2⁴⁰; 2⁴⁰ (never reached) for NaN, which no k meets.
+    static func leastWholeDays(atLeast days: Double) -> Int {
+        let limit = 1 << 40
+        if days.isNaN || days > Double(limit) { return limit }
+        if days < -Double(limit) { return -limit }
+        return Int(days.rounded(.up))
     }
 }

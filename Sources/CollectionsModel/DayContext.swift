@@ -161,7 +161,7 @@ struct DayContext {
         stress[j] *= c.stressKeep
         pressure[j] *= c.pressureKeep
         excitation[j] *= c.excitationKeep
-        if dpd[j] >= c.defaultDPD && Double(Int32(t) - lastContact[j]) >= c.neglectAfter {
+        if dpd[j] >= c.defaultDPD && t >= neglectFrom(lastContact: lastContact[j]) {
             willingness[j] -= c.neglectDecay * willingness[j]
         }
         if educationDay[j] == Int32(t) {
@@ -176,6 +176,11 @@ struct DayContext {
         }
         if has(j, .complainedRecently) && Int32(t) >= lastComplaint[j] + c.complaintRecentDays { clear(j, .complainedRecently) }
     }
+
+    /// The first day on which an account last contacted on `lastContact` is neglected (if it
+    /// is also in default).
+    @inline(__always)
+    func neglectFrom(lastContact: Int32) -> Int { Int(lastContact) + c.neglectAfterWholeDays }
 
     /// The first rule whose condition holds, from the agency's rules when the account is placed.
     @inline(__always)

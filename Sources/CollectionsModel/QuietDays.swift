@@ -5,6 +5,8 @@ struct DayCalendar {
     let horizon: Int
     /// Months of roll rates counted (a roll is taken when day 30·m is reached, m = 1…rollMonths).
     let rollMonths: Int
+    /// The day whose settlement ends the last counted month.
+    let lastMonthEnd: Int
     /// Each day's bit for rules' day masks: 1 on working days, 2 on non-working days.
     let dayBits: [UInt8]
     /// For each day, the next day whose bit differs (the horizon when none does).
@@ -13,6 +15,7 @@ struct DayCalendar {
     init(horizon: Int, nonWorking: [Bool]) {
         self.horizon = horizon
         rollMonths = Tally.rollMonths(horizonDays: horizon)
+        lastMonthEnd = 30 * rollMonths - 1
         dayBits = (0..<horizon).map { nonWorking[$0] ? 2 : 1 }
         var next = [Int](repeating: horizon, count: horizon)
         var change = horizon
@@ -27,14 +30,14 @@ struct DayCalendar {
     /// are 30 days, and only the horizon's whole months are counted.
     @inline(__always)
     func monthEnded(bySettlementOf s: Int) -> Int? {
-        let end = s + 1
-        return end % 30 == 0 && end / 30 <= rollMonths ? end / 30 - 1 : nil
+        s % 30 == 29 && s <= lastMonthEnd ? s / 30 : nil
     }
 
-    /// The first day x ≥ `day` whose settlement ends a roll-rate month (Int.max: none left).
+    /// The first day x ≥ `day` (≥ 0) whose settlement ends a roll-rate month (Int.max: none left).
+    @inline(__always)
     func nextMonthEndSettlement(from day: Int) -> Int {
-        let x = (day + 30) / 30 * 30 - 1
-        return monthEnded(bySettlementOf: x) != nil ? x : Int.max
+        let x = day / 30 * 30 + 29
+        return x <= lastMonthEnd ? x : Int.max
     }
 }
 
@@ -132,11 +135,14 @@ extension DayContext {
         let baseRate = model.baseHazard[Int(grade[j])] * baseMultiplier[j]
         let deferralFactor = inDeferral ? c.deferralHazard : 1
         let kappa = self.kappa[j]
-        var lastContact = self.lastContact[j]
+        // Neglect (in default and long without contact) applies from day `neglectDay` on.
+        let defaultFrom = d0 >= Int(c.defaultDPD) ? x0 : dpdMoves ? x0 + (Int(c.defaultDPD) - d0) : Int.max
+        var neglectDay = max(defaultFrom, neglectFrom(lastContact: self.lastContact[j]))
         var nextMessage = messageRule.map { nextMessageDay(j, rule: $0, from: x0) } ?? Int.max
         // The contact rings' slots are emptied for each opened day, up to `ringsClearedTo`.
         var ringsClearedTo = x0
-        var d = Int32(d0)
+        var d = d0
+        let dpdStep = dpdMoves ? 1 : 0
         var stress = self.stress[j], pressure = self.pressure[j], excitation = self.excitation[j]
         var w = willingness[j], cachedW = cachedWillingness[j], wFactor = willingnessFactor[j]
         var clock = paymentClock[j], complaintClock = self.complaintClock[j]
@@ -149,17 +155,17 @@ extension DayContext {
             stress *= c.stressKeep
             pressure *= c.pressureKeep
             excitation *= c.excitationKeep
-            if d >= c.defaultDPD && Double(Int32(x) - lastContact) >= c.neglectAfter { w -= c.neglectDecay * w }
+            if x >= neglectDay { w -= c.neglectDecay * w }
             opened = true
             if x == nextMessage, let rule = messageRule {
                 // The day's messages, made by `immediateActions` on the state as of now.
                 clearRings(j, from: ringsClearedTo, to: x + 1)
                 ringsClearedTo = x + 1
-                dpd[j] = d
+                dpd[j] = Int32(d)
                 self.stress[j] = stress; self.pressure[j] = pressure; self.excitation[j] = excitation; willingness[j] = w
                 immediateActions(j, x, rule: rule, tally: &tally)
                 stress = self.stress[j]; pressure = self.pressure[j]; excitation = self.excitation[j]; w = willingness[j]
-                lastContact = self.lastContact[j]
+                neglectDay = max(defaultFrom, neglectFrom(lastContact: self.lastContact[j]))
                 nextMessage = nextMessageDay(j, rule: rule, from: x + 1)
             }
             // Pass 3 (settleDay without events).
@@ -171,7 +177,7 @@ extension DayContext {
                     wFactor = exp(c.willingnessEffect * (w - 0.5))
                 }
                 let wEffect = wFactor / (1 + c.stressEffect * stress)
-                let base = baseRate * decay[Int(d)] * capacity * wEffect
+                let base = baseRate * decay[d] * capacity * wEffect
                 nextClock = clock - (base * deferralFactor + excitation)
                 if nextClock <= 0 { break }
             }
@@ -182,10 +188,10 @@ extension DayContext {
             }
             clock = nextClock
             complaintClock = nextComplaintClock
-            if dpdMoves { d += 1 }
+            d &+= dpdStep
             if x == monthEnd {
                 tally.addRoll(month: calendar.monthEnded(bySettlementOf: x)!, bucket: &rollBucket[j],
-                              to: Tally.rollBucket(balance: balance[j], chargedOffOrClosed: chargedOff, dpd: d))
+                              to: Tally.rollBucket(balance: balance[j], chargedOffOrClosed: chargedOff, dpd: Int32(d)))
                 monthEnd = calendar.nextMonthEndSettlement(from: x + 1)
             }
             opened = false
@@ -193,7 +199,7 @@ extension DayContext {
         }
         let daysOpened = x - x0 + (opened ? 1 : 0)
         guard daysOpened > 0 else { return notQuiet }
-        dpd[j] = d
+        dpd[j] = Int32(d)
         self.stress[j] = stress; self.pressure[j] = pressure; self.excitation[j] = excitation
         willingness[j] = w; cachedWillingness[j] = cachedW; willingnessFactor[j] = wFactor
         paymentClock[j] = clock; self.complaintClock[j] = complaintClock
