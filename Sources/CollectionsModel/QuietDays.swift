@@ -54,8 +54,9 @@ extension DayContext {
     /// deferral end, plan or promise date, due date, installment, default, charge-off, court
     /// date), no collector work, education, placement or legal action due, no change of matching
     /// rule, and no payment or complaint clock crossing. An account awaiting its court date
-    /// matches no rule, so only its own dates and clocks stop it. On such a day the mechanics reduce to decays,
-    /// neglect, any due messages, the two clocks' decrements and, at a month's end, a roll.
+    /// matches no rule, so only its own dates and clocks stop it. On such a day the mechanics
+    /// reduce to decays, neglect, any due messages, the two clocks' decrements and, at a month's
+    /// end, a roll.
     /// They are done here with the account's state in registers (messages by
     /// `immediateActions`, with the state written back around them), in the same order and
     /// with the same arithmetic as the full day, so results are bit for bit its own. Stops
