@@ -7,7 +7,7 @@ struct Coefficients {
     let jumpBase, jumpFraction, dueExcitationWeight: Double
     let cureShareAble, cureShareHardship, promiseShare, promiseDays, promiseKeptAble, promiseKeptHardship: Double
     let macroStress, hardshipDisclosure, maxInstallmentsAble, maxInstallmentsHardship: Double
-    let empatheticGain, firmHardshipLoss, complaintLoss, brokenPromiseLoss, planGain, neglectDecay, neglectAfter: Double
+    let empatheticGain, firmHardshipLoss, complaintLoss, brokenPromiseLoss, planGain, neglectDecay: Double
     let stressKeep, fatigueKeep, fatigueSensitivity: Double
     let connectedCost, empatheticCostMultiplier, counsellingCost, educationCost, legalFilingCost: Double
     let gentleBase, gentleSlope, firmBase, firmSlope, firmHardship, empatheticBase, empatheticSlope: Double
@@ -24,8 +24,8 @@ struct Coefficients {
     let defaultDPD, chargeoffDPD, cycleDays, complaintRecentDays: Int32
     let thirdPartyEffect: Double
     /// Whole days without contact after which neglect sets in: a day k days after the last
-    /// contact is neglected when Double(k) ≥ neglectAfter, that is when k ≥ ⌈neglectAfter⌉
-    /// (clamped far beyond any horizon; NaN never neglects).
+    /// contact is neglected when Double(k) ≥ willingness.neglect_after_days, that is when k is
+    /// at least its ceiling (clamped far beyond any horizon; NaN never neglects).
     let neglectAfterWholeDays: Int
 
     init(_ p: ParameterTable) {
@@ -42,7 +42,6 @@ struct Coefficients {
         empatheticGain = p["willingness.empathetic_gain"]; firmHardshipLoss = p["willingness.firm_hardship_loss"]
         complaintLoss = p["willingness.complaint_loss"]; brokenPromiseLoss = p["willingness.broken_promise_loss"]
         planGain = p["willingness.plan_gain"]; neglectDecay = p["willingness.neglect_decay"]
-        neglectAfter = p["willingness.neglect_after_days"]
         stressKeep = 1 - p["stress.daily_decay"]; fatigueKeep = 1 - p["fatigue.daily_decay"]
         fatigueSensitivity = p["fatigue.sensitivity"]
         connectedCost = p["action.call.connected_cost"]; empatheticCostMultiplier = p["action.empathetic.cost_multiplier"]
@@ -80,7 +79,7 @@ struct Coefficients {
         defaultDPD = Int32(p["metrics.default_dpd"]); chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
         cycleDays = Int32(p["payment.cycle_days"]); complaintRecentDays = Int32(p["complaint.recent_days"])
         thirdPartyEffect = p["contact.third_party_effect"]
-        neglectAfterWholeDays = Self.leastWholeDays(atLeast: neglectAfter)
+        neglectAfterWholeDays = Self.leastWholeDays(atLeast: p["willingness.neglect_after_days"])
     }
 
     /// The least k with Double(k) ≥ `days`, for the k a run can meet (|k| < 2⁴⁰): ⌈days⌉, clamped

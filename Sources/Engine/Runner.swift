@@ -104,7 +104,6 @@ public struct Runner: Sendable {
                     accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil) -> RunResult {
         let start = DispatchTime.now()
         let model = compiledModel()
-        let segmentNames = scenario.population.segments.map(\.name)
         let strategies = scenario.strategies.map { CompiledStrategy($0, model: model) }
         let n = scenario.population.size
         let blocksPerReplication = (n + blockSize - 1) / blockSize
@@ -113,7 +112,7 @@ public struct Runner: Sendable {
         let firstReplication = range.lowerBound
         let totalTasks = blocksPerReplication * replications
         let horizon = scenario.horizonDays
-        let segmentCount = segmentNames.count
+        let segmentCount = scenario.population.segments.count
         let seed = scenario.seed
         let blockSize = self.blockSize
 
