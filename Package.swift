@@ -5,8 +5,9 @@ import PackageDescription
 // Targets follow the one-way data flow of ../shared/ARCHITECTURE.md:
 // CGSL → Stochastics → CollectionsModel → Scenario → Engine → Analysis → Reports → collectsim.
 //
-// Compile-time flag: COLLECTSIM_INVARIANTS turns on expensive model invariant checks inside
-// the daily loop (off by default; `swift build -Xswiftc -DCOLLECTSIM_INVARIANTS`).
+// Compile-time flag: COLLECTSIM_INVARIANTS checks the model's invariants (AccountInvariants) after
+// every settlement of the daily loop: off in release builds, on in the test suite's build
+// (scripts/test.sh; by hand: `swift build -c release -Xswiftc -DCOLLECTSIM_INVARIANTS`).
 let package = Package(
     name: "CollectSim",
     platforms: [.macOS(.v15)],

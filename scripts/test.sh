@@ -6,7 +6,9 @@ scripts/setup.sh
 # Optimised build with testing enabled: the Monte Carlo tests need -O speed (a debug build
 # simulates ~100x slower); preconditions stay on at -O. Its own scratch folder: sharing
 # .build/release with plain `swift build -c release` mixes objects built with different flags.
-swift test -c release -Xswiftc -enable-testing --disable-swift-testing --scratch-path .build-test
+# COLLECTSIM_INVARIANTS: every simulation in the tests checks the model's invariants after each
+# settlement (Sources/CollectionsModel/Invariants.swift); the release build skips them.
+swift test -c release -Xswiftc -enable-testing -Xswiftc -DCOLLECTSIM_INVARIANTS --disable-swift-testing --scratch-path .build-test
 # About a minute of coverage-guided fuzzing of the scenario loader (fixed seed, so a CI failure
 # reproduces); a crash, hang or memory blow-up fails the suite and lands in fuzz/findings/.
 fuzz/run.sh 60 -seed=1

@@ -37,6 +37,7 @@ public final class BlockSimulator {
     private let installmentFallsDue: [Bool]
     private let c: Coefficients
     private let drawCounter: UnsafeMutablePointer<Int>
+    private let invariants: AccountInvariants
 
     struct Demand {
         var account: Int32
@@ -59,6 +60,7 @@ public final class BlockSimulator {
         waitingToday = .allocate(capacity: blockSize)
         calendar = DayCalendar(horizon: model.horizonDays, nonWorking: model.nonWorking)
         c = Coefficients(model.table)
+        invariants = AccountInvariants(model: model)
         let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
         let tau = model.table["payment.dpd_decay_days"]
         let floor = model.table["payment.dpd_decay_floor"]
@@ -86,6 +88,14 @@ public final class BlockSimulator {
 
     /// Account-days whose settlement took the short path for quiet days so far.
     public var quietDaysTaken: Int { quietDayCounter.pointee }
+
+    /// The invariants (`AccountInvariants`) each account of the last run breaks at the horizon,
+    /// prefixed by its position in the block; for tests, which also check them daily.
+    func invariantViolationsAtHorizon() -> [String] {
+        (0..<work.count).flatMap { j in
+            invariants.violations(in: work, account: j, afterSettlementOf: model.horizonDays - 1).map { "account \(j): \($0)" }
+        }
+    }
 
     /// Draws the population of borrowers `first ..< first + count` for a replication; every
     /// following `run` starts from this same state (common random numbers).
@@ -219,6 +229,9 @@ public final class BlockSimulator {
         while true {
             if s >= 0 {
                 ctx.settleDay(j, s, tally: &tally)
+                #if COLLECTSIM_INVARIANTS
+                invariants.check(work, account: j, afterSettlementOf: s)
+                #endif
                 if ctx.closed[j] != 0 {
                     closingRolls(j, from: s + 1, tally: &tally)
                     waitsFor[j] = Int32.max
@@ -234,6 +247,10 @@ public final class BlockSimulator {
             if skipsQuietDays && t < horizon {
                 let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollBucket: rollBucket, tally: &tally)
                 quietDayCounter.pointee &+= quiet.day - t
+                #if COLLECTSIM_INVARIANTS
+                // The short path's state as of its last settlement (and any opening after it).
+                if quiet.day > t { invariants.check(work, account: j, afterSettlementOf: quiet.day - 1) }
+                #endif
                 if quiet.opened {
                     s = quiet.day
                     continue
