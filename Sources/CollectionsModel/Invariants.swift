@@ -82,7 +82,7 @@ struct AccountInvariants {
         let broken = violations(in: store, account: j, afterSettlementOf: day)
         if !broken.isEmpty {
             fatalError("model invariant broken by account key \(store.keys[j]) after the settlement of day \(day): "
-                                + broken.joined(separator: "; "))
+                       + broken.joined(separator: "; "))
         }
     }
 }

@@ -46,8 +46,9 @@ final class InvariantsTests: XCTestCase {
         }
         // A delinquent account, not charged off (its flags are then empty).
         let j = try XCTUnwrap((0..<64).first { entry.i(.dpd)[$0] > 0 && entry.flags[$0] == 0 })
-        // Each corruption breaks the one invariant named (the first also breaks a second: a balance
-        // above entry needs negative collections, which no discounting can go below).
+        // Each corruption breaks the one invariant named, except the first: a balance above the
+        // entry balance, with collections to match, makes collections negative, and discounted
+        // collections cannot be.
         let corruptions: [(expected: String, corrupt: (AccountStore) -> Void)] = [
             ("balance", { $0.d(.balance)[j] = $0.d(.balance0)[j] + 1; $0.d(.collected)[j] = -1; $0.d(.discounted)[j] = -1 }),
             ("arrears", { $0.d(.arrears)[j] = $0.d(.balance)[j] * 2 }),
@@ -66,6 +67,7 @@ final class InvariantsTests: XCTestCase {
             ("DPD", { $0.i(.dpd)[j] = Int32(invariants.lowestDPD - 1) }),
             ("delinquency start", { $0.i(.dpd)[j] = 5; $0.i(.delinquentSince)[j] = -1 }),
             ("capacity switch", { $0.i(.nextSwitch)[j] = -1 }),
+            ("hardship", { $0.u(.hardship)[j] = 2 }),
             ("closed", { $0.u(.closed)[j] = 2 }),
             ("charged-off", { $0.flags[j] |= AccountFlags.chargedOff.rawValue }),
             ("plan", { $0.flags[j] |= AccountFlags.onPlan.rawValue; $0.i(.planRemaining)[j] = 0; $0.i(.planBreakAfter)[j] = 2; $0.i(.planNextDue)[j] = 30 }),
