@@ -6,22 +6,9 @@ import XCTest
 /// each one notices the corruption it guards against. The test build also checks them after
 /// every settlement (`-DCOLLECTSIM_INVARIANTS` in scripts/test.sh).
 final class InvariantsTests: XCTestCase {
-    static let scenarios = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scenarios")
-
-    static func model(_ file: String) throws -> (ModelParameters, Scenario) {
-        let scenario = try ScenarioLoader.load(path: scenarios.appendingPathComponent(file).path)
-        let model = ModelParameters(table: scenario.parameters, population: scenario.population, compliance: scenario.compliance,
-                                    calendar: scenario.calendar, horizonDays: scenario.horizonDays)
-        return (model, scenario)
-    }
-
     func testEveryAccountKeepsTheInvariantsToTheHorizonInEveryScenario() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.scenarios.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        XCTAssertGreaterThanOrEqual(files.count, 9)
-        for file in files {
-            let (model, scenario) = try Self.model(file)
+        for file in try ProjectScenarios.files() {
+            let (scenario, model) = try ProjectScenarios.load(file)
             let simulator = BlockSimulator(model: model, blockSize: 1024)
             simulator.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
             for strategy in scenario.strategies {
@@ -34,7 +21,7 @@ final class InvariantsTests: XCTestCase {
     }
 
     func testEachInvariantNoticesTheCorruptionItGuardsAgainst() throws {
-        let (model, _) = try Self.model("default.yaml")
+        let model = try ProjectScenarios.load("default.yaml").model
         let invariants = AccountInvariants(model: model)
         let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         counter.initialize(to: 0)

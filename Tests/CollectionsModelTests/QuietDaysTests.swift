@@ -5,17 +5,9 @@ import XCTest
 /// The short path for quiet days must be invisible: every account ends in the same state, bit
 /// for bit, as when each of its days takes the full path.
 final class QuietDaysTests: XCTestCase {
-    static let scenarios = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scenarios")
-
     func testQuietDaysGiveTheSameBitsAsFullDaysInEveryScenario() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.scenarios.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        XCTAssertGreaterThanOrEqual(files.count, 9)
-        for file in files {
-            let scenario = try ScenarioLoader.load(path: Self.scenarios.appendingPathComponent(file).path)
-            let model = ModelParameters(table: scenario.parameters, population: scenario.population, compliance: scenario.compliance,
-                                        calendar: scenario.calendar, horizonDays: scenario.horizonDays)
+        for file in try ProjectScenarios.files() {
+            let (scenario, model) = try ProjectScenarios.load(file)
             let segments = scenario.population.segments.map(\.name)
             let quick = BlockSimulator(model: model, blockSize: 1024)
             let full = BlockSimulator(model: model, blockSize: 1024)
