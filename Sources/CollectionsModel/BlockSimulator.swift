@@ -286,8 +286,8 @@ public final class BlockSimulator {
     /// The rolls of an account that closed during the day before `firstEnd`: its final bucket
     /// for every month that ends on or after that day.
     private func closingRolls(_ j: Int, from firstEnd: Int, tally: inout Tally) {
+        guard var month = calendar.firstMonthEnded(onOrAfterSettlementOf: firstEnd - 1) else { return }
         let b = bucket(j)
-        var month = max(0, (firstEnd + 29) / 30 - 1)
         while month < calendar.rollMonths {
             tally.addRoll(month: month, bucket: &rollBucket[j], to: b)
             month += 1

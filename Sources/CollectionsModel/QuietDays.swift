@@ -39,6 +39,12 @@ struct DayCalendar {
         let x = day / 30 * 30 + 29
         return x <= lastMonthEnd ? x : Int.max
     }
+
+    /// The first roll-rate month ended by the settlement of day `s` (≥ 0) or a later one (nil:
+    /// none left): the months a closing account still counts.
+    func firstMonthEnded(onOrAfterSettlementOf s: Int) -> Int? {
+        monthEnded(bySettlementOf: nextMonthEndSettlement(from: s))
+    }
 }
 
 extension DayContext {

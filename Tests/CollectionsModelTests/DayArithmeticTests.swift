@@ -27,6 +27,8 @@ final class DayArithmeticTests: XCTestCase {
                 XCTAssertEqual(calendar.monthEnded(bySettlementOf: s), expected, "horizon \(horizon), day \(s)")
                 let next = (s..<horizon).first { calendar.monthEnded(bySettlementOf: $0) != nil } ?? Int.max
                 XCTAssertEqual(calendar.nextMonthEndSettlement(from: s), next, "horizon \(horizon), from day \(s)")
+                let firstMonth = (s..<horizon).lazy.compactMap { calendar.monthEnded(bySettlementOf: $0) }.first
+                XCTAssertEqual(calendar.firstMonthEnded(onOrAfterSettlementOf: s), firstMonth, "horizon \(horizon), on or after day \(s)")
             }
         }
     }
