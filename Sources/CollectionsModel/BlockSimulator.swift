@@ -31,7 +31,11 @@ public final class BlockSimulator {
     /// Whether quiet days take the short path (`DayContext.quietDays`); off only in tests, which
     /// check that both paths give the same bits.
     var skipsQuietDays = true
-    private let quietDayCounter: UnsafeMutablePointer<Int>
+    /// Whether a day after a pass 2 whose rule has collector work due again goes straight to the
+    /// full day (see `carry`); off only in tests, which check what the guess saves.
+    var guessesCollectorDays = true
+    /// Account-days taken on the short path, then the times it was tried.
+    private let shortPathCounters: UnsafeMutablePointer<Int>
     private let decayByDPD: [Double]
     private let fatigueKeepPowers: [Double]
     private let installmentFallsDue: [Bool]
@@ -71,14 +75,14 @@ public final class BlockSimulator {
         fatigueKeepPowers = (0...model.horizonDays).map { pow(keep, Double($0)) }
         drawCounter = .allocate(capacity: 1)
         drawCounter.initialize(to: 0)
-        quietDayCounter = .allocate(capacity: 1)
-        quietDayCounter.initialize(to: 0)
+        shortPathCounters = .allocate(capacity: 2)
+        shortPathCounters.initialize(repeating: 0, count: 2)
     }
 
     deinit {
         callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollBucket.deallocate(); drawCounter.deallocate()
         waitsFor.deallocate(); pendingRule.deallocate(); pendingWork.deallocate(); waitingToday.deallocate()
-        quietDayCounter.deallocate()
+        shortPathCounters.deallocate()
     }
 
     /// Random draws this simulator has made so far, population set-up included. The limit
@@ -87,7 +91,10 @@ public final class BlockSimulator {
     public var drawsMade: Int { drawCounter.pointee }
 
     /// Account-days whose settlement took the short path for quiet days so far.
-    public var quietDaysTaken: Int { quietDayCounter.pointee }
+    public var quietDaysTaken: Int { shortPathCounters[0] }
+
+    /// Times the short path was tried so far (it may give up at once).
+    public var shortPathTries: Int { shortPathCounters[1] }
 
     /// The invariants (`AccountInvariants`) each account of the last run breaks at the horizon,
     /// prefixed by its position in the block; for tests, which also check them daily.
@@ -142,7 +149,7 @@ public final class BlockSimulator {
                     closingRolls(j, from: 1, tally: &tally)
                     waitsFor[j] = Int32.max
                 } else {
-                    carry(j, settling: -1, ctx: ctx, tally: &tally)
+                    carry(j, settling: -1, queuedRule: -1, queuedForAgency: false, ctx: ctx, tally: &tally)
                 }
             }
             for t in 0..<horizon {
@@ -176,7 +183,8 @@ public final class BlockSimulator {
                         closingRolls(j, from: t + 1, tally: &tally)
                         waitsFor[j] = Int32.max
                     } else {
-                        carry(j, settling: t, ctx: ctx, tally: &tally)
+                        carry(j, settling: t, queuedRule: Int(pendingRule[j]), queuedForAgency: pendingWork[j] == Work.agencyCall,
+                              ctx: ctx, tally: &tally)
                     }
                 }
             }
@@ -222,10 +230,12 @@ public final class BlockSimulator {
     /// Carries account `j` forward from the settlement of day `settling` (−1: from the opening of
     /// day 0) through pass 3 of one day and pass 1 of the next, until it asks for a collector on
     /// some day (it then waits for that day's pass 2), closes, or reaches the horizon.
+    /// `queuedRule` (−1: none) is the rule it was queued under for the pass 2 of day `settling`.
     @inline(__always)
-    private func carry(_ j: Int, settling: Int, ctx: DayContext, tally: inout Tally) {
+    private func carry(_ j: Int, settling: Int, queuedRule: Int, queuedForAgency: Bool, ctx: DayContext, tally: inout Tally) {
         let horizon = model.horizonDays
         var s = settling
+        var skipShortPath = false
         while true {
             if s >= 0 {
                 ctx.settleDay(j, s, tally: &tally)
@@ -241,12 +251,20 @@ public final class BlockSimulator {
                 if let month = calendar.monthEnded(bySettlementOf: s) {
                     tally.addRoll(month: month, bucket: &rollBucket[j], to: bucket(j))
                 }
+                // When the account is still delinquent and the rule it was queued under has
+                // collector work due again the next day (a daily call, or a call that found no
+                // collector), that day will most likely not be quiet: its full day follows
+                // without trying the short path, which would only give up. A wrong guess costs
+                // time, never bits, since a full day is what the short path stands in for.
+                skipShortPath = s == settling && queuedRule >= 0 && guessesCollectorDays && ctx.dpd[j] > 0
+                    && ctx.leadCollectorWorkDue(j, s + 1, ruleIndex: queuedRule, agency: queuedForAgency)
             }
             var t = s + 1
             // Days on which nothing happens to the account but decays, its clocks and due messages.
-            if skipsQuietDays && t < horizon {
+            if skipsQuietDays && t < horizon && !skipShortPath {
                 let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollBucket: rollBucket, tally: &tally)
-                quietDayCounter.pointee &+= quiet.day - t
+                shortPathCounters[0] &+= quiet.day - t
+                shortPathCounters[1] &+= 1
                 #if COLLECTSIM_INVARIANTS
                 // The short path's state as of its last settlement (and any opening after it).
                 if quiet.day > t { invariants.check(work, account: j, afterSettlementOf: quiet.day - 1) }
@@ -257,6 +275,7 @@ public final class BlockSimulator {
                 }
                 t = quiet.day
             }
+            skipShortPath = false
             guard t < horizon else {
                 waitsFor[j] = Int32.max
                 return

@@ -12,6 +12,11 @@ public struct CompiledStrategy: Sendable {
         var needsCall: Bool, needsVisit: Bool
         /// Bit 0: may match on working days; bit 1: on weekends and holidays.
         var dayMask: UInt8
+        /// The rule's first action that needs a collector (its `ActionKind` raw value; −1: none)
+        /// and how often it falls due: what tells, after a day's pass 2, whether the next day
+        /// will most likely need a collector again.
+        var leadCollectorKind: Int
+        var leadCollectorEvery: Int32
     }
     struct ActionCode: Sendable {
         var kind: ActionKind
@@ -108,6 +113,7 @@ public struct CompiledStrategy: Sendable {
                     }
                 }
                 let start = actions.count
+                let lead = rule.actions.first { $0.kind.channel == .call || $0.kind.channel == .visit }
                 for a in rule.actions {
                     actions.append(ActionCode(kind: a.kind, every: Int32(a.everyDays), slot: a.slot, tone: a.tone,
                                               attempts: a.attemptsPerDay, thirdParty: a.thirdParty,
@@ -125,7 +131,9 @@ public struct CompiledStrategy: Sendable {
                                 actionStart: start, actionCount: rule.actions.count,
                                 needsCall: rule.actions.contains { $0.kind.channel == .call },
                                 needsVisit: rule.actions.contains { $0.kind.channel == .visit },
-                                dayMask: c.workingDay.map { $0 ? 1 : 2 } ?? 3)
+                                dayMask: c.workingDay.map { $0 ? 1 : 2 } ?? 3,
+                                leadCollectorKind: lead?.kind.rawValue ?? -1,
+                                leadCollectorEvery: Int32(lead?.everyDays ?? 0))
             }
         }
         rules = compile(strategy.rules)

@@ -229,6 +229,15 @@ struct DayContext {
         return false
     }
 
+    /// Whether the lead collector action of rule `ruleIndex` (of the agency's rules when
+    /// `agency`) falls due on day `t`: a guess, from one action, that day `t` needs a collector.
+    @inline(__always)
+    func leadCollectorWorkDue(_ j: Int, _ t: Int, ruleIndex: Int, agency: Bool) -> Bool {
+        let kind = agency ? agencyRules[ruleIndex].leadCollectorKind : rules[ruleIndex].leadCollectorKind
+        let every = agency ? agencyRules[ruleIndex].leadCollectorEvery : rules[ruleIndex].leadCollectorEvery
+        return kind >= 0 && Int32(t) - last[j, kind] >= every
+    }
+
     /// Messages, follow-ups, education, agency placement and legal action: no collector needed.
     @inline(__always)
     func immediateActions(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, tally: inout Tally) {
