@@ -63,7 +63,7 @@ public final class BlockSimulator {
         pendingWork = .allocate(capacity: blockSize)
         waitingToday = .allocate(capacity: blockSize)
         calendar = DayCalendar(horizon: model.horizonDays, nonWorking: model.nonWorking)
-        c = Coefficients(model.table)
+        c = model.coefficients
         invariants = AccountInvariants(model: model)
         let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
         let tau = model.table["payment.dpd_decay_days"]

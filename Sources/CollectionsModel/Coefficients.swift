@@ -1,7 +1,7 @@
 import Foundation
 
-/// Scalar coefficients read from the parameter table once per simulator, so the daily loop
-/// never looks up a key.
+/// Scalar coefficients read from the parameter table once per model (`ModelParameters`), so
+/// the daily loop never looks up a key.
 struct Coefficients {
     let willingnessEffect, literacyEffect, stressEffect, hardshipFactor, excitationKeep: Double
     let jumpBase, jumpFraction, dueExcitationWeight: Double

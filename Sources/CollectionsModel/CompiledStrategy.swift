@@ -97,7 +97,7 @@ public struct CompiledStrategy: Sendable {
         self.strategy = strategy
         let segments = model.population.segments.map(\.name)
         let table = model.table
-        let coefficients = Coefficients(table)
+        let coefficients = model.coefficients
         var actions: [ActionCode] = []
         func compile(_ rules: [Rule]) -> [RuleCode] {
             rules.map { rule in

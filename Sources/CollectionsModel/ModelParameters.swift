@@ -42,6 +42,8 @@ public struct ModelParameters: Sendable {
     let scoreNoise: Double
     let scoreMean: Double
     let scoreSD: Double
+    /// The table's scalar coefficients, read once here for every compiled strategy and simulator.
+    let coefficients: Coefficients
 
     /// - Parameter tables: where quantile tables are looked up before being built (an
     ///   experiment shares one across its points).
@@ -49,6 +51,7 @@ public struct ModelParameters: Sendable {
                 calendar: SimulationCalendar, horizonDays: Int, tables: QuantileTableCache = QuantileTableCache()) {
         GSLRuntime.prepare()
         self.table = table
+        coefficients = Coefficients(table)
         self.population = population
         self.compliance = compliance
         self.calendar = calendar
