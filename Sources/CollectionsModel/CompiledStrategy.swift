@@ -12,11 +12,10 @@ public struct CompiledStrategy: Sendable {
         var needsCall: Bool, needsVisit: Bool
         /// Bit 0: may match on working days; bit 1: on weekends and holidays.
         var dayMask: UInt8
-        /// The rule's first action that needs a collector (its `ActionKind` raw value; −1: none)
-        /// and how often it falls due: what tells, after a day's pass 2, whether the next day
-        /// will most likely need a collector again.
-        var leadCollectorKind: Int
-        var leadCollectorEvery: Int32
+        /// The rule's first action that needs a collector (an index into `actions`; −1: none):
+        /// whether it falls due tells, after a day's pass 2, whether the next day will most
+        /// likely need a collector again.
+        var leadCollectorAction: Int
     }
     struct ActionCode: Sendable {
         var kind: ActionKind
@@ -113,7 +112,7 @@ public struct CompiledStrategy: Sendable {
                     }
                 }
                 let start = actions.count
-                let lead = rule.actions.first { $0.kind.channel == .call || $0.kind.channel == .visit }
+                let lead = rule.actions.firstIndex { $0.kind.channel == .call || $0.kind.channel == .visit }
                 for a in rule.actions {
                     actions.append(ActionCode(kind: a.kind, every: Int32(a.everyDays), slot: a.slot, tone: a.tone,
                                               attempts: a.attemptsPerDay, thirdParty: a.thirdParty,
@@ -132,8 +131,7 @@ public struct CompiledStrategy: Sendable {
                                 needsCall: rule.actions.contains { $0.kind.channel == .call },
                                 needsVisit: rule.actions.contains { $0.kind.channel == .visit },
                                 dayMask: c.workingDay.map { $0 ? 1 : 2 } ?? 3,
-                                leadCollectorKind: lead?.kind.rawValue ?? -1,
-                                leadCollectorEvery: Int32(lead?.everyDays ?? 0))
+                                leadCollectorAction: lead.map { start + $0 } ?? -1)
             }
         }
         rules = compile(strategy.rules)

@@ -233,9 +233,8 @@ struct DayContext {
     /// `agency`) falls due on day `t`: a guess, from one action, that day `t` needs a collector.
     @inline(__always)
     func leadCollectorWorkDue(_ j: Int, _ t: Int, ruleIndex: Int, agency: Bool) -> Bool {
-        let kind = agency ? agencyRules[ruleIndex].leadCollectorKind : rules[ruleIndex].leadCollectorKind
-        let every = agency ? agencyRules[ruleIndex].leadCollectorEvery : rules[ruleIndex].leadCollectorEvery
-        return kind >= 0 && Int32(t) - last[j, kind] >= every
+        let k = agency ? agencyRules[ruleIndex].leadCollectorAction : rules[ruleIndex].leadCollectorAction
+        return k >= 0 && due(j, actions[k], t)
     }
 
     /// Messages, follow-ups, education, agency placement and legal action: no collector needed.
