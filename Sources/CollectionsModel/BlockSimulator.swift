@@ -288,7 +288,7 @@ public final class BlockSimulator {
             ctx.contacts[j, ring] = 0
             ctx.dailyDynamics(j, t)
             if let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: calendar.dayBits[t]) {
-                let rule = isAgency ? ctx.agencyRules[ruleIndex] : ctx.rules[ruleIndex]
+                let rule = ctx.rule(ruleIndex, agency: isAgency)
                 ctx.immediateActions(j, t, rule: rule, tally: &tally)
                 var work: UInt8 = 0
                 if rule.needsCall && ctx.hasDueWork(j, t, rule: rule, channel: .call) { work = isAgency ? Work.agencyCall : Work.call }

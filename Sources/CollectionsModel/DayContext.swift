@@ -229,11 +229,18 @@ struct DayContext {
         return false
     }
 
+    /// Rule `index` of the agency's rules when `agency`, of the strategy's own otherwise (as
+    /// `chooseRule` names it).
+    @inline(__always)
+    func rule(_ index: Int, agency: Bool) -> CompiledStrategy.RuleCode {
+        agency ? agencyRules[index] : rules[index]
+    }
+
     /// Whether the lead collector action of rule `ruleIndex` (of the agency's rules when
     /// `agency`) falls due on day `t`: a guess, from one action, that day `t` needs a collector.
     @inline(__always)
     func leadCollectorWorkDue(_ j: Int, _ t: Int, ruleIndex: Int, agency: Bool) -> Bool {
-        let k = agency ? agencyRules[ruleIndex].leadCollectorAction : rules[ruleIndex].leadCollectorAction
+        let k = rule(ruleIndex, agency: agency).leadCollectorAction
         return k >= 0 && due(j, actions[k], t)
     }
 

@@ -91,7 +91,7 @@ extension DayContext {
         // Messages need no collector: they are sent on the short path (see `nextMessage`).
         var messageRule: CompiledStrategy.RuleCode?
         if let (ruleIndex, isAgency) = chooseRule(j, dayBit: calendar.dayBits[x0]) {
-            let rule = isAgency ? agencyRules[ruleIndex] : rules[ruleIndex]
+            let rule = self.rule(ruleIndex, agency: isAgency)
             for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
                 let a = actions[k]
                 switch a.kind {
