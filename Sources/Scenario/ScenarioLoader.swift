@@ -225,17 +225,23 @@ public enum ScenarioLoader {
     // MARK: Population
 
     static func defaultSegmentNames() -> [String] {
-        (try? defaultPopulation().segments.map(\.name)) ?? []
+        defaultPopulation.segments.map(\.name)
     }
 
-    static func defaultPopulation() throws -> PopulationSpec {
-        let v = try compose(BuiltinResources.defaults, file: "<built-in defaults>")
-        let pop = try v.mapping(allowed: ["population"])[0].1
-        return try populationFields(pop, base: nil)
-    }
+    /// The built-in default population, read once per process: every scenario load starts
+    /// from it.
+    static let defaultPopulation: PopulationSpec = {
+        do {
+            let v = try compose(BuiltinResources.defaults, file: "<built-in defaults>")
+            let pop = try v.mapping(allowed: ["population"])[0].1
+            return try populationFields(pop, base: nil)
+        } catch {
+            preconditionFailure("the built-in default population is invalid: \(error)")
+        }
+    }()
 
     static func parsePopulation(_ v: YAMLValue?, file: String) throws -> PopulationSpec {
-        let defaults = try defaultPopulation()
+        let defaults = defaultPopulation
         guard let v else { return defaults }
         return try populationFields(v, base: defaults)
     }
@@ -417,11 +423,39 @@ public enum ScenarioLoader {
 
     // MARK: Strategies
 
-    static func builtinDefinitions() -> [(String, YAMLValue)] {
+    static func builtinDefinitions() -> [(String, YAMLValue)] { builtinDefinitionsOnce }
+
+    /// The built-in strategies' definitions, read once per process: every scenario load looks
+    /// them up, and reading their YAML again was half of what loading an experiment's variant
+    /// cost.
+    ///
+    /// Yams resolves a node's tag when the node is first read, and stores it in an object that
+    /// copies of the node share, so a tree first read on two threads at once would race. Every
+    /// tag of this tree is resolved before it is shared (`resolveEveryTag`), so that all later
+    /// reads, on any thread, only read.
+    nonisolated(unsafe) private static let builtinDefinitionsOnce: [(String, YAMLValue)] = {
         do {
-            return try compose(BuiltinResources.strategies, file: "<built-in strategies>").mapping().map { ($0.0, $0.1) }
+            let root = try compose(BuiltinResources.strategies, file: "<built-in strategies>")
+            resolveEveryTag(root.node)
+            return try root.mapping().map { ($0.0, $0.1) }
         } catch {
             preconditionFailure("built-in strategies are invalid: \(error)")
+        }
+    }()
+
+    /// Resolves the tag of every node of a tree (see `builtinDefinitionsOnce`).
+    static func resolveEveryTag(_ node: Node) {
+        _ = node.tag
+        switch node {
+        case let .mapping(mapping):
+            for (key, value) in mapping {
+                resolveEveryTag(key)
+                resolveEveryTag(value)
+            }
+        case let .sequence(sequence):
+            for item in sequence { resolveEveryTag(item) }
+        default:
+            break
         }
     }
 

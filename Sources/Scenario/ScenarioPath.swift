@@ -56,23 +56,32 @@ public struct ScenarioPath: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Makes variants of a scenario with some fields set to new values: the scenario is written
-/// out resolved, the fields are set in that YAML, and the result is loaded again, so every
+/// out resolved, the fields are set in that YAML tree, and the tree is loaded again, so every
 /// variant passes the same validation as a scenario file.
+///
+/// The resolved YAML is read into a tree once per editor: an experiment makes hundreds of
+/// variants, and reading the YAML for each, then writing the edited tree out and reading it
+/// back, was most of what a variant cost.
 public struct ScenarioEditor: Sendable {
     /// The resolved scenario as YAML, without its experiment section.
     public let resolvedText: String
     let file: String
+    private let tree: ResolvedTree
 
     public init(_ scenario: Scenario) {
         var plain = scenario
         plain.experiment = nil
         resolvedText = ScenarioWriter.yaml(plain)
         file = scenario.sourceFile
+        tree = ResolvedTree(resolvedText)
     }
 
     /// The current value of a numeric field (the first, when the path names several).
     public func value(at path: ScenarioPath) throws(ScenarioPath.PathError) -> Double {
-        let root = composed()
+        try tree.withRoot { root in Result { () throws(ScenarioPath.PathError) in try Self.value(at: path, in: root) } }.get()
+    }
+
+    private static func value(at path: ScenarioPath, in root: Node) throws(ScenarioPath.PathError) -> Double {
         var found: [Double] = []
         _ = try Self.visit(root, path.steps[...], trail: "", full: path.text) { node in
             if case let .scalar(s) = node, let v = Double(s.string) { found.append(v) }
@@ -96,7 +105,11 @@ public struct ScenarioEditor: Sendable {
     /// The scenario with each path set to its value. Errors are `ScenarioError`s naming the
     /// field path; their file is the scenario's file with the assignments.
     public func scenario(setting assignments: [(ScenarioPath, Double)]) throws -> Scenario {
-        var root = composed()
+        try tree.withRoot { root in try scenario(setting: assignments, in: root) }
+    }
+
+    private func scenario(setting assignments: [(ScenarioPath, Double)], in original: Node) throws -> Scenario {
+        var root = original
         for (path, value) in assignments {
             let scalar = Node.scalar(.init(Self.format(value), .implicit, .plain))
             do {
@@ -109,12 +122,9 @@ public struct ScenarioEditor: Sendable {
             }
         }
         root = try rescaleSegmentWeights(root, assignments: assignments)
-        let text: String
-        do { text = try Yams.serialize(node: root, width: -1, allowUnicode: true) } catch {
-            preconditionFailure("a resolved scenario could not be written back as YAML: \(error)")
-        }
         let label = assignments.map { "\($0.0.text)=\(Self.format($0.1))" }.joined(separator: ", ")
-        var s = try ScenarioLoader.parse(yaml: text, file: "\(file) with \(label)")
+        let variantFile = "\(file) with \(label)"
+        var s = try ScenarioLoader.resolve(YAMLValue(node: root, path: "", file: variantFile), file: variantFile)
         s.sourceFile = file
         return s
     }
@@ -163,15 +173,6 @@ public struct ScenarioEditor: Sendable {
     /// form that reads back to the same Double.
     public static func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
-    }
-
-    func composed() -> Node {
-        do {
-            guard let node = try Yams.compose(yaml: resolvedText) else { preconditionFailure("empty resolved scenario") }
-            return node
-        } catch {
-            preconditionFailure("a resolved scenario could not be read back: \(error)")
-        }
     }
 
     /// Walks `steps` from `node`, applying `change` to every scalar the path reaches; returns the
@@ -246,5 +247,32 @@ public struct ScenarioEditor: Sendable {
         case .sequence: return "a list"
         case .alias: return "an alias"
         }
+    }
+}
+
+/// A scenario's resolved YAML, read into a tree on first use and kept for every variant.
+///
+/// Yams's nodes share tag objects that resolve themselves when first read, so reading one tree
+/// (or a copy of it, which shares them) on two threads at once would race: every use of the
+/// tree holds the lock, the loading of a variant made from it included.
+private final class ResolvedTree: @unchecked Sendable {
+    private let text: String
+    private let lock = NSLock()
+    private var root: Node?
+
+    init(_ text: String) { self.text = text }
+
+    func withRoot<R>(_ body: (Node) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        if root == nil {
+            do {
+                guard let node = try Yams.compose(yaml: text) else { preconditionFailure("empty resolved scenario") }
+                root = node
+            } catch {
+                preconditionFailure("a resolved scenario could not be read back: \(error)")
+            }
+        }
+        return try body(root!)
     }
 }
