@@ -19,6 +19,26 @@ enum Format {
     /// A JSON string literal (the same escaping as scenario YAML).
     static func jsonString(_ s: String) -> String { ScenarioWriter.quote(s) }
 
+    /// `String(format: "%.1f", v)`, byte for byte, without its cost: a report's charts write
+    /// tens of thousands of coordinates, and formatting them through Foundation took a fifth of
+    /// what a run of 1,000 accounts costs.
+    ///
+    /// Like printf, it rounds the exact value of `v` to one decimal, ties to even: `v × 10` is
+    /// rounded, and the product's rounding error (exact, from a fused multiply-add) decides the
+    /// cases where that rounded product sits exactly halfway between two integers.
+    static func oneDecimal(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e14 else { return String(format: "%.1f", v) }
+        let t = v * 10
+        let error = (-t).addingProduct(v, 10)  // v × 10 − t, exactly
+        var n = t.rounded(.toNearestOrEven)
+        if abs(t - n) == 0.5 && error != 0 {
+            // The exact product lies beyond or short of the halfway point t.
+            n = (error > 0) ? t.rounded(.up) : t.rounded(.down)
+        }
+        let tenths = Int(abs(n))
+        return (v.sign == .minus ? "-" : "") + String(tenths / 10) + "." + String(tenths % 10)
+    }
+
     /// A value for people: percentages for rates, fixed decimals otherwise.
     static func human(_ v: Double, metric: String) -> String {
         guard v.isFinite else { return "–" }

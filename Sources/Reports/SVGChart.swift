@@ -18,7 +18,7 @@ enum SVGChart {
         }
     }
 
-    static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    static func f(_ v: Double) -> String { Format.oneDecimal(v) }
 
     /// About five round tick values covering `range`.
     static func ticks(_ range: ClosedRange<Double>) -> [Double] {

@@ -1,0 +1,39 @@
+import Foundation
+@testable import Reports
+import XCTest
+
+/// Chart coordinates are formatted without Foundation; the bytes must be printf's.
+final class FormattingTests: XCTestCase {
+    func printf(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    func testOneDecimalMatchesPrintfAtTiesAndTheirNeighbours() {
+        var values: [Double] = [0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, 0.75, 1.25, -0.25, -2.75, 0.35, 0.45, 2.5, 9.95,
+                                99.95, 1e13 + 0.25, 123_456.65, 1e14, -1e14, 3e20, .nan, .infinity, -.infinity,
+                                .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .ulpOfOne]
+        // Every hundredth ending in 5 up to 100 (some are exact ties, most lie just off one),
+        // with the doubles on either side.
+        for m in stride(from: -10_000, through: 10_000, by: 1) where abs(m) % 10 == 5 {
+            let v = Double(m) / 100
+            values += [v, v.nextUp, v.nextDown]
+        }
+        for v in values { XCTAssertEqual(Format.oneDecimal(v), printf(v), "\(v)") }
+    }
+
+    func testOneDecimalMatchesPrintfOnRandomValuesOfEveryMagnitude() {
+        var state: UInt64 = 0x5EED_0F_C0_11EC
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var mismatches: [Double] = []
+        for i in 0..<200_000 {
+            let unit = Double(next() >> 11) / Double(1 << 53) * 2 - 1
+            let v = unit * pow(10, Double(i % 18 - 4))  // 1e-4 … 1e13
+            if Format.oneDecimal(v) != printf(v) { mismatches.append(v) }
+        }
+        XCTAssertEqual(mismatches, [])
+    }
+}
