@@ -77,11 +77,13 @@ public struct Runner: Sendable {
     ///   - threads: worker threads (default: active processors).
     ///   - blockSize: borrowers per block; part of the model (collector capacity is shared out
     ///     per block), so it is fixed by the engine, not by the thread count.
+    ///   - tables: quantile tables shared with other runs (default: a new cache, which builds
+    ///     its tables on `threads` threads).
     public init(scenario: Scenario, threads: Int? = nil, blockSize: Int = Runner.defaultBlockSize,
-                tables: QuantileTableCache = QuantileTableCache()) {
+                tables: QuantileTableCache? = nil) {
         self.scenario = scenario
-        self.tables = tables
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.tables = tables ?? QuantileTableCache(threads: self.threads)
         self.blockSize = blockSize
     }
 

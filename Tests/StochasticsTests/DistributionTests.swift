@@ -37,6 +37,18 @@ final class DistributionTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-4)
     }
 
+    func testAQuantileTableIsTheSameOnAnyNumberOfThreads() {
+        GSLRuntime.prepare()
+        let d = BetaDistribution(mean: 0.62, concentration: 6)
+        let one = QuantileTable(threads: 1) { d.quantile($0) }
+        for threads in [2, 3, 8] {
+            let many = QuantileTable(threads: threads) { d.quantile($0) }
+            XCTAssertEqual(many.knots.map(\.bitPattern), one.knots.map(\.bitPattern), "\(threads) threads")
+        }
+        XCTAssertTrue(zip(one.knots, one.knots.dropFirst()).allSatisfy { $0 < $1 }, "every knot is written, in order")
+        XCTAssertEqual(QuantileTableCache(threads: 2).beta(mean: 0.62, concentration: 6).knots, one.knots)
+    }
+
     func testLogNormalDrawsMatchTheirMoments() {
         let d = LogNormalDistribution(median: 20_000, sigma: 0.5)
         let m = draws(200_000, seed: 5, d.quantile)

@@ -65,7 +65,7 @@ public struct ExperimentEvaluator: Sendable {
     public let threads: Int?
     let editor: ScenarioEditor
     /// Quantile tables shared by all points (most points share most tables).
-    let tables = QuantileTableCache()
+    let tables: QuantileTableCache
     /// Statistics computed per replication besides the metrics (calibration targets), stored
     /// under their names beside the metrics.
     public var statistics: [Statistic] = []
@@ -77,6 +77,7 @@ public struct ExperimentEvaluator: Sendable {
         self.factors = factors
         self.threads = threads
         self.editor = ScenarioEditor(base)
+        self.tables = QuantileTableCache(threads: threads)
     }
 
     /// The scenario run at a point: the factors set, then the experiment's replications,
