@@ -31,6 +31,27 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // What an experiment pays per point besides the engine: the scenario with one field set,
+    // loaded and validated (`ScenarioEditor`), on the default scenario.
+    Benchmark("experiment variant, one field set", configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 200)) { benchmark in
+        let editor = ScenarioEditor(try scenario(population: 100_000, horizon: 360, strategies: ["gentle", "strict", "graded", "personalized"]))
+        let path = try ScenarioPath("strategies.graded.rules[2].every_days")
+        var days = 2.0
+        for _ in benchmark.scaledIterations {
+            days = days == 2 ? 3 : 2
+            blackHole(try editor.scenario(setting: [(path, days)]))
+        }
+    }
+
+    // A run's model before its first day: the parameter tables and the Beta quantile tables
+    // (about 45,000 exact inverse CDFs), built afresh as every `collectsim run` does.
+    Benchmark("model compile with Beta tables, all cores", configuration: .init(metrics: [.wallClock], maxIterations: 20)) { benchmark in
+        let s = try scenario(population: 100_000, horizon: 360, strategies: ["gentle", "strict", "graded", "personalized"])
+        for _ in benchmark.scaledIterations {
+            blackHole(Runner(scenario: s).compiledModel())
+        }
+    }
+
     // The daily loop alone: one block (the engine's block size, 1,024 borrowers), one strategy, on a simulator and
     // tally made beforehand. A block run may allocate a fixed few buffers when it starts; the
     // days themselves must allocate nothing, so the count must not grow from 30 to 360 days.
