@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
-// ordo-one `benchmark` suites for CollectSim: whole-engine throughput and peak memory, and the
-// allocations inside the daily loop (target: zero). A separate package so the main build and
-// test suite do not pull in the benchmark framework.
+// ordo-one `benchmark` suites for CollectSim: whole-engine throughput and peak memory, the
+// allocations inside the daily loop (target: zero), and what a run and an experiment pay besides
+// the engine. A separate package so the main build and test suite do not pull in the benchmark
+// framework.
 // Run: cd benchmarks && swift package --disable-sandbox benchmark
 import PackageDescription
 
