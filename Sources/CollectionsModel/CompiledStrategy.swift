@@ -112,7 +112,7 @@ public struct CompiledStrategy: Sendable {
                     }
                 }
                 let start = actions.count
-                let lead = rule.actions.firstIndex { $0.kind.channel == .call || $0.kind.channel == .visit }
+                let lead = rule.actions.firstIndex { $0.kind.usesCollector }
                 for a in rule.actions {
                     actions.append(ActionCode(kind: a.kind, every: Int32(a.everyDays), slot: a.slot, tone: a.tone,
                                               attempts: a.attemptsPerDay, thirdParty: a.thirdParty,
