@@ -78,7 +78,7 @@ public struct ScenarioEditor: Sendable {
 
     /// The current value of a numeric field (the first, when the path names several).
     public func value(at path: ScenarioPath) throws(ScenarioPath.PathError) -> Double {
-        try tree.withRoot { root in Result { () throws(ScenarioPath.PathError) in try Self.value(at: path, in: root) } }.get()
+        try tree.withRoot { root throws(ScenarioPath.PathError) in try Self.value(at: path, in: root) }
     }
 
     private static func value(at path: ScenarioPath, in root: Node) throws(ScenarioPath.PathError) -> Double {
@@ -262,7 +262,7 @@ private final class ResolvedTree: @unchecked Sendable {
 
     init(_ text: String) { self.text = text }
 
-    func withRoot<R>(_ body: (Node) throws -> R) rethrows -> R {
+    func withRoot<R, E: Error>(_ body: (Node) throws(E) -> R) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }
         if root == nil {
