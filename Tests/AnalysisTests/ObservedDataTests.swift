@@ -5,7 +5,8 @@ import XCTest
 /// The observed file of a calibration: each bad row is an error naming file, line and field.
 final class ObservedDataTests: XCTestCase {
     func parse(_ text: String) throws -> [ObservedTarget] {
-        try ObservedData.parse(text, file: "obs.csv", strategy: "graded", strategies: ["graded", "strict"], horizon: 120)
+        try ObservedData.parse(text, file: "obs.csv", strategy: "graded", strategies: ["graded", "strict"],
+                               groups: ["all", "salaried", "grade_A", "entry_defaulted"], horizon: 120)
     }
 
     func error(_ text: String) -> ScenarioError? {
@@ -24,6 +25,20 @@ final class ObservedDataTests: XCTestCase {
         XCTAssertEqual(t.map(\.line), [2, 3, 4])
     }
 
+    func testAMetricIsObservedOnTheGroupItsRowNames() throws {
+        let t = try parse("""
+        kind,name,period,value,std_error,group
+        metric,default_rate,,0.004,0.001,grade_A
+        metric,recovery_rate,,0.2,0.01,entry_defaulted
+        metric,recovery_rate,,0.6,0.01,
+        roll,1-29>30-59,3,0.3,0.02,all
+        """)
+        XCTAssertEqual(t.map(\.label), ["default_rate [grade_A]", "recovery_rate [entry_defaulted]", "recovery_rate", "roll 1-29>30-59 month 3"])
+        XCTAssertEqual(t.map(\.groupIndex), [2, 3, 0, 0])
+        // The same metric on two groups is two targets, with two statistics.
+        XCTAssertNotEqual(t[1].statistic(horizon: 120).name, t[2].statistic(horizon: 120).name)
+    }
+
     func testBadRowsNameLineAndField() {
         let header = "kind,name,period,value,std_error\n"
         let cases: [(String, Int, String, String)] = [
@@ -39,6 +54,9 @@ final class ObservedDataTests: XCTestCase {
             (header + "metric,default_rate,,0.2\n", 2, "", "expected 5 comma-separated fields, found 4"),
             (header + "metric,default_rate,,0.2,0.1\nmetric,default_rate,,0.3,0.1\n", 3, "", "observed twice"),
             (header, 1, "", "no rows"),
+            ("kind,name,period,value,std_error,groups\n", 1, "groups", "did you mean 'group'?"),
+            ("kind,name,period,value,std_error,group\nmetric,default_rate,,0.2,0.1,grade_F\n", 2, "group", "unknown group 'grade_F'; did you mean 'grade_A'?"),
+            ("kind,name,period,value,std_error,group\nroll,30-59>60-89,2,0.4,0.01,grade_A\n", 2, "group", "only a metric is observed on a group"),
         ]
         for (text, line, field, message) in cases {
             guard let e = error(text) else { XCTFail("no error for \(text)"); continue }

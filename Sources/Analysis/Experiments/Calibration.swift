@@ -23,13 +23,18 @@ public struct ObservedTarget: Sendable, Hashable {
     public let value: Double
     public let standardError: Double
     public let strategy: String
+    /// The group a metric is observed on (`all`, a segment, `grade_A`…, `entry_current`…);
+    /// curves and roll rates are of all accounts.
+    public let group: String
+    /// That group's index in the tally (`Analyzer.groupNames`).
+    public let groupIndex: Int
     /// Line in the observed file.
     public let line: Int
 
-    /// "curve recovery day 90", for tables.
+    /// "curve recovery day 90", "default_rate [grade_A]", for tables.
     public var label: String {
         switch kind {
-        case .metric: return name
+        case .metric: return groupIndex == 0 ? name : "\(name) [\(group)]"
         case .curve: return "curve \(name) day \(period)"
         case .roll: return "roll \(name) month \(period)"
         }
@@ -37,11 +42,12 @@ public struct ObservedTarget: Sendable, Hashable {
 
     /// The statistic the model gives for this target.
     public func statistic(horizon: Int) -> Statistic {
-        let key = "target:\(kind.rawValue):\(name):\(period)"
+        let key = "target:\(kind.rawValue):\(name):\(period)" + (groupIndex == 0 ? "" : ":\(group)")
         switch kind {
         case .metric:
             let m = Metrics.byName[name]!
-            return Statistic(name: key) { m.value($0) }
+            let g = groupIndex
+            return Statistic(name: key) { m.value($0, group: g) }
         case .curve:
             let c = CurveKind.allCases.first { $0.name == name }!
             let day = period
@@ -59,42 +65,48 @@ public struct ObservedTarget: Sendable, Hashable {
 }
 
 /// The observed file of `collectsim calibrate`: CSV with a header
-/// `kind,name,period,value,std_error` and optionally `strategy`.
+/// `kind,name,period,value,std_error` and optionally `strategy` and `group`.
 ///
 /// - `metric,complaints_per_1000,,9.4,0.8` — any metric of `collectsim run`;
 /// - `curve,recovery,90,0.213,0.004` — a cumulative curve (recovery, default, chargeoff, cure,
 ///   complaints) on a day, as in curves.csv;
 /// - `roll,30-59>60-89,2,0.47,0.02` — a roll rate between buckets in a 30-day month, as in
 ///   rollrates.csv.
+///
+/// A `group` column (optional) observes a metric on one group of metrics.csv — a segment, a
+/// grade or a stage at entry — instead of all accounts.
 public enum ObservedData {
     public static let columns = ["kind", "name", "period", "value", "std_error"]
+    static let optionalColumns = ["strategy", "group"]
 
-    public static func load(path: String, strategy: String, strategies: [String], horizon: Int) throws -> [ObservedTarget] {
+    /// - Parameter groups: the run's group names (`Analyzer.groupNames`), which a `group` cell names.
+    public static func load(path: String, strategy: String, strategies: [String], groups: [String], horizon: Int) throws -> [ObservedTarget] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the observed file (does it exist?)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(file: path, line: 1, column: 1, field: "", message: "the observed file is not UTF-8 text")
         }
-        return try parse(text, file: path, strategy: strategy, strategies: strategies, horizon: horizon)
+        return try parse(text, file: path, strategy: strategy, strategies: strategies, groups: groups, horizon: horizon)
     }
 
-    public static func parse(_ text: String, file: String, strategy: String, strategies: [String], horizon: Int) throws -> [ObservedTarget] {
+    public static func parse(_ text: String, file: String, strategy: String, strategies: [String], groups: [String] = ["all"],
+                             horizon: Int) throws -> [ObservedTarget] {
         func fail(_ line: Int, _ field: String, _ message: String) -> ScenarioError {
             ScenarioError(file: file, line: line, column: 1, field: field, message: message)
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
               !header.isEmpty, header != [""] else {
-            throw fail(1, "", "the observed file is empty; expected a header \(columns.joined(separator: ","))[,strategy]")
+            throw fail(1, "", "the observed file is empty; expected a header \(columns.joined(separator: ","))[,strategy][,group]")
         }
         for c in columns where !header.contains(c) {
-            throw fail(1, c, "missing column '\(c)'; expected a header \(columns.joined(separator: ","))[,strategy]")
+            throw fail(1, c, "missing column '\(c)'; expected a header \(columns.joined(separator: ","))[,strategy][,group]")
         }
-        for c in header where !columns.contains(c) && c != "strategy" {
+        for c in header where !columns.contains(c) && !optionalColumns.contains(c) {
             var msg = "unknown column '\(c)'"
-            if let s = Suggest.closest(to: c, in: columns + ["strategy"]) { msg += "; did you mean '\(s)'?" }
-            throw fail(1, c, msg + " (columns: \(columns.joined(separator: ", ")), strategy)")
+            if let s = Suggest.closest(to: c, in: columns + optionalColumns) { msg += "; did you mean '\(s)'?" }
+            throw fail(1, c, msg + " (columns: \((columns + optionalColumns).joined(separator: ", ")))")
         }
         var targets: [ObservedTarget] = []
         var seen = Set<String>()
@@ -141,7 +153,17 @@ public enum ObservedData {
             }
             let s = row["strategy"].flatMap { $0.isEmpty ? nil : $0 } ?? strategy
             guard strategies.contains(s) else { throw fail(line, "strategy", "unknown strategy '\(s)' (the experiment runs: \(strategies.joined(separator: ", ")))") }
-            let target = ObservedTarget(kind: kind, name: name, period: period, value: value, standardError: se, strategy: s, line: line)
+            let group = row["group"].flatMap { $0.isEmpty ? nil : $0 } ?? "all"
+            guard let groupIndex = groups.firstIndex(of: group) else {
+                var msg = "unknown group '\(group)'"
+                if let g = Suggest.closest(to: group, in: groups) { msg += "; did you mean '\(g)'?" }
+                throw fail(line, "group", msg + " (groups: \(groups.joined(separator: ", ")))")
+            }
+            guard groupIndex == 0 || kind == .metric else {
+                throw fail(line, "group", "only a metric is observed on a group; curves and roll rates are of all accounts (leave the cell empty or write 'all')")
+            }
+            let target = ObservedTarget(kind: kind, name: name, period: period, value: value, standardError: se, strategy: s,
+                                        group: group, groupIndex: groupIndex, line: line)
             guard seen.insert("\(s) \(target.label)").inserted else { throw fail(line, "", "'\(target.label)' is observed twice") }
             targets.append(target)
         }

@@ -100,7 +100,8 @@ public enum CalibrateExperiment {
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
         let spec = scenario.experiment!.calibrate!
         let experiment = scenario.experiment!
-        let targets = try ObservedData.load(path: observed, strategy: spec.strategy, strategies: experiment.strategies, horizon: scenario.horizonDays)
+        let targets = try ObservedData.load(path: observed, strategy: spec.strategy, strategies: experiment.strategies,
+                                              groups: Analyzer.groupNames(scenario), horizon: scenario.horizonDays)
         let copy = dir.appendingPathComponent(observedCopy)
         if URL(fileURLWithPath: observed).standardizedFileURL != copy.standardizedFileURL {
             try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: observed)), to: copy)
@@ -234,10 +235,10 @@ public enum CalibrateExperiment {
     }
 
     public static func residualsCSV(_ o: Outcome) -> String {
-        var out = "strategy,kind,name,period,observed,std_error,model_at_start,model,model_std_error,sigma,residual\n"
+        var out = "strategy,kind,name,group,period,observed,std_error,model_at_start,model,model_std_error,sigma,residual\n"
         for r in o.residuals {
             let t = r.target
-            out += "\(Format.field(t.strategy)),\(t.kind.rawValue),\(Format.field(t.name)),\(t.period),\(Format.csv(t.value)),\(Format.csv(t.standardError)),"
+            out += "\(Format.field(t.strategy)),\(t.kind.rawValue),\(Format.field(t.name)),\(Format.field(t.group)),\(t.period),\(Format.csv(t.value)),\(Format.csv(t.standardError)),"
             out += "\(Format.csv(r.modelAtStart)),\(Format.csv(r.model)),\(Format.csv(r.modelError)),\(Format.csv(r.sigma)),\(Format.csv(r.residual))\n"
         }
         return out
