@@ -68,7 +68,8 @@ public final class BlockSimulator {
         let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
         let tau = model.table["payment.dpd_decay_days"]
         let floor = model.table["payment.dpd_decay_floor"]
-        decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-Double($0) / tau) }
+        let shape = model.table["payment.dpd_decay_shape"]
+        decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-pow(Double($0) / tau, shape)) }
         let cycle = Int(model.table["payment.cycle_days"])
         installmentFallsDue = (0...maxDPD).map { $0 > 0 && $0 % cycle == 0 }
         let keep = 1 - model.table["fatigue.daily_decay"]

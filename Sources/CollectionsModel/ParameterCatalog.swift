@@ -35,32 +35,36 @@ public enum ParameterCatalog {
     public static let all: [ParameterSpec] = {
         var s: [ParameterSpec] = []
         // Repayment intensity (MODEL.md §3).
-        let baseHazard = [0.07, 0.05, 0.035, 0.022, 0.012]
+        // Fast self-cure of able borrowers in early delinquency, slower for weaker grades.
+        let baseHazard = [1.2, 1.05, 0.9, 0.75, 0.6]
         for (g, v) in zip(grades, baseHazard) {
             s.append(.init("payment.base_hazard.\(g)", v, rate, unit: "1/day",
-                           "Long-run daily payment hazard λ∞ of a delinquent grade-\(g) account before DPD decay, capacity and willingness."))
+                           "Long-run daily payment hazard λ∞ of a delinquent grade-\(g) account before DPD decay, capacity and willingness.",
+                           source: "set by hand to docs/calibration.md T5 (most early delinquency self-cures) with T4's grade spread"))
         }
-        let onTime = [0.99, 0.98, 0.96, 0.93, 0.88]
+        let onTime = [0.995, 0.985, 0.97, 0.95, 0.93]
         for (g, v) in zip(grades, onTime) {
             s.append(.init("payment.on_time_probability.\(g)", v, 0...0.9999, unit: "probability",
-                           "Probability that a current grade-\(g) account in the able regime pays an installment on its due date, with no reminder."))
+                           "Probability that a current grade-\(g) account in the able regime pays an installment on its due date, with no reminder.",
+                           source: "set by hand to docs/calibration.md T3–T4 (annual default by grade)"))
         }
         s += [
             .init("payment.propensity_effect", 0.5, 0...5, unit: "per SD", "Hazard multiplier exp(−β·z) for the latent default propensity z (standard normal within segment)."),
             .init("payment.willingness_effect", 2.0, 0...10, unit: "per unit", "Hazard multiplier exp(β·(w − 0.5)) for willingness w."),
             .init("payment.literacy_effect", 0.5, 0...10, unit: "per unit", "Due-date hazard multiplier exp(β·(ℓ − 0.5)) for financial literacy ℓ (lowers re-default)."),
             .init("payment.stress_effect", 0.3, 0...10, unit: "per unit stress", "Hazard multiplier 1/(1 + β·s): stressed borrowers avoid paying."),
-            .init("payment.dpd_decay_days", 90, 1...10000, unit: "days", "Scale τ of decay(DPD) = floor + (1 − floor)·exp(−DPD/τ), which scales the base hazard and every contact's jump (reminders work best early)."),
-            .init("payment.dpd_decay_floor", 0.03, probability, unit: "fraction", "Floor of decay(DPD): the share of hazard (and of a contact's jump) old debt keeps. With the defaults a year of weekly in-house calls recovers about 45% of the balance of accounts 90+ DPD at entry.", source: "assumption, set low because charged-off debt sells for 4–16 cents per dollar (FTC, CFPB)"),
-            .init("payment.hardship_factor", 0.2, probability, unit: "multiplier", "capacityFactor in the hardship regime (1 when able)."),
-            .init("payment.excitation_decay", 0.15, 0.0001...10, unit: "1/day", "Rate κ at which excitation (λ − λ∞) reverts to zero (Chehrazi & Weber's mean reversion).", source: "structure: Chehrazi, Glynn & Weber, Management Science"),
+            .init("payment.dpd_decay_days", 56, 1...10000, unit: "days", "Scale τ of decay(DPD) = floor + (1 − floor)·exp(−(DPD/τ)^k), which scales the base hazard and every contact's jump (reminders work best early).", source: "fitted: collectsim calibrate scenarios/calibration/default-book.yaml to docs/calibration.md T5 and T7"),
+            .init("payment.dpd_decay_shape", 2, 0.1...10, unit: "exponent", "Shape k of decay(DPD): 1 is exponential decay from the first day overdue; above 1 the hazard holds up through early delinquency and falls steeply after about τ days (most accounts that will self-cure do so early; debt past default rarely pays).", source: "set by hand to docs/calibration.md T5 and T7 (early cure high, late-stage recovery low)"),
+            .init("payment.dpd_decay_floor", 0.001, probability, unit: "fraction", "Floor of decay(DPD): the share of hazard (and of a contact's jump) old debt keeps.", source: "set by hand to docs/calibration.md T7 (late-stage recovery): the shape, not a floor, carries old debt's hazard"),
+            .init("payment.hardship_factor", 0.1, probability, unit: "multiplier", "capacityFactor in the hardship regime (1 when able).", source: "set by hand to docs/calibration.md T3 and T5: delinquency that does not self-cure is mostly hardship"),
+            .init("payment.excitation_decay", 0.15, 0.0001...10, unit: "1/day", "Rate κ at which excitation (λ − λ∞) reverts to zero (Chehrazi & Weber's mean reversion), applied once a day as exp(−κ). A payment's jump acts from the next day, so self-excitation is κ·e^(−κ)/(1 − e^(−κ)) of a continuous-time reading of the same parameters: about 7% weaker at 0.15 (docs/calibration.md).", source: "structure: Chehrazi, Glynn & Weber, Management Science"),
             .init("payment.repayment_jump_base", 0.01, rate, unit: "1/day", "δ10: hazard jump after any repayment (self-excitation).", source: "structure: Chehrazi & Weber"),
             .init("payment.repayment_jump_fraction", 0.04, rate, unit: "1/day", "δ11: extra jump per unit of balance fraction r repaid.", source: "structure: Chehrazi & Weber"),
             .init("payment.due_excitation_weight", 30, 0...1000, unit: "multiplier", "On a due date the hazard is −ln(1−p_on_time)·(1 + weight·excitation): a reminder's jump, concentrated on the decision day. With the default SMS jump it adds about 8 points to on-time payment.", source: "calibrated to Cadena & Schoar, NBER w17020 (SMS +7–9%)"),
-            .init("payment.cure_share_able", 0.55, probability, unit: "probability", "Given a payment event by an able borrower, probability it is a full cure (arrears paid)."),
-            .init("payment.cure_share_hardship", 0.15, probability, unit: "probability", "Given a payment event by a borrower in hardship, probability it is a full cure."),
+            .init("payment.cure_share_able", 0.9, probability, unit: "probability", "Given a payment event by an able borrower, probability it is a full cure (arrears paid).", source: "set by hand to docs/calibration.md T5"),
+            .init("payment.cure_share_hardship", 0.5, probability, unit: "probability", "Given a payment event by a borrower in hardship, probability it is a full cure.", source: "set by hand to docs/calibration.md T5"),
             .init("payment.promise_share", 0.25, probability, unit: "probability", "Given a payment event that is not a cure, probability it is a promise-to-pay rather than a partial payment."),
-            .init("payment.partial_fraction_mean", 0.35, 0.001...0.999, unit: "fraction", "Mean share of arrears paid by a partial payment (Beta distributed)."),
+            .init("payment.partial_fraction_mean", 0.25, 0.001...0.999, unit: "fraction", "Mean share of arrears paid by a partial payment (Beta distributed).", source: "set by hand to docs/calibration.md T7 (late-stage recovery)"),
             .init("payment.partial_fraction_concentration", 4, 0.01...1000, unit: "α+β", "Concentration of the partial-payment Beta."),
             .init("payment.max_installments_able", 12, 0.01...10000, unit: "installments", "The most an able borrower pays in one payment, in installments: a cure needs arrears within this, a partial payment is a share of it."),
             .init("payment.max_installments_hardship", 1.5, 0.01...10000, unit: "installments", "The most a borrower in hardship pays in one payment, in installments."),
@@ -91,6 +95,7 @@ public enum ParameterCatalog {
             .init("willingness.neglect_after_days", 30, 1...1000, unit: "days", "Days without any contact after which neglect decay starts."),
             .init("risk.score_auc", 0.75, 0.5...0.999, unit: "AUC", "Concordance of the lender's risk score with the latent propensity: P(score_i > score_j | z_i > z_j)."),
             .init("risk.grade_correlation", 0.6, 0...1, unit: "correlation", "Correlation between the latent propensity and the (older) credit-grade signal."),
+            .init("risk.entry_correlation", 0.8, 0...0.999, unit: "correlation", "Correlation between the latent propensity and the entry signal that decides which accounts are delinquent at entry and how far: the population.delinquent_share riskiest by that signal are delinquent, the riskiest of them the most days past due. At 0 the stage at entry is independent of the borrower; above 0 accounts long overdue at entry are the weaker borrowers a real book holds there.", source: "set by hand to docs/calibration.md T7: debt long overdue is held by the weakest borrowers"),
             .init("stress.daily_decay", 0.05, probability, unit: "share/day", "Daily decay of stress s."),
             .init("fatigue.daily_decay", 0.1, probability, unit: "share/day", "Daily decay of each channel's fatigue count."),
             .init("fatigue.sensitivity", 0.25, 0...10, unit: "per contact", "A channel's effect is damped by exp(−sensitivity·fatigue)."),
@@ -147,7 +152,7 @@ public enum ParameterCatalog {
             s.append(.init("complaint.slot.\(slot)", v, 0...100, unit: "multiplier", "Complaint weight of a contact made in the \(slot) slot (off-hours weigh more)."))
         }
         s += [
-            .init("complaint.propensity_median", 0.000012, 0...1, unit: "1/pressure/day", "Median complaint propensity κ (log-normal across people). One gentle call adds pressure 1, which decays at complaint.pressure_decay, so κ·4 ≈ 5e-5 complaints per call.", source: "calibrated to ACA International: complaints on about 0.005% of collector contacts"),
+            .init("complaint.propensity_median", 1.5e-6, 0...1, unit: "1/pressure/day", "Median complaint propensity κ (log-normal across people). A complaint counts as the published figures count one: a complaint a regulator's statistics would see, not every grumble on a call.", source: "fitted: collectsim calibrate scenarios/calibration/default-book.yaml to docs/calibration.md T1 (ACA International: 0.005% of collector contacts) and T2 (CFPB: 1.2–1.7 complaints per 1,000 consumers contacted a year)"),
             .init("complaint.propensity_sigma", 1.0, 0...5, unit: "log-SD", "Log-scale spread of κ."),
             .init("complaint.weekend", 1.5, 0...100, unit: "multiplier", "Complaint weight of contacts on weekends and holidays."),
             .init("complaint.pressure_decay", 0.25, 0.0001...1, unit: "share/day", "Daily decay of accumulated contact pressure."),
@@ -186,10 +191,10 @@ public enum ParameterCatalog {
             .init("legal.delay_median_days", 120, 1...10000, unit: "days", "Median delay from filing to judgment (log-normal)."),
             .init("legal.delay_sigma", 0.5, 0...5, unit: "log-SD", "Log-scale spread of the legal delay."),
             .init("legal.judgment_probability", 0.7, probability, unit: "probability", "Probability a suit ends in a judgment that recovers.", source: "Pew (2020): default judgments in over 70% of debt suits"),
-            .init("legal.recovery_fraction_mean", 0.45, 0.001...0.999, unit: "share of balance", "Mean share of the balance a judgment recovers (Beta)."),
+            .init("legal.recovery_fraction_mean", 0.1, 0.001...0.999, unit: "share of balance", "Mean share of the balance a judgment recovers within the horizon (Beta): most judgments are by default and are collected slowly, by garnishment.", source: "assumption, set to docs/calibration.md T7 (late-stage recovery)"),
             .init("legal.recovery_fraction_concentration", 4, 0.01...1000, unit: "α+β", "Concentration of the recovery-fraction Beta."),
             .init("legal.dispute_probability", 0.1, probability, unit: "probability", "Probability a suit is disputed (counted with complaints' harms)."),
-            .init("legal.complaint_probability", 0.05, probability, unit: "probability", "Probability a suit produces a complaint."),
+            .init("legal.complaint_probability", 0.001, probability, unit: "probability", "Probability a suit produces a complaint.", source: "assumption: lawsuits are a small share of what debt-collection complaints are about (docs/calibration.md T2)"),
         ]
         // Collectors.
         s += [

@@ -18,6 +18,8 @@ struct PopulationGenerator {
         let chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
         let gradeRho = p["risk.grade_correlation"]
         let gradeNoise = (1 - gradeRho * gradeRho).squareRoot()
+        let entryRho = p["risk.entry_correlation"]
+        let entryNoise = (1 - entryRho * entryRho).squareRoot()
         let propensityEffect = p["payment.propensity_effect"]
         let kappaMedian = p["complaint.propensity_median"]
         let kappaSigma = p["complaint.propensity_sigma"]
@@ -59,11 +61,17 @@ struct PopulationGenerator {
             store.d(.installment)[j] = installment
 
             var flags: AccountFlags = []
-            let delinquent = u(.startState) < pop.delinquentShare
+            // Entry signal e = ρ_e·z0 + √(1 − ρ_e²)·ε on the uniform scale: the top
+            // delinquent_share of it is delinquent at entry, and its rank among them sets the
+            // exponential DPD depth, so deeper delinquency goes with weaker borrowers when ρ_e > 0.
+            let entrySignal = entryRho == 0 ? u(.startState)
+                : StandardNormal.cdf(entryRho * z0 + entryNoise * StandardNormal.quantile(u(.startState)))
+            let delinquent = entrySignal > 1 - pop.delinquentShare
             var dpd: Int32
             var arrears = 0.0
             if delinquent {
-                let raw = (-pop.initialDPDMean * log(u(.initialDPD))).rounded(.up)
+                let depth = max(0, (entrySignal - (1 - pop.delinquentShare)) / pop.delinquentShare)
+                let raw = (-pop.initialDPDMean * log1p(-min(depth, 1 - 1e-12))).rounded(.up)
                 dpd = Int32(min(Double(pop.maxInitialDPD), max(1, raw)))
                 arrears = min(balance, installment * Double(1 + Int(dpd) / Int(p["payment.cycle_days"])))
                 if dpd >= chargeoffDPD { arrears = balance; flags.insert(.chargedOff) }

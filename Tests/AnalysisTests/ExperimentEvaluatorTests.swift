@@ -49,7 +49,9 @@ final class ExperimentEvaluatorTests: XCTestCase {
         let a = try evaluator.evaluate([2, 1]), b = try evaluator.evaluate([6, 1])
         XCTAssertEqual(a.perReplication["strict"]!["recovery_rate"], b.perReplication["strict"]!["recovery_rate"])
         XCTAssertEqual(a.perReplication["strict"]!["complaints_per_1000"], b.perReplication["strict"]!["complaints_per_1000"])
-        XCTAssertNotEqual(a.perReplication["graded"]!["complaints_per_1000"], b.perReplication["graded"]!["complaints_per_1000"])
+        // The factor does reach graded, so the equalities above are not vacuous. (Complaints are
+        // too rare at this size to move: about one per 1,000 accounts a year.)
+        XCTAssertNotEqual(a.perReplication["graded"]!["recovery_rate"], b.perReplication["graded"]!["recovery_rate"])
     }
 
     func testTheGridIsEveryCombinationWithTheLastFactorFastest() throws {

@@ -283,7 +283,7 @@ final class ExperimentCommandTests: XCTestCase {
         experiment:
           replications: 2
           population: 1500
-          metrics: [recovery_rate, complaints_per_1000]
+          metrics: [recovery_rate, default_rate]
           sensitivity:
             samples: 16
             bootstrap: 2000

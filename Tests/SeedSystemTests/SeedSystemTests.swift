@@ -113,14 +113,15 @@ final class SeedSystemTests: XCTestCase {
         XCTAssertGreaterThan(late.relative.low, 0, "relative lift in resolution, 90+ DPD at entry: \(late.relative)")
     }
 
-    /// The claimed size (+20% relative) is not reproduced; docs/seed-systems.md gives the
-    /// numbers. Kept true by this test, like the 001 level.
-    func testPlatformBLiftFallsShortOfTheClaimed20PercentAsDocumented() throws {
+    /// The claimed size (+20% relative) is reproduced on late-stage debt, where plans matter,
+    /// and not on the whole book, where most delinquency self-cures without a plan;
+    /// docs/seed-systems.md gives the numbers. Kept true by this test, like the 001 level.
+    func testPlatformBLiftExceedsTheClaimed20PercentOnLateStageDebtOnlyAsDocumented() throws {
         let r = try run("002b-platform-b.yaml")
-        for group in ["all", "entry_defaulted"] {
-            let c = try compare(r, "resolution_rate", "b_with_plans", against: "b_no_plans", group: group)
-            XCTAssertLessThan(c.relative.high, 0.20, "relative lift in resolution [\(group)]: \(c.relative)")
-        }
+        let all = try compare(r, "resolution_rate", "b_with_plans", against: "b_no_plans")
+        XCTAssertLessThan(all.relative.high, 0.20, "relative lift in resolution, all accounts: \(all.relative)")
+        let late = try compare(r, "resolution_rate", "b_with_plans", against: "b_no_plans", group: "entry_defaulted")
+        XCTAssertGreaterThan(late.relative.low, 0.20, "relative lift in resolution, 90+ DPD at entry: \(late.relative)")
     }
 
     func testPlatformCEmotionalFollowUpRaisesWillingnessSatisfactionAndLateStageRecovery() throws {

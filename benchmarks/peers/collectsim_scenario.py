@@ -269,8 +269,8 @@ class Tables:
         self.rpc = [p[f"contact.rpc.{s}"] for s in SLOTS]
         self.slot_complaint = [p[f"complaint.slot.{s}"] for s in SLOTS]
         max_dpd = sc.population["max_initial_dpd"] + sc.horizon + 2
-        tau, floor = p["payment.dpd_decay_days"], p["payment.dpd_decay_floor"]
-        self.decay = [floor + (1 - floor) * math.exp(-d / tau) for d in range(max_dpd + 1)]
+        tau, floor, shape = p["payment.dpd_decay_days"], p["payment.dpd_decay_floor"], p["payment.dpd_decay_shape"]
+        self.decay = [floor + (1 - floor) * math.exp(-((d / tau) ** shape)) for d in range(max_dpd + 1)]
         self.cycle = int(p["payment.cycle_days"])
         self.falls_due = [d > 0 and d % self.cycle == 0 for d in range(max_dpd + 1)]
         self.discount = [math.exp(-p["payment.discount_rate"] * d / 365) for d in range(max(sc.horizon, 1))]

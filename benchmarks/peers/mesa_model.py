@@ -59,10 +59,15 @@ class Person:
         term = spec["term_months_min"] + min(span - 1, int(u() * span))
         self.installment = self.balance / max(term, 1)
         cycle = int(p["payment.cycle_days"])
-        self.delinquent = u() < pop["delinquent_share"]
+        # Entry signal: the riskiest delinquent_share by it are delinquent, the riskiest of them
+        # the most days past due (risk.entry_correlation ties it to the latent propensity).
+        share, erho = pop["delinquent_share"], p["risk.entry_correlation"]
+        entry = phi(erho * z0 + math.sqrt(1 - erho * erho) * rnd.gauss(0, 1))
+        self.delinquent = entry > 1 - share
         self.flags = 0
         if self.delinquent:
-            self.dpd = int(min(pop["max_initial_dpd"], max(1, math.ceil(-pop["initial_dpd_mean"] * math.log(1 - u())))))
+            depth = min(max(0.0, (entry - (1 - share)) / share), 1 - 1e-12)
+            self.dpd = int(min(pop["max_initial_dpd"], max(1, math.ceil(-pop["initial_dpd_mean"] * math.log1p(-depth)))))
             self.arrears = min(self.balance, self.installment * (1 + self.dpd // cycle))
             if self.dpd >= p["metrics.chargeoff_dpd"]:
                 self.arrears = self.balance

@@ -55,10 +55,15 @@ class Population:
         term = tmin + np.minimum(tmax - tmin, np.floor(rng.random(n) * (tmax - tmin + 1)))
         installment = balance / np.maximum(term, 1)
         cycle = int(p["payment.cycle_days"])
-        delinquent = rng.random(n) < pop["delinquent_share"]
-        u = rng.random(n)
-        raw = np.ceil(-pop["initial_dpd_mean"] * np.log(u))
+        # Entry signal: the riskiest delinquent_share by it are delinquent, the riskiest of them
+        # the most days past due (risk.entry_correlation ties it to the latent propensity).
+        share, erho = pop["delinquent_share"], p["risk.entry_correlation"]
+        entry = ndtr(erho * z0 + math.sqrt(1 - erho * erho) * rng.standard_normal(n))
+        delinquent = entry > 1 - share
+        depth = np.clip((entry - (1 - share)) / max(share, 1e-300), 0, 1 - 1e-12)
+        raw = np.ceil(-pop["initial_dpd_mean"] * np.log1p(-depth))
         dpd_del = np.clip(raw, 1, pop["max_initial_dpd"]).astype(np.int64)
+        u = rng.random(n)
         dpd_cur = -np.minimum(pop["due_within_days"] - 1, np.floor(u * pop["due_within_days"])).astype(np.int64)
         dpd = np.where(delinquent, dpd_del, dpd_cur)
         arrears = np.where(delinquent, np.minimum(balance, installment * (1 + dpd // cycle)), 0.0)
