@@ -16,7 +16,7 @@ public enum Metrics {
 
     /// Every metric, in output order.
     public static let all: [MetricDefinition] = [
-        .init(name: "recovery_rate", meaning: "amount collected within the horizon / amount outstanding at entry", higherIsBetter: true) { t, g in
+        .init(name: "recovery_rate", meaning: "amount collected within the horizon / amount outstanding at entry: cash over the whole balance, scheduled installments of current accounts included (overdue_recovery_rate is the collections figure)", higherIsBetter: true) { t, g in
             ratio(t.value(.collected, group: g), t.value(.outstanding, group: g)) },
         .init(name: "overdue_recovery_rate", meaning: "balance at entry of accounts delinquent at entry that are current or paid off at the horizon / balance at entry of all accounts delinquent at entry (the industry's recovery of overdue amounts, 催回率 by amount)", higherIsBetter: true) { t, g in
             ratio(t.value(.overdueRecovered, group: g), t.value(.overdueAtEntry, group: g)) },
@@ -46,9 +46,9 @@ public enum Metrics {
             ratio(t.value(.costs, group: g) + t.value(.commission, group: g), t.value(.collected, group: g)) },
         .init(name: "cost_per_account", meaning: "(collection costs + commissions) per account", higherIsBetter: false) { t, g in
             ratio(t.value(.costs, group: g) + t.value(.commission, group: g), t.value(.accounts, group: g)) },
-        .init(name: "satisfaction", meaning: "mean satisfaction score at the horizon (0–1)", higherIsBetter: true) { t, g in
+        .init(name: "satisfaction", meaning: "mean satisfaction score at the horizon: a 0–1 score that starts at satisfaction.initial, not a share of satisfied borrowers", higherIsBetter: true) { t, g in
             ratio(t.value(.satisfaction, group: g), t.value(.accounts, group: g)) },
-        .init(name: "retention", meaning: "mean probability the borrower would keep using the platform", higherIsBetter: true) { t, g in
+        .init(name: "retention", meaning: "mean retention score at the horizon: the 0–1 probability a borrower would keep using the platform, not a measured share", higherIsBetter: true) { t, g in
             ratio(t.value(.retention, group: g), t.value(.accounts, group: g)) },
         .init(name: "peak_stress", meaning: "mean over accounts of the peak stress reached (harm)", higherIsBetter: false) { t, g in
             ratio(t.value(.peakStress, group: g), t.value(.accounts, group: g)) },
@@ -87,7 +87,7 @@ public enum Metrics {
     ]
 
     /// The metrics a report leads with.
-    public static let headline = ["recovery_rate", "net_recovery_rate", "cure_rate", "default_rate", "chargeoff_rate",
+    public static let headline = ["recovery_rate", "overdue_recovery_rate", "net_recovery_rate", "cure_rate", "default_rate", "chargeoff_rate",
                                   "complaints_per_1000", "cost_per_unit_recovered", "satisfaction", "retention", "peak_stress",
                                   "median_days_to_resolution"]
 

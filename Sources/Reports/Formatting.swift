@@ -39,12 +39,12 @@ enum Format {
         return (v.sign == .minus ? "-" : "") + String(tenths / 10) + "." + String(tenths % 10)
     }
 
-    /// A value for people: percentages for rates, fixed decimals otherwise.
+    /// A value for people: percentages for rates (shares of accounts or of amounts), fixed
+    /// decimals otherwise. Satisfaction, retention, willingness and literacy are scores on a
+    /// 0–1 scale, not shares of borrowers, so they are never shown as percentages.
     static func human(_ v: Double, metric: String) -> String {
         guard v.isFinite else { return "–" }
-        if metric.hasSuffix("_rate") || metric == "satisfaction" || metric == "retention" || metric == "willingness" {
-            return String(format: "%.1f%%", v * 100)
-        }
+        if metric.hasSuffix("_rate") { return String(format: "%.1f%%", v * 100) }
         if abs(v) >= 100 { return String(format: "%.0f", v) }
         if abs(v) >= 10 { return String(format: "%.1f", v) }
         if v != 0 && abs(v) < 0.01 { return String(format: "%.2g", v) }

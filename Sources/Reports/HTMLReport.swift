@@ -88,6 +88,7 @@ public enum HTMLReport {
             h += "</tr>"
         }
         h += "</tbody></table><p class=\"ns\">Green cell: best value in its column. ▲/▼: significant paired difference from the baseline (p &lt; 0.05; green when it is an improvement); n.s.: not significant. Small grey figures: 95% CI.</p>\n"
+        h += "<p class=\"ns\">\(escape(ReportContent.columnNotes))</p>\n"
         return h
     }
 

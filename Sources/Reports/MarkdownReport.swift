@@ -35,6 +35,7 @@ public enum MarkdownReport {
         }
         out += "\nEach cell: mean (95% CI) over \(data.replications) replications. **Bold**: best in its column. "
         out += "▲/▼: significant paired difference from \(escape(data.baseline)) (p < 0.05).\n\n"
+        out += escape(ReportContent.columnNotes) + "\n\n"
         for sentence in ReportContent.sentences(data) { out += "- \(escape(sentence))\n" }
         out += "\n"
         for s in data.strategies where !(data.descriptions[s] ?? "").isEmpty {

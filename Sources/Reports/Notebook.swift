@@ -39,10 +39,12 @@ public enum Notebook {
                 "comparison = pd.read_csv(\"comparison.csv\", keep_default_na=False, na_values=[\"\"])",
                 "curves = pd.read_csv(\"curves.csv\", keep_default_na=False, na_values=[\"\"])",
                 "strategies, baseline = summary[\"strategies\"], summary[\"baseline\"]",
-                "headline = [\"recovery_rate\", \"net_recovery_rate\", \"complaints_per_1000\", \"default_rate\",",
+                "headline = [\"recovery_rate\", \"overdue_recovery_rate\", \"net_recovery_rate\", \"complaints_per_1000\", \"default_rate\",",
                 "            \"chargeoff_rate\", \"cost_per_unit_recovered\", \"satisfaction\"]",
             ]),
-            markdown(["## Headline: mean per strategy (95% CI in `ci_low`, `ci_high`)"]),
+            markdown(["## Headline: mean per strategy (95% CI in `ci_low`, `ci_high`)", "",
+                      "`recovery_rate` is cash over the whole balance at entry, scheduled installments included; "
+                      + "`overdue_recovery_rate` is the collections figure (催回率). `satisfaction` is a 0–1 score, not a share of borrowers."]),
             code([
                 "everyone = metrics[(metrics.segment == \"all\") & metrics.metric.isin(headline)]",
                 "everyone.pivot(index=\"strategy\", columns=\"metric\", values=\"mean\").reindex(index=strategies, columns=headline)",

@@ -11,10 +11,18 @@ public enum ReportContent {
     }
 
     public static let columns: [Column] = [
-        ("recovery_rate", "Recovery"), ("net_recovery_rate", "Net recovery"), ("complaints_per_1000", "Complaints / 1,000"),
+        ("recovery_rate", "Cash recovered / balance"), ("overdue_recovery_rate", "Overdue recovered (催回率)"),
+        ("net_recovery_rate", "Net recovery"), ("complaints_per_1000", "Complaints / 1,000"),
         ("default_rate", "Default rate"), ("chargeoff_rate", "Charge-off rate"),
-        ("cost_per_unit_recovered", "Cost per unit recovered"), ("satisfaction", "Satisfaction"),
+        ("cost_per_unit_recovered", "Cost per unit recovered"), ("satisfaction", "Satisfaction score (0–1)"),
     ].map { Column(metric: $0.0, title: $0.1, higherIsBetter: Metrics.byName[$0.0]?.higherIsBetter ?? true) }
+
+    /// What the headline's less obvious columns measure, printed under every headline table.
+    public static let columnNotes = "Cash recovered: every payment within the horizon over the whole balance at entry, "
+        + "scheduled installments of current accounts included. Overdue recovered: the share of the balance of accounts "
+        + "delinquent at entry whose accounts are current or paid off at the horizon, the recovery rate (催回率) "
+        + "collections teams quote. Satisfaction: a score from 0 to 1 that starts at satisfaction.initial and moves with "
+        + "how borrowers are treated; it is not a share of satisfied borrowers."
 
     /// The strategy with the best mean on a column.
     public static func best(_ column: Column, _ data: ReportData) -> String? {

@@ -115,7 +115,7 @@ public enum RunWriter {
 
     /// A plain-text comparison table for the terminal.
     public static func table(_ r: AnalysisResult) -> String {
-        let metrics = ["recovery_rate", "net_recovery_rate", "cure_rate", "default_rate", "complaints_per_1000", "satisfaction"]
+        let metrics = ["recovery_rate", "overdue_recovery_rate", "net_recovery_rate", "default_rate", "complaints_per_1000", "satisfaction"]
         let headers = ["strategy"] + metrics
         var rows: [[String]] = []
         for name in r.strategies {
@@ -136,6 +136,8 @@ public enum RunWriter {
         var out = line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in rows { out += line(row) + "\n" }
         out += "± is the 95% CI half-width over \(r.replications) replications; ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
+        out += "recovery_rate: cash over the whole balance at entry, scheduled installments included; overdue_recovery_rate: "
+            + "share of the overdue balance at entry now current or paid off (催回率); satisfaction: a 0–1 score, not a share of borrowers.\n"
         return out
     }
 }

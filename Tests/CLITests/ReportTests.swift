@@ -65,9 +65,11 @@ final class ReportTests: XCTestCase {
         }
         let style = try XCTUnwrap(html.range(of: "<style>").flatMap { start in html.range(of: "</style>").map { html[start.upperBound..<$0.lowerBound] } })
         XCTAssertFalse(style.contains("url(") || style.contains("@import"))
-        for title in ["Recovery", "Net recovery", "Complaints / 1,000", "Default rate", "Charge-off rate", "Cost per unit recovered", "Satisfaction"] {
+        for title in ["Cash recovered / balance", "Overdue recovered (催回率)", "Net recovery", "Complaints / 1,000", "Default rate",
+                      "Charge-off rate", "Cost per unit recovered", "Satisfaction score (0–1)"] {
             XCTAssertTrue(html.contains(title), title)
         }
+        XCTAssertTrue(html.contains("it is not a share of satisfied borrowers"), "what the score columns mean")
         XCTAssertGreaterThanOrEqual(html.components(separatedBy: "<svg viewBox").count - 1, 9, "charts")
         XCTAssertTrue(html.contains("Pareto-efficient"))
         XCTAssertTrue(html.contains("recovers"), "generated sentences")

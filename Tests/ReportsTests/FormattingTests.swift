@@ -6,6 +6,16 @@ import XCTest
 final class FormattingTests: XCTestCase {
     func printf(_ v: Double) -> String { String(format: "%.1f", v) }
 
+    func testScoresAreShownOnTheirOwnScaleAndRatesAsPercentages() {
+        // A satisfaction of 0.73 read as "73.0%" looks like a share of satisfied borrowers.
+        for metric in ["satisfaction", "retention", "willingness", "literacy"] {
+            XCTAssertEqual(Format.human(0.7302, metric: metric), "0.730", metric)
+            XCTAssertFalse(Format.human(0.0004, metric: metric).contains("%"), metric)
+        }
+        XCTAssertEqual(Format.human(0.7302, metric: "recovery_rate"), "73.0%")
+        XCTAssertEqual(Format.human(0.7302, metric: "overdue_recovery_rate"), "73.0%")
+    }
+
     func testOneDecimalMatchesPrintfAtTiesAndTheirNeighbours() {
         var values: [Double] = [0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, 0.75, 1.25, -0.25, -2.75, 0.35, 0.45, 2.5, 9.95,
                                 99.95, 1e13 + 0.25, 123_456.65, 1e14, -1e14, 3e20, .nan, .infinity, -.infinity,
