@@ -133,10 +133,12 @@ final class SeedSystemTests: XCTestCase {
 
     // MARK: 003 Yinzhou Bank Xiaoshandai
 
+    /// Grading with offers against uniform collection, both with untrained collectors, so the
+    /// arms differ in the grading and the offers only.
     func testYinzhouGradingWithOffersLowersChargeOffsAndRaisesSatisfaction() throws {
         let r = try run("003-yinzhou-xiaoshandai.yaml")
-        assertLower(try compare(r, "chargeoff_rate", "yinzhou", against: "uniform"))
-        assertHigher(try compare(r, "satisfaction", "yinzhou", against: "uniform"))
+        assertLower(try compare(r, "chargeoff_rate", "yinzhou_untrained", against: "uniform"))
+        assertHigher(try compare(r, "satisfaction", "yinzhou_untrained", against: "uniform"))
     }
 
     func testYinzhouCollectorTrainingLowersComplaintsPerCall() throws {
@@ -146,9 +148,14 @@ final class SeedSystemTests: XCTestCase {
 
     // MARK: 004 Yifenqi as Jiebei's agency
 
-    func testAgencyPlacementRecoversMoreLateStageDebtNetOfCommissionAtAPriceInStressAndComplaints() throws {
+    /// The fair comparison: the lender applies the agency's own rules from 90 DPD with its own
+    /// collectors, against placement, which adds the agency's capacity and skill and pays its
+    /// commission. The claim that placement nets more on late-stage debt does not hold: the
+    /// extra capacity recovers no more, so the commission is a loss (docs/seed-systems.md).
+    /// Stress and complaints are still its price.
+    func testAgencyPlacementNetsLessLateStageDebtThanTheSameRulesInHouseAndCostsStressAndComplaints() throws {
         let r = try run("004-yifenqi-agency.yaml", size: 50_000)
-        assertHigher(try compare(r, "net_recovery_rate", "placed_at_90", against: "in_house", group: "entry_defaulted"))
+        assertLower(try compare(r, "net_recovery_rate", "placed_at_90", against: "in_house", group: "entry_defaulted"))
         assertHigher(try compare(r, "peak_stress", "placed_at_90", against: "in_house"))
         assertHigher(try compare(r, "complaints_per_1000", "placed_at_90", against: "in_house"))
     }
