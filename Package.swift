@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario"]),
     ],
     swiftLanguageModes: [.v6]

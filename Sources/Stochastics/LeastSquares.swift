@@ -88,10 +88,23 @@ public enum LeastSquares {
         for (i, row) in jacobian.enumerated() { for (k, v) in row.enumerated() { gsl_matrix_set(j, i, k, v) } }
         GSLRuntime.prepare()
         guard gsl_multifit_nlinear_covar(j, 0, c) == GSL_SUCCESS else { return Array(repeating: Array(repeating: .nan, count: p), count: p) }
+        // GSL zeroes the rows and columns of parameters the Jacobian cannot tell apart from the
+        // others; such a parameter is not identified, and a zero variance would claim the opposite.
+        let unidentified = Set((0..<p).filter { gsl_matrix_get(c, $0, $0) == 0 })
         return (0..<p).map { i in (0..<p).map { k in
             let v = gsl_matrix_get(c, i, k)
-            return v.isFinite ? v : .nan
+            return v.isFinite && !unidentified.contains(i) && !unidentified.contains(k) ? v : .nan
         } }
+    }
+
+    /// The sandwich covariance B·(Jᵀ C J)·B with B = (JᵀJ)⁻¹, of parameters fitted by least
+    /// squares to residuals whose covariance is C rather than the identity the bread alone
+    /// assumes: correlated targets, or errors other than the weights. With C = I it is (JᵀJ)⁻¹.
+    public static func sandwichCovariance(jacobian: [[Double]], residualCovariance c: [[Double]]) -> [[Double]] {
+        let bread = covariance(jacobian: jacobian)
+        let jt = SampleCovariance.transpose(jacobian)
+        let meat = SampleCovariance.product(SampleCovariance.product(jt, c), jacobian)
+        return SampleCovariance.product(SampleCovariance.product(bread, meat), bread)
     }
 
     static func vector(_ v: UnsafePointer<gsl_vector>) -> [Double] { (0..<v.pointee.size).map { gsl_vector_get(v, $0) } }

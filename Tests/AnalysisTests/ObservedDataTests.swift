@@ -35,8 +35,19 @@ final class ObservedDataTests: XCTestCase {
         """)
         XCTAssertEqual(t.map(\.label), ["default_rate [grade_A]", "recovery_rate [entry_defaulted]", "recovery_rate", "roll 1-29>30-59 month 3"])
         XCTAssertEqual(t.map(\.groupIndex), [2, 3, 0, 0])
+        XCTAssertEqual(t.map(\.source), ["", "", "", ""], "one portfolio when no source is named")
         // The same metric on two groups is two targets, with two statistics.
         XCTAssertNotEqual(t[1].statistic(horizon: 120).name, t[2].statistic(horizon: 120).name)
+    }
+
+    func testEachRowNamesItsSource() throws {
+        let t = try parse("""
+        kind,name,period,value,std_error,group,source
+        metric,complaints_per_1000_calls,,0.05,0.02,,ACA International
+        metric,complaints_per_1000,,1.45,0.6,,CFPB
+        metric,default_rate,,0.005,0.0026,grade_A,CFPB
+        """)
+        XCTAssertEqual(t.map(\.source), ["ACA International", "CFPB", "CFPB"])
     }
 
     func testBadRowsNameLineAndField() {

@@ -28,6 +28,11 @@ public struct ObservedTarget: Sendable, Hashable {
     public let group: String
     /// That group's index in the tally (`Analyzer.groupNames`).
     public let groupIndex: Int
+    /// Where the figure comes from. Targets from one source (one portfolio's aggregates) have
+    /// errors correlated as the model's own targets are; targets from different sources
+    /// (published figures from different studies) have independent errors. Empty: the file's
+    /// one portfolio.
+    public let source: String
     /// Line in the observed file.
     public let line: Int
 
@@ -74,10 +79,12 @@ public struct ObservedTarget: Sendable, Hashable {
 ///   rollrates.csv.
 ///
 /// A `group` column (optional) observes a metric on one group of metrics.csv — a segment, a
-/// grade or a stage at entry — instead of all accounts.
+/// grade or a stage at entry — instead of all accounts. A `source` column (optional) names where
+/// each figure comes from: rows of one source are aggregates of one portfolio, whose errors are
+/// correlated; rows of different sources have independent errors.
 public enum ObservedData {
     public static let columns = ["kind", "name", "period", "value", "std_error"]
-    static let optionalColumns = ["strategy", "group"]
+    static let optionalColumns = ["strategy", "group", "source"]
 
     /// - Parameter groups: the run's group names (`Analyzer.groupNames`), which a `group` cell names.
     public static func load(path: String, strategy: String, strategies: [String], groups: [String], horizon: Int) throws -> [ObservedTarget] {
@@ -98,10 +105,10 @@ public enum ObservedData {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
               !header.isEmpty, header != [""] else {
-            throw fail(1, "", "the observed file is empty; expected a header \(columns.joined(separator: ","))[,strategy][,group]")
+            throw fail(1, "", "the observed file is empty; expected a header \(columns.joined(separator: ","))[,strategy][,group][,source]")
         }
         for c in columns where !header.contains(c) {
-            throw fail(1, c, "missing column '\(c)'; expected a header \(columns.joined(separator: ","))[,strategy][,group]")
+            throw fail(1, c, "missing column '\(c)'; expected a header \(columns.joined(separator: ","))[,strategy][,group][,source]")
         }
         for c in header where !columns.contains(c) && !optionalColumns.contains(c) {
             var msg = "unknown column '\(c)'"
@@ -163,7 +170,7 @@ public enum ObservedData {
                 throw fail(line, "group", "only a metric is observed on a group; curves and roll rates are of all accounts (leave the cell empty or write 'all')")
             }
             let target = ObservedTarget(kind: kind, name: name, period: period, value: value, standardError: se, strategy: s,
-                                        group: group, groupIndex: groupIndex, line: line)
+                                        group: group, groupIndex: groupIndex, source: row["source"] ?? "", line: line)
             guard seen.insert("\(s) \(target.label)").inserted else { throw fail(line, "", "'\(target.label)' is observed twice") }
             targets.append(target)
         }

@@ -10,14 +10,29 @@ import Stochastics
 /// Each residual is (model − observed) / σ, where σ² is the observed standard error squared plus
 /// the model's own Monte Carlo error at the starting point (fixed for the fit, so the objective
 /// does not move under the search). The Jacobian is taken by forward differences of 5% of each
-/// range: the model is an average of a finite simulation, smooth only at that scale. With
-/// standardised residuals, (JᵀJ)⁻¹ at the fit is the covariance of the parameters.
+/// range: the model is an average of a finite simulation, smooth only at that scale.
+///
+/// Standard errors are a sandwich, B·(Jᵀ C J)·B with B = (JᵀJ)⁻¹, because the targets' errors
+/// are correlated and the weights are estimates: C is the covariance of the residuals, the
+/// observed errors (their standard errors; targets of one source correlated as the model's own
+/// targets are, targets of different sources independent) plus the model's Monte Carlo error at
+/// the fitted seed, which one population shares across targets. Both correlations are estimated at the fit from `covarianceReplications`
+/// replications, more than the search uses. The χ² is rᵀC⁻¹r. A fit that ended on its evaluation
+/// budget reports no standard errors: it is not at a minimum, where they would mean something.
 ///
 /// Writes `calibration.csv`, `residuals.csv`, `fitted.yaml` (the scenario with the fitted values),
 /// a copy of the observed file as `observed.csv`, a report and `summary.json`.
 public enum CalibrateExperiment {
     public static let observedCopy = "observed.csv"
     static let step = 0.05
+    /// Ending of a search cut short by its budget.
+    static let budgetSpent = "evaluation budget spent"
+    /// Parameters correlated beyond this are reported as identified only jointly.
+    static let jointlyIdentified = 0.9
+
+    /// Replications of the one evaluation at the fit that estimates the targets' covariance:
+    /// enough for a covariance of a few dozen targets, and never fewer than the search's.
+    public static func covarianceReplications(_ spec: ExperimentSpec) -> Int { max(spec.replications, 24) }
 
     public struct Parameter: Sendable {
         public let factor: ExperimentFactor
@@ -42,15 +57,31 @@ public enum CalibrateExperiment {
         public let page: ExperimentPage
         public let parameters: [Parameter]
         public let residuals: [Residual]
+        /// Σ r², the weighted sum of squares the search minimised.
         public let chiSquare: Double
         public let chiSquareAtStart: Double
+        /// rᵀC⁻¹r with the residuals' covariance C (NaN when C could not be estimated): the χ²
+        /// the p-value is of.
+        public let correlatedChiSquare: Double
         public let degreesOfFreedom: Int
         /// Why the fit ended: "converged (small step)", "evaluation budget spent", …
         public let ending: String
+        /// Correlations between the fitted parameters (empty without standard errors).
+        public let parameterCorrelation: [[Double]]
 
-        public var pValue: Double { degreesOfFreedom > 0 ? ChiSquare.upperTail(chiSquare, degreesOfFreedom: Double(degreesOfFreedom)) : .nan }
+        public var pValue: Double {
+            degreesOfFreedom > 0 && correlatedChiSquare.isFinite ? ChiSquare.upperTail(correlatedChiSquare, degreesOfFreedom: Double(degreesOfFreedom)) : .nan
+        }
         /// √(χ²/dof) when above 1: how much wider the errors are if the misfit is taken as noise.
-        public var errorScale: Double { degreesOfFreedom > 0 ? max(1, (chiSquare / Double(degreesOfFreedom)).squareRoot()) : .nan }
+        public var errorScale: Double {
+            degreesOfFreedom > 0 && correlatedChiSquare.isFinite ? max(1, (correlatedChiSquare / Double(degreesOfFreedom)).squareRoot()) : .nan
+        }
+        /// Pairs of parameters the targets identify only together.
+        public var jointlyIdentified: [(Parameter, Parameter, Double)] {
+            parameterCorrelation.indices.flatMap { a in (a + 1..<parameterCorrelation.count).compactMap { b in
+                abs(parameterCorrelation[a][b]) > CalibrateExperiment.jointlyIdentified ? (parameters[a], parameters[b], parameterCorrelation[a][b]) : nil
+            } }
+        }
 
         public var resultRows: [ExperimentResultRow] {
             parameters.map { p in
@@ -63,17 +94,27 @@ public enum CalibrateExperiment {
         }
 
         public var headline: String {
-            parameters.map { "\($0.factor.path.text) = \(String(format: "%.4g", $0.estimate)) ± \(String(format: "%.2g", $0.standardError))" }.joined(separator: "; ")
-                + String(format: "; χ² %.1f on %d dof", chiSquare, degreesOfFreedom)
+            parameters.map { "\($0.factor.path.text) = \(String(format: "%.4g", $0.estimate))" + ($0.standardError.isFinite ? " ± \(String(format: "%.2g", $0.standardError))" : "") }
+                .joined(separator: "; ") + String(format: "; χ² %.1f on %d dof", correlatedChiSquare, degreesOfFreedom)
         }
 
         public var consoleSummary: String {
-            var out = "  Fitted (\(ending)); standard errors from the fit:\n"
+            let withErrors = parameters.contains { $0.standardError.isFinite }
+            var out = "  Fitted (\(ending))" + (withErrors ? "; standard errors over the targets' correlated observed and Monte Carlo errors:\n"
+                : ending == CalibrateExperiment.budgetSpent ? "; no standard errors: the search ran out of evaluations before a minimum (raise max_evaluations):\n"
+                : "; no standard errors could be formed:\n")
             for p in parameters {
-                out += "    \(p.factor.path.text) = \(String(format: "%.5g", p.estimate)) ± \(String(format: "%.3g", p.standardError))  (start \(ScenarioEditor.format(p.start)))\n"
+                let error = p.standardError.isFinite ? " ± \(String(format: "%.3g", p.standardError))"
+                    : withErrors ? " (not identified: the targets do not move with it)" : ""
+                out += "    \(p.factor.path.text) = \(String(format: "%.5g", p.estimate))\(error)  (start \(ScenarioEditor.format(p.start)))\n"
             }
-            out += String(format: "  χ² %.2f on %d degrees of freedom (p = %.3f); at the start %.2f.\n", chiSquare, degreesOfFreedom, pValue, chiSquareAtStart)
-            if errorScale > 1.5 { out += String(format: "  The fit is worse than the errors allow: scale the standard errors by %.2f, or question the model.\n", errorScale) }
+            for (a, b, r) in jointlyIdentified {
+                out += "  \(a.factor.path.text) and \(b.factor.path.text) are identified only together (correlation "
+                    + String(format: "%+.2f", r) + "): the targets pin down a combination of them.\n"
+            }
+            out += String(format: "  χ² %.2f on %d degrees of freedom (p = %.3f), with the targets' correlations; weighted sum of squares %.2f, %.2f at the start.\n",
+                          correlatedChiSquare, degreesOfFreedom, pValue, chiSquare, chiSquareAtStart)
+            if errorScale > 1.5 && withErrors { out += String(format: "  The fit is worse than the errors allow: scale the standard errors by %.2f, or question the model.\n", errorScale) }
             let worst = residuals.max { abs($0.residual) < abs($1.residual) }
             if let w = worst { out += "  Largest residual: \(w.target.label) (" + String(format: "%+.2f", w.residual) + " σ).\n" }
             out += "  Fitted scenario: fitted.yaml; residuals: residuals.csv\n"
@@ -81,10 +122,11 @@ public enum CalibrateExperiment {
         }
     }
 
-    /// Evaluations planned: the search, and the Jacobian at its end.
+    /// Evaluations planned: the search, and at its end the Jacobian and one evaluation on
+    /// `covarianceReplications` replications for the targets' covariance.
     public static func budget(_ scenario: Scenario) -> Int {
         let c = scenario.experiment!.calibrate!
-        return c.maxEvaluations + c.factors.count
+        return c.maxEvaluations + c.factors.count + 1
     }
 
     /// Calibration fits continuous parameters; a whole-number field has no derivative.
@@ -158,7 +200,7 @@ public enum CalibrateExperiment {
             }
             let chiStart = try residuals(startValues).reduce(0) { $0 + $1 * $1 }
             var best = startValues
-            var ending = "evaluation budget spent"
+            var ending = budgetSpent
             do {
                 let fit = try LeastSquares.fit(start: problemUnit(startValues), count: targets.count, maxIterations: 200,
                                                residuals: { try residuals(fromUnit($0)) },
@@ -173,25 +215,47 @@ public enum CalibrateExperiment {
                     return x < y || (x == y && a.key.lexicographicallyPrecedes(b.key))
                 }!.key
             }
-            // The Jacobian at the fit, for the standard errors (its own share of the budget).
-            limit = used + factors.count
             let rBest = try residuals(best)
-            let covariance = LeastSquares.covariance(jacobian: try jacobian(problemUnit(best), rBest))
-            let atBest = try evaluate(best)
-            let parameters = factors.indices.map { k in
-                Parameter(factor: factors[k], start: startValues[k], estimate: best[k],
-                          standardError: (factors[k].range!.upperBound - factors[k].range!.lowerBound) * covariance[k][k].squareRoot())
+            // The residuals' covariance at the fit, scaled by σ: observed errors correlated as
+            // the model's targets are, plus the fit's own Monte Carlo error (its mean over the
+            // search's replications), both from one wider evaluation (its own share of the budget).
+            limit = used + factors.count + 1
+            used += 1
+            let count = covarianceReplications(experiment)
+            let wide = try session.evaluate(best, replications: 0..<count)
+            let perReplication = (0..<count).map { r in
+                targets.indices.map { i in (wide.perReplication[targets[i].strategy]?[names[i]]).map { r < $0.count ? $0[r] : .nan } ?? .nan }
             }
+            let monteCarlo = SampleCovariance.matrix(perReplication)
+            let correlation = SampleCovariance.correlation(monteCarlo)
+            let searchReplications = Double(experiment.replications)
+            let c = targets.indices.map { a in targets.indices.map { b in
+                let observed = targets[a].source == targets[b].source ? correlation[a][b] : a == b ? 1 : 0
+                return (targets[a].standardError * targets[b].standardError * observed + monteCarlo[a][b] / searchReplications) / (sigma[a] * sigma[b])
+            } }
+            let correlatedChiSquare = SampleCovariance.mahalanobisSquare(rBest, c)
+            // Standard errors only at a minimum: the sandwich around the Jacobian at the fit.
+            var covariance = Array(repeating: Array(repeating: Double.nan, count: factors.count), count: factors.count)
+            if ending != budgetSpent {
+                covariance = LeastSquares.sandwichCovariance(jacobian: try jacobian(problemUnit(best), rBest), residualCovariance: c)
+            }
+            let atBest = try evaluate(best)
+            let width = factors.map { $0.range!.upperBound - $0.range!.lowerBound }
+            let parameters = factors.indices.map { k in
+                Parameter(factor: factors[k], start: startValues[k], estimate: best[k], standardError: width[k] * covariance[k][k].squareRoot())
+            }
+            let parameterCorrelation = ending == budgetSpent ? [] : SampleCovariance.correlation(covariance)
             let rows = targets.indices.map { i in
                 Residual(target: targets[i], modelAtStart: model(start, i), model: model(atBest, i), modelError: modelError(atBest, i), sigma: sigma[i])
             }
             let page = ExperimentPage(kind: "calibrate", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: false)
             outcome = Outcome(page: page, parameters: parameters, residuals: rows, chiSquare: rBest.reduce(0) { $0 + $1 * $1 },
-                              chiSquareAtStart: chiStart, degreesOfFreedom: targets.count - factors.count, ending: ending)
+                              chiSquareAtStart: chiStart, correlatedChiSquare: correlatedChiSquare,
+                              degreesOfFreedom: targets.count - factors.count, ending: ending, parameterCorrelation: parameterCorrelation)
         } catch is ExperimentSession.Stopped {
             let page = ExperimentPage(kind: "calibrate", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: true)
-            outcome = Outcome(page: page, parameters: [], residuals: [], chiSquare: .nan, chiSquareAtStart: .nan,
-                              degreesOfFreedom: targets.count - factors.count, ending: "stopped")
+            outcome = Outcome(page: page, parameters: [], residuals: [], chiSquare: .nan, chiSquareAtStart: .nan, correlatedChiSquare: .nan,
+                              degreesOfFreedom: targets.count - factors.count, ending: "stopped", parameterCorrelation: [])
         }
         try write(outcome!, to: dir)
         if !outcome!.page.partial { session.discard() }
@@ -218,7 +282,7 @@ public enum CalibrateExperiment {
         try AtomicFile.write(o.page.html(title: "Calibrate: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Calibrate: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
         let fitted = "{" + o.parameters.map { "\(Format.jsonString($0.factor.path.text)): {\"estimate\": \(Format.json($0.estimate)), \"std_error\": \(Format.json($0.standardError))}" }.joined(separator: ", ") + "}"
-        try AtomicFile.write(o.page.summaryJSON(results: [("fitted", fitted), ("chi_square", Format.json(o.chiSquare)),
+        try AtomicFile.write(o.page.summaryJSON(results: [("fitted", fitted), ("chi_square", Format.json(o.correlatedChiSquare)), ("weighted_sum_of_squares", Format.json(o.chiSquare)),
                                                           ("degrees_of_freedom", "\(o.degreesOfFreedom)"), ("p_value", Format.json(o.pValue)),
                                                           ("ending", Format.jsonString(o.ending)), ("targets", "\(o.residuals.count)")]),
                              to: dir.appendingPathComponent("summary.json"))
@@ -235,17 +299,18 @@ public enum CalibrateExperiment {
     }
 
     public static func residualsCSV(_ o: Outcome) -> String {
-        var out = "strategy,kind,name,group,period,observed,std_error,model_at_start,model,model_std_error,sigma,residual\n"
+        var out = "strategy,kind,name,group,source,period,observed,std_error,model_at_start,model,model_std_error,sigma,residual\n"
         for r in o.residuals {
             let t = r.target
-            out += "\(Format.field(t.strategy)),\(t.kind.rawValue),\(Format.field(t.name)),\(Format.field(t.group)),\(t.period),\(Format.csv(t.value)),\(Format.csv(t.standardError)),"
+            out += "\(Format.field(t.strategy)),\(t.kind.rawValue),\(Format.field(t.name)),\(Format.field(t.group)),\(Format.field(t.source)),\(t.period),"
+            out += "\(Format.csv(t.value)),\(Format.csv(t.standardError)),"
             out += "\(Format.csv(r.modelAtStart)),\(Format.csv(r.model)),\(Format.csv(r.modelError)),\(Format.csv(r.sigma)),\(Format.csv(r.residual))\n"
         }
         return out
     }
 
     static func html(_ o: Outcome) -> String {
-        var h = "<h2>Fit</h2><p>Weighted least squares (GSL trust-region Levenberg–Marquardt) of \(o.residuals.count) observed aggregates; each residual is divided by the observed standard error and the model's own Monte Carlo error combined. Ended: \(HTMLReport.escape(o.ending)).</p>"
+        var h = "<h2>Fit</h2><p>Weighted least squares (GSL trust-region Levenberg–Marquardt) of \(o.residuals.count) observed aggregates; each residual is divided by the observed standard error and the model's own Monte Carlo error combined. Standard errors are a sandwich over the targets' correlated errors, observed and Monte Carlo; none are given when the search ended on its budget. Ended: \(HTMLReport.escape(o.ending)).</p>"
         guard !o.parameters.isEmpty else { return h + "<p>Stopped before a fit.</p>\n" }
         h += "<table><thead><tr><th>Parameter</th><th>Start</th><th>Fitted</th><th>Standard error</th><th>95% interval</th></tr></thead><tbody>"
         for p in o.parameters {
@@ -253,7 +318,12 @@ public enum CalibrateExperiment {
             h += "<td>\(String(format: "%.4g – %.4g", p.estimate - 1.96 * p.standardError, p.estimate + 1.96 * p.standardError))</td></tr>"
         }
         h += "</tbody></table>"
-        h += String(format: "<p>χ² = %.2f on %d degrees of freedom (p = %.3f); %.2f at the start.", o.chiSquare, o.degreesOfFreedom, o.pValue, o.chiSquareAtStart)
+        h += String(format: "<p>χ² = %.2f on %d degrees of freedom (p = %.3f), with the targets' correlations; weighted sum of squares %.2f, %.2f at the start.",
+                    o.correlatedChiSquare, o.degreesOfFreedom, o.pValue, o.chiSquare, o.chiSquareAtStart)
+        for (a, b, r) in o.jointlyIdentified {
+            h += " <code>\(HTMLReport.escape(a.factor.path.text))</code> and <code>\(HTMLReport.escape(b.factor.path.text))</code> are identified only together (correlation "
+                + String(format: "%+.2f", r) + ")."
+        }
         if o.errorScale > 1.5 {
             h += String(format: " The misfit is larger than the errors allow: if it is noise, the standard errors are %.2f times wider (<code>std_error_scaled</code>); otherwise the model misses something the data show.", o.errorScale)
         }
@@ -290,7 +360,8 @@ public enum CalibrateExperiment {
         for p in o.parameters {
             out += "| `\(p.factor.path.text)` | \(ScenarioEditor.format(p.start)) | \(String(format: "%.5g", p.estimate)) | \(String(format: "%.3g", p.standardError)) |\n"
         }
-        out += String(format: "\nχ² = %.2f on %d degrees of freedom (p = %.3f).", o.chiSquare, o.degreesOfFreedom, o.pValue) + " Ended: \(o.ending).\n\n"
+        out += String(format: "\nχ² = %.2f on %d degrees of freedom (p = %.3f), with the targets' correlations.", o.correlatedChiSquare, o.degreesOfFreedom, o.pValue)
+            + " Ended: \(o.ending).\n\n"
         out += "| Target | Observed | Fitted | Residual (σ) |\n|---|---:|---:|---:|\n"
         for r in o.residuals {
             out += "| \(MarkdownReport.escape("\(r.target.strategy) · \(r.target.label)")) | \(String(format: "%.4g", r.target.value)) | \(String(format: "%.4g", r.model)) | \(String(format: "%+.2f", r.residual)) |\n"

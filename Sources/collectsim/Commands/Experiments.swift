@@ -207,7 +207,7 @@ struct Calibrate: ParsableCommand {
         abstract: "Fit model parameters to observed aggregates by weighted least squares, with standard errors and residuals.",
         discussion: """
         Declared in the scenario's `experiment.calibrate` section. The observed file is CSV with a header \
-        kind,name,period,value,std_error[,strategy][,group]: rows such as `metric,complaints_per_1000,,9.4,0.8`, \
+        kind,name,period,value,std_error[,strategy][,group][,source]: rows such as `metric,complaints_per_1000,,9.4,0.8`, \
         `curve,recovery,90,0.213,0.004` or `roll,30-59>60-89,2,0.47,0.02`. Writes calibration.csv, \
         residuals.csv, fitted.yaml, report.html, report.md and summary.json.
         """)

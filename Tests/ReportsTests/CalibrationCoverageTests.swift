@@ -1,0 +1,132 @@
+import Analysis
+import Engine
+import Foundation
+@testable import Reports
+import Scenario
+import Stochastics
+import TestSupport
+import XCTest
+
+/// Calibration's standard errors are honest: over fits at known parameters, the reported 95%
+/// intervals cover the truth as often as 95% intervals should.
+///
+/// Each of 24 fits observes a synthetic portfolio, simulated at known parameters on its own seed
+/// (24 replications of 3,000 accounts, so the observed standard errors are themselves known to
+/// about 15%), and fits it on another seed (4 replications). The error model must carry both the
+/// observed errors and the fit's Monte Carlo error, correlated across targets because one
+/// population gives them all. Before the sandwich over that covariance, 17 of 24 intervals of
+/// the hardship factor covered the truth (Σz² = 86 on 24).
+final class CalibrationCoverageTests: XCTestCase {
+    static let truth = ["model.payment.hardship_factor": 0.15, "model.payment.dpd_decay_days": 45.0]
+    static let targets = """
+    kind,name,period,value,std_error
+    curve,recovery,120,0,1
+    curve,default,120,0,1
+    curve,cure,120,0,1
+    roll,1-29>30-59,2,0,1
+    roll,30-59>60-89,3,0,1
+    roll,60-89>90-179,4,0,1
+    """
+    static let fits = 24
+
+    /// The observed file of a portfolio simulated at the true parameters on `seed`: each
+    /// target's mean over replications with its standard error.
+    func observedFile(seed: Int, in dir: URL) throws -> URL {
+        let scenario = try ScenarioLoader.parse(yaml: """
+            name: truth
+            seed: \(seed)
+            replications: 24
+            horizon_days: 120
+            population: {size: 3000}
+            strategies: [graded]
+            model: {payment.hardship_factor: \(Self.truth["model.payment.hardship_factor"]!), payment.dpd_decay_days: \(Self.truth["model.payment.dpd_decay_days"]!)}
+            """, file: "truth.yaml")
+        let run = Runner(scenario: scenario).run()
+        let targets = try ObservedData.parse(Self.targets, file: "targets", strategy: "graded", strategies: ["graded"], horizon: 120)
+        var text = "kind,name,period,value,std_error\n"
+        for t in targets {
+            let statistic = t.statistic(horizon: 120)
+            var m = Moments()
+            for tally in run.tallies[0] { m.add(statistic.value(tally)) }
+            text += "\(t.kind.rawValue),\(t.name),\(t.period),\(m.mean),\(m.standardError)\n"
+        }
+        let url = dir.appendingPathComponent("observed-\(seed).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testReportedIntervalsCoverKnownParametersAsOftenAs95PercentIntervalsShould() throws {
+        let dir = TestRun.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var z: [String: [Double]] = [:]
+        for k in 0..<Self.fits {
+            let observed = try observedFile(seed: 1000 + k, in: dir)
+            let scenario = try ScenarioLoader.parse(yaml: """
+                name: fit
+                seed: \(5000 + k)
+                horizon_days: 120
+                strategies: [graded]
+                experiment:
+                  replications: 4
+                  population: 3000
+                  calibrate:
+                    strategy: graded
+                    observed: \(observed.lastPathComponent)
+                    max_evaluations: 80
+                    factors:
+                      - {path: model.payment.hardship_factor, range: [0.02, 0.4], start: 0.1}
+                      - {path: model.payment.dpd_decay_days, range: [20, 90], start: 56}
+                """, file: dir.appendingPathComponent("fit.yaml").path)
+            let out = dir.appendingPathComponent("fit-\(k)")
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            let outcome = try CalibrateExperiment.run(scenario, observed: observed.path, in: out, threads: nil, stop: nil, progress: nil)
+            XCTAssertNotEqual(outcome.ending, CalibrateExperiment.budgetSpent, "fit \(k) must reach a minimum to be counted")
+            for p in outcome.parameters {
+                XCTAssertTrue(p.standardError.isFinite && p.standardError > 0, "fit \(k): \(p.factor.path.text) has no standard error")
+                z[p.factor.path.text, default: []].append((p.estimate - Self.truth[p.factor.path.text]!) / p.standardError)
+            }
+        }
+        // Coverage is binomial(24, 0.95) when the intervals are right: 19 or fewer covering has
+        // probability 0.6%. Σz² is χ²(24): outside its central 99% the errors are too narrow
+        // (or too wide, which coverage alone would not notice).
+        for (name, zs) in z {
+            XCTAssertEqual(zs.count, Self.fits)
+            let covered = zs.filter { abs($0) <= 1.96 }.count
+            let sumOfSquares = zs.reduce(0) { $0 + $1 * $1 }
+            let tail = ChiSquare.upperTail(sumOfSquares, degreesOfFreedom: Double(zs.count))
+            XCTAssertGreaterThanOrEqual(covered, 20, "\(name): \(covered)/\(zs.count) intervals cover the truth; z = \(zs)")
+            XCTAssertTrue((0.005...0.995).contains(tail), "\(name): Σz² = \(sumOfSquares) on \(zs.count), upper tail \(tail); z = \(zs)")
+        }
+    }
+
+    /// A search that ends on its evaluation budget is not at a minimum; its "standard errors"
+    /// would be numbers without meaning, so none are reported.
+    func testAFitThatRanOutOfEvaluationsReportsNoStandardErrors() throws {
+        let dir = TestRun.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let observed = try observedFile(seed: 999, in: dir)
+        let scenario = try ScenarioLoader.parse(yaml: """
+            name: short
+            seed: 4
+            horizon_days: 120
+            strategies: [graded]
+            experiment:
+              replications: 2
+              population: 1000
+              calibrate:
+                strategy: graded
+                observed: \(observed.lastPathComponent)
+                max_evaluations: 3
+                factors:
+                  - {path: model.payment.hardship_factor, range: [0.02, 0.4], start: 0.3}
+                  - {path: model.payment.dpd_decay_days, range: [20, 90], start: 80}
+            """, file: dir.appendingPathComponent("short.yaml").path)
+        let outcome = try CalibrateExperiment.run(scenario, observed: observed.path, in: dir, threads: nil, stop: nil, progress: nil)
+        XCTAssertEqual(outcome.ending, CalibrateExperiment.budgetSpent)
+        XCTAssertEqual(outcome.parameters.count, 2)
+        XCTAssertTrue(outcome.parameters.allSatisfy { $0.standardError.isNaN })
+        XCTAssertTrue(outcome.consoleSummary.contains("no standard errors"), outcome.consoleSummary)
+        let csv = try String(contentsOf: dir.appendingPathComponent("calibration.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.split(separator: "\n")[1].contains(",,,,"), "empty error cells: \(csv)")
+    }
+}
