@@ -55,28 +55,35 @@ final class CalibrationCoverageTests: XCTestCase {
         return url
     }
 
+    /// A calibration of the hardship factor and the decay scale to `observed`, on `seed`.
+    func fitScenario(seed: Int, replications: Int, population: Int, maxEvaluations: Int, start: (Double, Double),
+                     observed: URL, in dir: URL) throws -> Scenario {
+        try ScenarioLoader.parse(yaml: """
+            name: fit
+            seed: \(seed)
+            horizon_days: 120
+            strategies: [graded]
+            experiment:
+              replications: \(replications)
+              population: \(population)
+              calibrate:
+                strategy: graded
+                observed: \(observed.lastPathComponent)
+                max_evaluations: \(maxEvaluations)
+                factors:
+                  - {path: model.payment.hardship_factor, range: [0.02, 0.4], start: \(start.0)}
+                  - {path: model.payment.dpd_decay_days, range: [20, 90], start: \(start.1)}
+            """, file: dir.appendingPathComponent("fit.yaml").path)
+    }
+
     func testReportedIntervalsCoverKnownParametersAsOftenAs95PercentIntervalsShould() throws {
         let dir = TestRun.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var z: [String: [Double]] = [:]
         for k in 0..<Self.fits {
             let observed = try observedFile(seed: 1000 + k, in: dir)
-            let scenario = try ScenarioLoader.parse(yaml: """
-                name: fit
-                seed: \(5000 + k)
-                horizon_days: 120
-                strategies: [graded]
-                experiment:
-                  replications: 4
-                  population: 3000
-                  calibrate:
-                    strategy: graded
-                    observed: \(observed.lastPathComponent)
-                    max_evaluations: 80
-                    factors:
-                      - {path: model.payment.hardship_factor, range: [0.02, 0.4], start: 0.1}
-                      - {path: model.payment.dpd_decay_days, range: [20, 90], start: 56}
-                """, file: dir.appendingPathComponent("fit.yaml").path)
+            let scenario = try fitScenario(seed: 5000 + k, replications: 4, population: 3000, maxEvaluations: 80,
+                                           start: (0.1, 56), observed: observed, in: dir)
             let out = dir.appendingPathComponent("fit-\(k)")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             let outcome = try CalibrateExperiment.run(scenario, observed: observed.path, in: out, threads: nil, stop: nil, progress: nil)
@@ -105,22 +112,7 @@ final class CalibrationCoverageTests: XCTestCase {
         let dir = TestRun.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let observed = try observedFile(seed: 999, in: dir)
-        let scenario = try ScenarioLoader.parse(yaml: """
-            name: short
-            seed: 4
-            horizon_days: 120
-            strategies: [graded]
-            experiment:
-              replications: 2
-              population: 1000
-              calibrate:
-                strategy: graded
-                observed: \(observed.lastPathComponent)
-                max_evaluations: 3
-                factors:
-                  - {path: model.payment.hardship_factor, range: [0.02, 0.4], start: 0.3}
-                  - {path: model.payment.dpd_decay_days, range: [20, 90], start: 80}
-            """, file: dir.appendingPathComponent("short.yaml").path)
+        let scenario = try fitScenario(seed: 4, replications: 2, population: 1000, maxEvaluations: 3, start: (0.3, 80), observed: observed, in: dir)
         let outcome = try CalibrateExperiment.run(scenario, observed: observed.path, in: dir, threads: nil, stop: nil, progress: nil)
         XCTAssertEqual(outcome.ending, CalibrateExperiment.budgetSpent)
         XCTAssertEqual(outcome.parameters.count, 2)

@@ -70,7 +70,7 @@ public struct ObservedTarget: Sendable, Hashable {
 }
 
 /// The observed file of `collectsim calibrate`: CSV with a header
-/// `kind,name,period,value,std_error` and optionally `strategy` and `group`.
+/// `kind,name,period,value,std_error` and optionally `strategy`, `group` and `source`.
 ///
 /// - `metric,complaints_per_1000,,9.4,0.8` — any metric of `collectsim run`;
 /// - `curve,recovery,90,0.213,0.004` — a cumulative curve (recovery, default, chargeoff, cure,
