@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Engine", "Stochastics"]),
         .target(
             name: "Reports",
-            dependencies: ["Analysis", "Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Registry", dependencies: ["Reports", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(

@@ -73,8 +73,7 @@ public struct AnalysisResult: Sendable {
 public enum Analyzer {
     /// Group names in tally order: all, the segments, grades, then entry stages.
     public static func groupNames(_ scenario: Scenario) -> [String] {
-        ["all"] + scenario.population.segments.map(\.name) + Grade.allCases.map { "grade_\($0.name)" }
-            + EntryStage.allCases.map(\.name)
+        [ReportGroups.all] + scenario.population.segments.map(\.name) + ReportGroups.grades + ReportGroups.stages
     }
 
     public static func analyze(_ run: RunResult) -> AnalysisResult {

@@ -25,6 +25,19 @@ public enum EntryStage: Int, CaseIterable, Sendable {
     public var name: String { "entry_\(self)" }
 }
 
+/// The groups every run reports besides its segments (the `segment` column of `metrics.csv`):
+/// all accounts, each grade, each stage at entry. A segment may not take one of these names, nor
+/// their prefixes, or reports and the registry would show its figures as the book's.
+public enum ReportGroups {
+    public static let all = "all"
+    public static let grades = Grade.allCases.map { "grade_\($0.name)" }
+    public static let stages = EntryStage.allCases.map(\.name)
+    public static let reservedPrefixes = ["grade_", "entry_"]
+
+    /// Whether a segment name would be read as a built-in group.
+    public static func isReserved(_ name: String) -> Bool { name == all || reservedPrefixes.contains { name.hasPrefix($0) } }
+}
+
 /// The groups one account's outcome is added to, besides "all".
 struct GroupIndices {
     var segment: Int, grade: Int, stage: Int

@@ -1,3 +1,5 @@
+import CollectionsModel
+
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, no network) that says
 /// which strategy wins, by how much, at what price in complaints, and how sure we are.
 public enum HTMLReport {
@@ -116,7 +118,7 @@ public enum HTMLReport {
         h += SVGChart.tradeoff(title: "Ringed: Pareto-efficient (no strategy has both more recovery and fewer complaints)",
                                points: points, efficient: Set(ReportContent.paretoEfficient(data)),
                                xLabel: "complaints per 1,000 accounts", yLabel: "recovery rate")
-        let segments = data.groups.filter { $0 != "all" && !$0.hasPrefix("grade_") && !$0.hasPrefix("entry_") }
+        let segments = data.groups.filter { !ReportGroups.isReserved($0) }
         let grades = data.groups.filter { $0.hasPrefix("grade_") }
         let stages = data.groups.filter { $0.hasPrefix("entry_") }
         let pct: (Double) -> String = { String(format: "%.1f%%", $0 * 100) }

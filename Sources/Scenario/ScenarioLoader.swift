@@ -267,7 +267,12 @@ public enum ScenarioLoader {
             guard !items.isEmpty else { throw sv.error("expected at least one segment") }
             guard items.count <= 60 else { throw sv.error("expected at most 60 segments, found \(items.count)") }
             let template = base?.segments.first
-            p.segments = try items.map { name, value, _ in
+            p.segments = try items.map { name, value, key in
+                guard !ReportGroups.isReserved(name) else {
+                    throw value.error("a segment named '\(name)' would be read as one of the groups every report shows (all accounts, "
+                                      + "a grade, a stage at entry); name it otherwise (reserved: \(ReportGroups.all), "
+                                      + "\(ReportGroups.reservedPrefixes.map { $0 + "…" }.joined(separator: ", ")))", at: key)
+                }
                 let inherited = base?.segments.first { $0.name == name } ?? template
                 return try segment(name: name, value, base: inherited)
             }
