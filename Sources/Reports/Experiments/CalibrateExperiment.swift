@@ -16,9 +16,10 @@ import Stochastics
 /// are correlated and the weights are estimates: C is the covariance of the residuals, the
 /// observed errors (their standard errors; targets of one source correlated as the model's own
 /// targets are, targets of different sources independent) plus the model's Monte Carlo error at
-/// the fitted seed, which one population shares across targets. Both correlations are estimated at the fit from `covarianceReplications`
-/// replications, more than the search uses. The χ² is rᵀC⁻¹r. A fit that ended on its evaluation
-/// budget reports no standard errors: it is not at a minimum, where they would mean something.
+/// the fitted seed, which one population shares across targets. Both correlations are estimated
+/// at the fit from `covarianceReplications` replications, more than the search uses. The χ² is
+/// rᵀC⁻¹r. A fit that ended on its evaluation budget reports no standard errors: it is not at a
+/// minimum, where they would mean something.
 ///
 /// Writes `calibration.csv`, `residuals.csv`, `fitted.yaml` (the scenario with the fitted values),
 /// a copy of the observed file as `observed.csv`, a report and `summary.json`.
