@@ -26,9 +26,12 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Continue an experiment that was stopped or killed, in its folder; it ends with the bytes an uninterrupted one writes.", valueName: "DIR"))
     var resume: String?
 
+    @Flag(help: "Start over in an --out folder that already holds an experiment, finished or not (without it, such a folder is refused untouched).")
+    var force = false
+
     func validate() throws {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
-        if resume != nil && (scenario != nil || out != nil) {
+        if resume != nil && (scenario != nil || out != nil || force) {
             throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
         }
         if resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
@@ -72,7 +75,12 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(65)
     }
-    let dir = URL(fileURLWithPath: options.resume ?? options.out ?? defaultExperimentFolder(s, kind: kind.name))
+    let folder = try claim {
+        if let resume = options.resume { return try OutputFolder.claimExisting(resume) }
+        return try OutputFolder.claimNew(explicit: options.out, defaultPath: defaultExperimentFolder(s, kind: kind.name),
+                                         workFolder: ExperimentSession.folderName, force: options.force, command: "collectsim \(kind.name)")
+    }
+    let dir = folder.url
     if options.resume == nil {
         try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml"))
     }

@@ -39,39 +39,45 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Finish a run that was stopped or killed, in its folder; it ends with the bytes an uninterrupted run writes.", valueName: "RUNDIR"))
     var resume: String?
 
+    @Flag(help: "Start over in an --out folder that already holds a run, finished or not (without it, such a folder is refused untouched).")
+    var force = false
+
     func validate() throws {
         if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
-        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts) {
+        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || force) {
             throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
         }
     }
 
     func run() throws {
         var s: Scenario
-        let dir: URL
+        let folder: OutputFolder
         if let resume {
-            dir = URL(fileURLWithPath: resume)
-            if isComplete(dir, workFolder: CheckpointedRun.folderName) {
-                print("\(dir.path) is already complete; nothing to resume.")
+            if isComplete(URL(fileURLWithPath: resume), workFolder: CheckpointedRun.folderName) {
+                print("\(resume) is already complete; nothing to resume.")
                 return
             }
-            s = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
+            folder = try claim { try OutputFolder.claimExisting(resume) }
+            s = try loadScenario(folder.url.appendingPathComponent("scenario.resolved.yaml").path)
+            try refuseBeyondMemory(s)
         } else {
             s = try loadScenario(scenario)
             if let seed { s.seed = seed }
             if let replications { s.replications = replications }
             if let population { s.population.size = population }
             if exportAccounts { s.output.exportAccounts = true }
-            dir = URL(fileURLWithPath: out ?? defaultOutputFolder(s))
+            try refuseBeyondMemory(s)
+            let scenarioForName = s
+            folder = try claim {
+                try OutputFolder.claimNew(explicit: out, defaultPath: defaultOutputFolder(scenarioForName), workFolder: CheckpointedRun.folderName,
+                                          force: force, command: "collectsim run")
+            }
         }
-        if let refusal = MemoryEstimate.refusal(s) {
-            FileHandle.standardError.write(Data("\(s.sourceFile): error: field '--replications': \(refusal)\n".utf8))
-            throw ExitCode(65)
-        }
+        let dir = folder.url
         // The resolved scenario goes first, so that a killed run can be resumed from its folder.
         if resume == nil { try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml")) }
 
@@ -145,6 +151,24 @@ struct Run: ParsableCommand {
     }
 
     func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
+}
+
+/// Refuses a run whose results would not fit in memory (exit status 65), before any folder is made.
+func refuseBeyondMemory(_ s: Scenario) throws {
+    if let refusal = MemoryEstimate.refusal(s) {
+        FileHandle.standardError.write(Data("\(s.sourceFile): error: field '--replications': \(refusal)\n".utf8))
+        throw ExitCode(65)
+    }
+}
+
+/// Claims an output folder, or prints why not (exit status 73, EX_CANTCREAT) without touching it.
+func claim(_ make: () throws -> OutputFolder) throws -> OutputFolder {
+    do {
+        return try make()
+    } catch let r as OutputFolder.Refusal {
+        FileHandle.standardError.write(Data("error: \(r)\n".utf8))
+        throw ExitCode(73)
+    }
 }
 
 /// `<output.dir>/<name><suffix>-<UTC time>`, the name reduced to letters, digits, `-` and `_`.
