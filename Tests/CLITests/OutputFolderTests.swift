@@ -93,4 +93,30 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("another collectsim process") && r.stderr.contains(out.path), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [".collectsim.lock"], "nothing written")
     }
+
+    /// Command-line overrides pass the file's own range checks, so the saved scenario loads
+    /// again on --resume; a refused override writes nothing.
+    func testOverridesOutsideTheFilesRangesAreRefusedBeforeAnythingIsWritten() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try scenario(in: dir)
+        let cases: [([String], String)] = [
+            (["--seed", "9223372036854775808"], "--seed: expected a non-negative seed"),
+            (["--replications", "200000"], "--replications: expected a number of replications in [1, 100000]"),
+            (["--threads", "9223372036854775807"], "--threads must be between 1 and 4096"),
+            (["--threads", "0"], "--threads must be between 1 and 4096"),
+        ]
+        for (args, message) in cases {
+            let out = dir.appendingPathComponent("o")
+            let r = try TestProcess.run(binary, ["run", s.path, "--out", out.path, "--quiet"] + args)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "\(args): nothing written")
+        }
+        // The largest accepted seed round-trips through the saved scenario.
+        let out = dir.appendingPathComponent("max-seed")
+        let r = try TestProcess.run(binary, ["run", s.path, "--out", out.path, "--quiet", "--seed", "9223372036854775807",
+                                             "--registry", dir.appendingPathComponent("r.sqlite").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try TestProcess.run(binary, ["validate", out.appendingPathComponent("scenario.resolved.yaml").path]).status, 0)
+    }
 }

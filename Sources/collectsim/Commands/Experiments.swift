@@ -30,7 +30,7 @@ struct ExperimentOptions: ParsableArguments {
     var force = false
 
     func validate() throws {
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
+        try validateThreads(threads)
         if resume != nil && (scenario != nil || out != nil || force) {
             throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
         }

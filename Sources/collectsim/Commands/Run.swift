@@ -44,7 +44,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1.") }
+        try validateThreads(threads)
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
@@ -70,6 +70,7 @@ struct Run: ParsableCommand {
             if let replications { s.replications = replications }
             if let population { s.population.size = population }
             if exportAccounts { s.output.exportAccounts = true }
+            if seed != nil || replications != nil || population != nil { try refuseUnloadable(s) }
             try refuseBeyondMemory(s)
             let scenarioForName = s
             folder = try claim {
@@ -151,6 +152,27 @@ struct Run: ParsableCommand {
     }
 
     func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
+}
+
+/// The most worker threads a run takes: far beyond any machine's cores, and far below where a
+/// count would overflow.
+let maxThreads = 4096
+
+func validateThreads(_ threads: Int?) throws {
+    if let t = threads, !(1...maxThreads).contains(t) { throw ValidationError("--threads must be between 1 and \(maxThreads).") }
+}
+
+/// Refuses command-line overrides that give a scenario its own file format would refuse (exit
+/// status 64): the folder's scenario.resolved.yaml must load again on --resume. The check is
+/// the loader's, on the scenario as it will be saved, so every range of the file applies.
+func refuseUnloadable(_ s: Scenario) throws {
+    do {
+        _ = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(s), file: "<command line>")
+    } catch let e as ScenarioError {
+        let flag = ["seed": "--seed", "replications": "--replications", "population.size": "--population"][e.field] ?? e.field
+        FileHandle.standardError.write(Data("error: \(flag): \(e.message)\n".utf8))
+        throw ExitCode(64)
+    }
 }
 
 /// Refuses a run whose results would not fit in memory (exit status 65), before any folder is made.
