@@ -58,6 +58,9 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertEqual(again.status, 73)
         XCTAssertTrue(again.stderr.contains("already holds a finished run") && again.stderr.contains("--force"), again.stderr)
         XCTAssertEqual(try ["summary.json", "metrics.csv", "scenario.resolved.yaml"].map { try read(out.appendingPathComponent($0)) }, before)
+        let listing = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        XCTAssertEqual(try TestProcess.run(binary, ["run", s.path, "--out", out.path, "--quiet", "--registry", registry]).status, 73)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), listing.sorted(), "no file added")
         let forced = try TestProcess.run(binary, ["run", s.path, "--out", out.path, "--seed", "9", "--force", "--quiet", "--registry", registry])
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8).contains("\"seed\": 9"))
@@ -77,6 +80,7 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("unfinished run") && r.stderr.contains("collectsim run --resume \(out.path)"), r.stderr)
         XCTAssertEqual(try String(contentsOf: resolved, encoding: .utf8), "name: earlier\nseed: 77\n")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("checkpoint").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(".collectsim.lock").path), "not even a lock file")
     }
 
     func testAFolderAnotherProcessIsWritingToIsRefused() throws {

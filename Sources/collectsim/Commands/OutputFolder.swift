@@ -30,19 +30,25 @@ struct OutputFolder {
     static func claimNew(explicit: String?, defaultPath: String, workFolder: String, force: Bool, command: String) throws -> OutputFolder {
         guard let explicit else { return try claimFresh(defaultPath) }
         let url = URL(fileURLWithPath: explicit)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        let folder = try OutputFolder(locking: url)
         let fm = FileManager.default
-        let held = markers.contains { fm.fileExists(atPath: url.appendingPathComponent($0).path) }
-            || fm.fileExists(atPath: url.appendingPathComponent(workFolder).path)
-        if held && !force {
+        func held() -> Bool {
+            markers.contains { fm.fileExists(atPath: url.appendingPathComponent($0).path) } || fm.fileExists(atPath: url.appendingPathComponent(workFolder).path)
+        }
+        // Refused before anything is written there, the lock file included.
+        func refuseUnlessForced() throws {
+            guard held() && !force else { return }
             if isComplete(url, workFolder: workFolder) {
                 throw Refusal(description: "\(url.path) already holds a finished run; choose another --out, or add --force to replace it")
             }
             throw Refusal(description: "\(url.path) holds an unfinished run; finish it with `\(command) --resume \(url.path)`, "
                           + "choose another --out, or add --force to start over there")
         }
-        if held {
+        try refuseUnlessForced()
+        try fm.createDirectory(at: url, withIntermediateDirectories: true)
+        let folder = try OutputFolder(locking: url)
+        // Under the lock: a run that claimed the folder in between is refused the same way.
+        try refuseUnlessForced()
+        if held() {
             // Starting over: the old run's unfinished work must not be taken for this one's.
             try? fm.removeItem(at: url.appendingPathComponent(workFolder))
         }
