@@ -72,9 +72,9 @@ struct Run: ParsableCommand {
             if exportAccounts { s.output.exportAccounts = true }
             if seed != nil || replications != nil || population != nil { try refuseUnloadable(s) }
             try refuseBeyondMemory(s)
-            let scenarioForName = s
+            let defaultPath = defaultOutputFolder(s)
             folder = try claim {
-                try OutputFolder.claimNew(explicit: out, defaultPath: defaultOutputFolder(scenarioForName), workFolder: CheckpointedRun.folderName,
+                try OutputFolder.claimNew(explicit: out, defaultPath: defaultPath, workFolder: CheckpointedRun.folderName,
                                           force: force, command: "collectsim run")
             }
         }
