@@ -4,6 +4,24 @@ import Foundation
 /// renamed over the target. A reader never sees a truncated file, and an interrupted write
 /// leaves the previous content (or nothing) in place.
 public enum AtomicFile {
+    /// `.NAME.tmp-PID-RANDOM`: the writer's process id and a random number, both decimal.
+    static func temporaryName(for name: String) -> String {
+        ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Whether `name` is a temporary file `write` made and a killed writer left behind: it has
+    /// exactly the shape of `temporaryName`, and the process that made it has ended. A user's
+    /// `.notes.tmp-draft`, or a file a live writer is still filling, is neither.
+    static func isStaleTemporary(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards), marker.lowerBound > name.index(after: name.startIndex) else {
+            return false
+        }
+        let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt32(parts[1]) != nil,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }
@@ -16,7 +34,7 @@ public enum AtomicFile {
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
         let dir = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        let temp = dir.appendingPathComponent(temporaryName(for: url.lastPathComponent))
         guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp.path])
         }

@@ -102,11 +102,12 @@ public enum CheckpointedRun {
 
     // MARK: Files
 
-    /// Temporary files a killed writer left behind (see `AtomicFile`); never outputs.
+    /// Temporary files a killed writer left behind (see `AtomicFile`); never outputs, and never
+    /// a user's file that merely looks alike.
     static func removeStaleTemporaryFiles(in folders: [URL]) {
         for folder in folders {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            where name.hasPrefix(".") && name.contains(".tmp-") {
+            where AtomicFile.isStaleTemporary(name) {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
