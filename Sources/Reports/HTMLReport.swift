@@ -119,8 +119,8 @@ public enum HTMLReport {
                                points: points, efficient: Set(ReportContent.paretoEfficient(data)),
                                xLabel: "complaints per 1,000 accounts", yLabel: "recovery rate")
         let segments = data.groups.filter { !ReportGroups.isReserved($0) }
-        let grades = data.groups.filter { $0.hasPrefix("grade_") }
-        let stages = data.groups.filter { $0.hasPrefix("entry_") }
+        let grades = data.groups.filter(ReportGroups.grades.contains)
+        let stages = data.groups.filter(ReportGroups.stages.contains)
         let pct: (Double) -> String = { String(format: "%.1f%%", $0 * 100) }
         h += "<h2>Breakdown</h2><div class=\"grid\">"
         h += SVGChart.bars(title: "Recovery rate by segment", categories: segments, strategies: data.strategies,
