@@ -105,31 +105,61 @@ public struct Runner: Sendable {
                     progress: (@Sendable (RunProgress) -> Void)? = nil,
                     accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil) -> RunResult {
         let start = DispatchTime.now()
+        let range = range ?? 0..<scenario.replications
+        let units = WorkUnits(replications: range.upperBound, population: scenario.population.size, blockSize: blockSize)
+        let fold = FoldingConsumer(scenario: scenario, blocksPerReplication: units.blocksPerReplication)
+        let draws = runBlocks(units: units.unit(replication: range.lowerBound, block: 0)..<units.count, withAccounts: accounts != nil,
+                              progress: progress) { block in
+            fold.add(block)
+            if let accounts {
+                for (k, list) in block.outcomes.enumerated() { for outcome in list { accounts(k, block.replication, outcome) } }
+            }
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let n = scenario.population.size, horizon = scenario.horizonDays, strategies = scenario.strategies.count
+        return RunResult(scenario: scenario, tallies: fold.result(), replicationsCompleted: range.count,
+                         borrowerDays: Double(n) * Double(horizon) * Double(strategies) * Double(range.count),
+                         elapsedSeconds: elapsed, randomDraws: Double(draws))
+    }
+
+    /// Simulates the work units `units` (see `WorkUnits`) on worker threads and hands each
+    /// finished block to `deliver` strictly in unit order, one at a time, whichever thread
+    /// finished it; memory stays bounded by the few blocks that finish out of order.
+    ///
+    /// `shouldStop`, polled before each block is started, ends the work early: the blocks
+    /// delivered by then are a prefix of `units`. Returns the random draws made.
+    @discardableResult
+    public func runBlocks(units range: Range<Int>, withAccounts: Bool = false,
+                          shouldStop: (@Sendable () -> Bool)? = nil,
+                          progress: (@Sendable (RunProgress) -> Void)? = nil,
+                          deliver: @escaping @Sendable (BlockResult) -> Void) -> Int {
         let model = compiledModel()
         let strategies = scenario.strategies.map { CompiledStrategy($0, model: model) }
         let n = scenario.population.size
-        let blocksPerReplication = (n + blockSize - 1) / blockSize
-        let range = range ?? 0..<scenario.replications
-        let replications = range.count
-        let firstReplication = range.lowerBound
-        let totalTasks = blocksPerReplication * replications
+        // Unit numbers map to (replication, block) whatever the replication count.
+        let blocksPerReplication = WorkUnits(replications: 1, population: n, blockSize: blockSize).blocksPerReplication
+        let units = WorkUnits(replications: (range.upperBound + blocksPerReplication - 1) / blocksPerReplication,
+                              blocksPerReplication: blocksPerReplication)
+        let totalTasks = range.count
         let horizon = scenario.horizonDays
         let segmentCount = scenario.population.segments.count
         let seed = scenario.seed
         let blockSize = self.blockSize
+        let replicationsTotal = (range.count + blocksPerReplication - 1) / blocksPerReplication
 
-        let merger = Merger(strategies: strategies.count, replications: replications, segmentCount: segmentCount,
-                            horizon: horizon, blocksPerReplication: blocksPerReplication)
+        let order = InOrderDelivery(first: range.lowerBound, deliver: deliver)
         let next = Atomic<Int>(0)
         let draws = Atomic<Int>(0)
         let workerCount = min(threads, max(totalTasks, 1))
         DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
             let simulator = BlockSimulator(model: model, blockSize: blockSize)
             while true {
+                if shouldStop?() == true { break }
                 let task = next.add(1, ordering: .relaxed).oldValue
                 if task >= totalTasks { break }
-                let replication = firstReplication + task / blocksPerReplication
-                let block = task % blocksPerReplication
+                let unit = range.lowerBound + task
+                let replication = units.replication(of: unit)
+                let block = units.block(of: unit)
                 let first = block * blockSize
                 let count = min(blockSize, n - first)
                 simulator.preparePopulation(seed: seed, replication: replication, first: first, count: count)
@@ -137,7 +167,7 @@ public struct Runner: Sendable {
                 var outcomes: [[AccountOutcome]] = []
                 for strategy in strategies {
                     var tally = Tally(segmentCount: segmentCount, horizonDays: horizon)
-                    if accounts != nil {
+                    if withAccounts {
                         var list: [AccountOutcome] = []
                         list.reserveCapacity(count)
                         simulator.run(strategy, into: &tally) { list.append($0) }
@@ -147,53 +177,82 @@ public struct Runner: Sendable {
                     }
                     tallies.append(tally)
                 }
-                let done = merger.submit(task: task, tallies: tallies, outcomes: outcomes) { s, r, o in accounts?(s, firstReplication + r, o) }
+                let done = order.submit(BlockResult(unit: unit, replication: replication, block: block, tallies: tallies, outcomes: outcomes))
                 progress?(RunProgress(blocksDone: done, blocksTotal: totalTasks, replicationsDone: done / blocksPerReplication,
-                                      replicationsTotal: replications))
+                                      replicationsTotal: replicationsTotal))
             }
             draws.add(simulator.drawsMade, ordering: .relaxed)
         }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return RunResult(scenario: scenario, tallies: merger.result(), replicationsCompleted: replications,
-                         borrowerDays: Double(n) * Double(horizon) * Double(strategies.count) * Double(replications),
-                         elapsedSeconds: elapsed, randomDraws: Double(draws.load(ordering: .relaxed)))
+        return draws.load(ordering: .relaxed)
     }
 }
 
-/// Merges block results strictly in task order (replication-major, then block).
-final class Merger: Sendable {
+/// One finished work unit: a block of one replication, every strategy's tally of it and, when
+/// asked for, its accounts' outcomes (per strategy, in account order).
+public struct BlockResult: Sendable {
+    public let unit: Int
+    public let replication: Int
+    public let block: Int
+    public let tallies: [Tally]
+    public let outcomes: [[AccountOutcome]]
+}
+
+/// Hands finished units to a consumer strictly in unit order, one at a time.
+final class InOrderDelivery: Sendable {
     private struct State {
-        var tallies: [[Tally]]
-        var pending: [Int: ([Tally], [[AccountOutcome]])] = [:]
-        var nextTask = 0
+        var pending: [Int: BlockResult] = [:]
+        var next: Int
         var done = 0
     }
     private let state: Mutex<State>
-    private let blocksPerReplication: Int
+    private let deliver: @Sendable (BlockResult) -> Void
 
-    init(strategies: Int, replications: Int, segmentCount: Int, horizon: Int, blocksPerReplication: Int) {
-        let empty = Tally(segmentCount: segmentCount, horizonDays: horizon)
-        state = Mutex(State(tallies: Array(repeating: Array(repeating: empty, count: replications), count: strategies)))
-        self.blocksPerReplication = blocksPerReplication
+    init(first: Int, deliver: @escaping @Sendable (BlockResult) -> Void) {
+        state = Mutex(State(next: first))
+        self.deliver = deliver
     }
 
-    /// Hands in one finished task; merges every task that is now next in order. Returns the
-    /// number of tasks finished so far.
-    func submit(task: Int, tallies: [Tally], outcomes: [[AccountOutcome]], emit: (Int, Int, AccountOutcome) -> Void) -> Int {
+    /// Hands in one finished unit; delivers every unit that is now next in order. Returns the
+    /// number of units finished so far.
+    func submit(_ block: BlockResult) -> Int {
         state.withLock { s in
-            s.pending[task] = (tallies, outcomes)
+            s.pending[block.unit] = block
             s.done += 1
-            while let (t, o) = s.pending.removeValue(forKey: s.nextTask) {
-                let replication = s.nextTask / blocksPerReplication
-                for (k, tally) in t.enumerated() {
-                    s.tallies[k][replication].merge(tally)
-                }
-                for (k, list) in o.enumerated() {
-                    for outcome in list { emit(k, replication, outcome) }
-                }
-                s.nextTask += 1
+            while let b = s.pending.removeValue(forKey: s.next) {
+                deliver(b)
+                s.next += 1
             }
             return s.done
+        }
+    }
+}
+
+/// Adds delivered blocks into their replications' tallies in the canonical order
+/// (`ReplicationFold`). Blocks arrive in unit order, so one replication is open at a time.
+final class FoldingConsumer: Sendable {
+    private struct State {
+        var tallies: [[Tally]]
+        var open: ReplicationFold
+    }
+    private let state: Mutex<State>
+    private let make: @Sendable () -> ReplicationFold
+
+    init(scenario: Scenario, blocksPerReplication: Int) {
+        let strategies = scenario.strategies.count, segments = scenario.population.segments.count, horizon = scenario.horizonDays
+        let make: @Sendable () -> ReplicationFold = {
+            ReplicationFold(strategies: strategies, segmentCount: segments, horizonDays: horizon, blocksPerReplication: blocksPerReplication)
+        }
+        self.make = make
+        state = Mutex(State(tallies: Array(repeating: [], count: strategies), open: make()))
+    }
+
+    func add(_ block: BlockResult) {
+        state.withLock { s in
+            s.open.addBlock(block.tallies)
+            if s.open.isComplete {
+                for (k, t) in s.open.result.enumerated() { s.tallies[k].append(t) }
+                s.open = make()
+            }
         }
     }
 
