@@ -45,10 +45,15 @@ let package = Package(
             name: "Reports",
             dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Cluster runs: shards of a run or a design experiment, their merge, Slurm job scripts.
+        .target(
+            name: "Cluster",
+            dependencies: ["Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Registry", dependencies: ["Reports", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "collectsim",
-            dependencies: ["Registry", "Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Cluster", "Registry", "Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The floor for the engine's design (benchmarks/compare): only the draws, as many per
         // borrower-day as the engine makes. Built here so it shares the engine's generator and build.

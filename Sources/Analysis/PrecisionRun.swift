@@ -38,6 +38,24 @@ public enum PrecisionRun {
         return Outcome(run: result, analysis: analysis, targetsMet: met(precision, analysis))
     }
 
+    /// Where a sequential run of `full`'s scenario stops, read off a run that already holds every
+    /// replication it may need (`max_replications` of them, as a cluster run computes): the
+    /// precision rule is checked at the same counts (`replications`, then every `batch`) on the
+    /// same replications, so the answer is the one the sequential run reaches.
+    public static func stoppingPoint(_ full: RunResult) -> (replications: Int, targetsMet: Bool) {
+        let s = full.scenario
+        guard let precision = s.precision else { return (min(s.replications, full.replicationsCompleted), true) }
+        var boundary = min(s.replications, full.replicationsCompleted)
+        while true {
+            if met(precision, Analyzer.analyze(full.prefix(boundary))) { return (boundary, true) }
+            if boundary >= min(precision.maxReplications, full.replicationsCompleted) { return (boundary, false) }
+            boundary = min(precision.maxReplications, full.replicationsCompleted, boundary + precision.batch)
+        }
+    }
+
+    /// Replications a run may need: `max_replications` under a precision rule, else `replications`.
+    public static func replicationsNeeded(_ s: Scenario) -> Int { s.precision.map { max($0.maxReplications, s.replications) } ?? s.replications }
+
     /// Whether every target's CI half-width is met for every strategy.
     public static func met(_ p: PrecisionSpec, _ a: AnalysisResult) -> Bool {
         p.targets.allSatisfy { t in

@@ -12,7 +12,7 @@ public enum AtomicFile {
     /// Whether `name` is a temporary file `write` made and a killed writer left behind: it has
     /// exactly the shape of `temporaryName`, and the process that made it has ended. A user's
     /// `.notes.tmp-draft`, or a file a live writer is still filling, is neither.
-    static func isStaleTemporary(_ name: String) -> Bool {
+    public static func isStaleTemporary(_ name: String) -> Bool {
         guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards), marker.lowerBound > name.index(after: name.startIndex) else {
             return false
         }
@@ -32,23 +32,54 @@ public enum AtomicFile {
 
     /// Writes through `body`, which may stream any amount into the handle, then renames into place.
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
-        let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(temporaryName(for: url.lastPathComponent))
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp.path])
-        }
+        let stream = try Stream(url)
         do {
-            let handle = try FileHandle(forWritingTo: temp)
-            try body(handle)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temp.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
+            try body(stream.handle)
+            try stream.commit()
         } catch {
-            try? FileManager.default.removeItem(at: temp)
+            stream.abandon()
             throw error
+        }
+    }
+
+    /// A file written piece by piece under a temporary name and put in place by `commit()`;
+    /// until then (and after `abandon()`) the target is untouched.
+    public final class Stream: @unchecked Sendable {
+        public let url: URL
+        let temp: URL
+        let handle: FileHandle
+
+        public init(_ url: URL) throws {
+            self.url = url
+            let dir = url.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            temp = dir.appendingPathComponent(AtomicFile.temporaryName(for: url.lastPathComponent))
+            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp.path])
+            }
+            handle = try FileHandle(forWritingTo: temp)
+        }
+
+        public func write(_ data: Data) throws { try handle.write(contentsOf: data) }
+
+        /// Flushes the file to disk and renames it over the target.
+        public func commit() throws {
+            do {
+                try handle.synchronize()
+                try handle.close()
+                if rename(temp.path, url.path) != 0 {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                }
+            } catch {
+                abandon()
+                throw error
+            }
+        }
+
+        /// Removes the temporary file; the target keeps what it held.
+        public func abandon() {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temp)
         }
     }
 }

@@ -189,15 +189,15 @@ public enum CheckpointedRun {
 
 /// One replication's rows of accounts.csv, in the order the runner hands them over (block by
 /// block, every strategy of a block in turn), which is the same for any thread count.
-final class AccountRows: @unchecked Sendable {
-    static let header = "strategy,replication,account,segment,grade,entry_stage,entry_balance,default_event,days_to_default,cure_event,days_to_cure,collected,complaints\n"
+public final class AccountRows: @unchecked Sendable {
+    public static let header = "strategy,replication,account,segment,grade,entry_stage,entry_balance,default_event,days_to_default,cure_event,days_to_cure,collected,complaints\n"
 
     private let lock = NSLock()
     private var out = ""
     private var next: [Int]
     private let strategies: [String], segments: [String], horizon: Int
 
-    init(_ scenario: Scenario) {
+    public init(_ scenario: Scenario) {
         strategies = scenario.strategies.map { Format.field($0.name) }
         segments = scenario.population.segments.map { Format.field($0.name) }
         horizon = scenario.horizonDays
@@ -211,12 +211,17 @@ final class AccountRows: @unchecked Sendable {
         return (1, day < 0 ? 0 : day + 1)
     }
 
-    func add(strategy s: Int, replication: Int, _ o: AccountOutcome) {
+    /// The row of account number `account` (its index in the replication's population).
+    public func line(strategy s: Int, replication: Int, account: Int, _ o: AccountOutcome) -> String {
         let d = duration(o.defaultDay), c = duration(o.cureDay)
         let stage = EntryStage(rawValue: o.entryStage)?.name ?? ""
+        return "\(strategies[s]),\(replication),\(account),\(segments[o.segment]),\(Grade.allCases[o.grade].name),\(stage),"
+            + "\(Format.csv(o.entryBalance)),\(d.0),\(d.1),\(c.0),\(c.1),\(Format.csv(o.collected)),\(o.complaints)\n"
+    }
+
+    func add(strategy s: Int, replication: Int, _ o: AccountOutcome) {
         lock.lock(); defer { lock.unlock() }
-        out += "\(strategies[s]),\(replication),\(next[s]),\(segments[o.segment]),\(Grade.allCases[o.grade].name),\(stage),"
-        out += "\(Format.csv(o.entryBalance)),\(d.0),\(d.1),\(c.0),\(c.1),\(Format.csv(o.collected)),\(o.complaints)\n"
+        out += line(strategy: s, replication: replication, account: next[s], o)
         next[s] += 1
     }
 

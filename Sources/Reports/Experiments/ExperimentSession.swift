@@ -62,7 +62,7 @@ public final class ExperimentSession: @unchecked Sendable {
     /// The next evaluation, from the folder when it was made before, else by running the model.
     public func evaluate(_ values: [Double], replications: Range<Int>? = nil) throws -> PointEvaluation {
         let index = done
-        let file = dir.appendingPathComponent(Self.folderName).appendingPathComponent(String(format: "%06d.json", index))
+        let file = Self.file(index: index, in: dir)
         if let data = FileManager.default.contents(atPath: file.path) {
             let stored: Stored
             do { stored = try JSONDecoder().decode(Stored.self, from: data) } catch {
@@ -85,13 +85,24 @@ public final class ExperimentSession: @unchecked Sendable {
         }
         if stopRequested { throw Stopped() }
         let evaluation = try evaluator.evaluate(values, replications: replications)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(Stored(scenarioSHA256: hash, index: index, evaluation: evaluation)), to: file)
+        try Self.store(evaluation, index: index, hash: hash, in: dir)
         done += 1
         secondsRun += evaluation.seconds
         report()
         return evaluation
+    }
+
+    /// The file of evaluation `index` in an experiment (or shard) folder.
+    public static func file(index: Int, in dir: URL) -> URL {
+        dir.appendingPathComponent(folderName).appendingPathComponent(String(format: "%06d.json", index))
+    }
+
+    /// Stores evaluation `index` of the experiment whose scenario has SHA-256 `hash`, where a
+    /// session in `dir` will find it (a resumed experiment, or the merge of a sharded one).
+    public static func store(_ evaluation: PointEvaluation, index: Int, hash: String, in dir: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(Stored(scenarioSHA256: hash, index: index, evaluation: evaluation)), to: file(index: index, in: dir))
     }
 
     /// Evaluates a design's points in order, up to a stop request: what is complete is returned,

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Cluster
 import Dispatch
 import Foundation
 import Registry
@@ -29,9 +30,12 @@ struct ExperimentOptions: ParsableArguments {
     @Flag(help: "Start over in an --out folder that already holds an experiment, finished or not (without it, such a folder is refused untouched).")
     var force = false
 
+    @Option(help: ArgumentHelp("sweep and sensitivity: evaluate only the K-th of N shares of the design's points into <out>/shard-K-of-N (default out: <output.dir>/<name>-<kind>-shards); `collectsim merge` finishes the experiment from the shards.", valueName: "K/N"))
+    var shard: ShardName?
+
     func validate() throws {
         try validateThreads(threads)
-        if resume != nil && (scenario != nil || out != nil || force) {
+        if resume != nil && (scenario != nil || out != nil || force || shard != nil) {
             throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
         }
         if resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
@@ -53,6 +57,14 @@ struct ExperimentKind {
 /// outcome. A stopped experiment writes what is complete, says how to resume, and exits with
 /// 128 + the signal. `check` runs before the folder is made (a bad observed file, say).
 func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: ((Scenario) throws -> Void)? = nil) throws {
+    if options.shard != nil && [ShardManifest.Kind.run, nil].contains(ShardManifest.Kind(rawValue: kind.name)) {
+        FileHandle.standardError.write(Data("""
+        error: --shard: \(kind.name) is a sequential search (each evaluation depends on the ones before), so it cannot be cut into \
+        independent shares; on a cluster, give it more cores per evaluation, or run the evaluations' scenarios as sharded runs (docs/cluster.md)
+
+        """.utf8))
+        throw ExitCode(64)
+    }
     let s: Scenario
     if let resume = options.resume {
         let dir = URL(fileURLWithPath: resume)
@@ -74,6 +86,9 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     } catch let e as ScenarioError {
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(65)
+    }
+    if let shard = options.shard, let shardKind = ShardManifest.Kind(rawValue: kind.name) {
+        return try runShardTask(shardKind, scenario: s, shard: shard, out: options.out, threads: options.threads, force: options.force, quiet: options.quiet)
     }
     let folder = try claim {
         if let resume = options.resume { return try OutputFolder.claimExisting(resume) }

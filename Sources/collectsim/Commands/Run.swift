@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Cluster
 import Engine
 import Foundation
 import Registry
@@ -42,13 +43,16 @@ struct Run: ParsableCommand {
     @Flag(help: "Start over in an --out folder that already holds a run, finished or not (without it, such a folder is refused untouched).")
     var force = false
 
+    @Option(help: ArgumentHelp("Run only the K-th of N shares of the work into <out>/shard-K-of-N (default out: <output.dir>/<name>-shards); `collectsim merge` combines the shards into the run folder this command writes without it, byte for byte.", valueName: "K/N"))
+    var shard: ShardName?
+
     func validate() throws {
         if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
         try validateThreads(threads)
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
-        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || force) {
+        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || force || shard != nil) {
             throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
         }
     }
@@ -72,6 +76,9 @@ struct Run: ParsableCommand {
             if exportAccounts { s.output.exportAccounts = true }
             if seed != nil || replications != nil || population != nil { try refuseUnloadable(s) }
             try refuseBeyondMemory(s)
+            if let shard {
+                return try runShardTask(.run, scenario: s, shard: shard, out: out, threads: threads, force: force, quiet: quiet)
+            }
             let defaultPath = defaultOutputFolder(s)
             folder = try claim {
                 try OutputFolder.claimNew(explicit: out, defaultPath: defaultPath, workFolder: CheckpointedRun.folderName,
@@ -137,21 +144,26 @@ struct Run: ParsableCommand {
         print("Results written to \(dir.path)" + (id.map { " (run #\($0) in the registry)" } ?? ""))
     }
 
-    /// Adds the run folder's results to the run registry. The results are already safe in the
-    /// folder, so a registry that cannot be written is a warning, not a failed run.
     @discardableResult
     func recordRun(_ data: ReportData, in dir: URL, scenario s: Scenario) -> Int64? {
-        let path = registryPath(registry, outputDirectory: s.output.directory)
-        do {
-            return try RunRegistry(path: path).record(data, folder: dir.standardizedFileURL.path,
-                                                      commandLine: CommandLine.arguments.joined(separator: " "))
-        } catch {
-            FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))
-            return nil
-        }
+        recordRunInRegistry(data, in: dir, scenario: s, registry: registry)
     }
 
     func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
+}
+
+/// Adds a run folder's results to the run registry. The results are already safe in the
+/// folder, so a registry that cannot be written is a warning, not a failed run.
+@discardableResult
+func recordRunInRegistry(_ data: ReportData, in dir: URL, scenario s: Scenario, registry: String?) -> Int64? {
+    let path = registryPath(registry, outputDirectory: s.output.directory)
+    do {
+        return try RunRegistry(path: path).record(data, folder: dir.standardizedFileURL.path,
+                                                  commandLine: CommandLine.arguments.joined(separator: " "))
+    } catch {
+        FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))
+        return nil
+    }
 }
 
 /// The most worker threads a run takes: far beyond any machine's cores, and far below where a
@@ -199,8 +211,13 @@ func timestampedFolder(_ s: Scenario, suffix: String = "", fallback: String) -> 
     f.locale = Locale(identifier: "en_US_POSIX")
     f.timeZone = TimeZone(identifier: "UTC")
     f.dateFormat = "yyyyMMdd-HHmmss"
+    return (s.output.directory as NSString).appendingPathComponent("\(folderSafeName(s, fallback: fallback))\(suffix)-\(f.string(from: Date()))")
+}
+
+/// The scenario's name reduced to letters, digits, `-` and `_` (at most 60), for folder names.
+func folderSafeName(_ s: Scenario, fallback: String) -> String {
     let safe = String(s.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
-    return (s.output.directory as NSString).appendingPathComponent("\(safe.isEmpty ? fallback : safe)\(suffix)-\(f.string(from: Date()))")
+    return safe.isEmpty ? fallback : safe
 }
 
 /// Loads a scenario file, or the built-in default when no path is given; scenario errors are

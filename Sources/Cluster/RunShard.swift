@@ -1,0 +1,135 @@
+import Analysis
+import CollectionsModel
+import Engine
+import Foundation
+import Reports
+import Scenario
+import Synchronization
+
+/// `collectsim run FILE --shard K/N`: simulates the K-th of N shares of a run's work units and
+/// writes them to a shard folder that `ShardMerge` turns, with the other shards, into the run
+/// folder a one-machine run writes.
+///
+/// A shard folder holds `scenario.resolved.yaml`, `tallies.bin` (see `TallyRecords`), when
+/// accounts are exported one `accounts-rNNNNNN.csv` per replication it touches (rows only,
+/// in the one-machine order), and last `shard.json`. Nothing in it depends on time, host or
+/// thread count, so a re-run of the task writes the same bytes.
+public enum RunShard {
+    /// Work units of a scenario: every replication it may need (`max_replications` under a
+    /// precision rule, so that the merge can stop where a sequential run stops).
+    public static func units(_ s: Scenario) -> WorkUnits {
+        WorkUnits(replications: PrecisionRun.replicationsNeeded(s), population: s.population.size)
+    }
+
+    public static func accountsFileName(replication: Int) -> String { String(format: "accounts-r%06d.csv", replication) }
+
+    public struct Stopped: Error {}
+
+    /// Runs shard `shard` of `scenario` into `folder` (made if needed). Throws `Stopped` when
+    /// `stop` asks to end first (nothing of the shard looks complete then).
+    public static func write(_ scenario: Scenario, shard: ShardName, to folder: URL, threads: Int?,
+                             stop: (@Sendable () -> Bool)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> ShardManifest {
+        let units = Self.units(scenario)
+        let range = units.shard(shard.index, of: shard.count)
+        try ShardFolder.prepare(folder)
+        try AtomicFile.write(ScenarioWriter.yaml(scenario), to: folder.appendingPathComponent("scenario.resolved.yaml"))
+
+        let writer = try Writer(scenario: scenario, units: units, range: range, folder: folder)
+        let runner = Runner(scenario: scenario, threads: threads)
+        runner.runBlocks(units: range, withAccounts: scenario.output.exportAccounts,
+                         shouldStop: { writer.failed || stop?() == true }, progress: progress) { writer.add($0) }
+        let files = try writer.finish(complete: stop?() != true)
+        guard stop?() != true else { throw Stopped() }
+        let manifest = ShardManifest(kind: .run, scenario: scenario.name, scenarioSHA256: RunWriter.scenarioHash(scenario),
+                                     seed: scenario.seed, shard: shard, units: range, unitsTotal: units.count,
+                                     blocksPerReplication: units.blocksPerReplication,
+                                     files: try files.map { try ShardManifest.payload(folder.appendingPathComponent($0)) })
+        try AtomicFile.write(try manifest.encoded(), to: folder.appendingPathComponent(ShardManifest.fileName))
+        return manifest
+    }
+
+    /// Turns blocks, handed over in unit order, into tally records and account rows.
+    final class Writer: @unchecked Sendable {
+        let units: WorkUnits
+        let range: Range<Int>
+        let folder: URL
+        let strategies: Int, segmentCount: Int, horizon: Int
+        let rows: AccountRows?
+        let tallies: AtomicFile.Stream
+        var buffer = Data()
+        var chunk: ReplicationFold.ChunkSum?
+        var accounts: (replication: Int, stream: AtomicFile.Stream)?
+        var written: [String] = [TallyRecords.fileName]
+        var error: Error?
+        let lock = NSLock()
+
+        var failed: Bool { lock.withLock { error != nil } }
+
+        init(scenario: Scenario, units: WorkUnits, range: Range<Int>, folder: URL) throws {
+            self.units = units
+            self.range = range
+            self.folder = folder
+            strategies = scenario.strategies.count
+            segmentCount = scenario.population.segments.count
+            horizon = scenario.horizonDays
+            rows = scenario.output.exportAccounts ? AccountRows(scenario) : nil
+            tallies = try AtomicFile.Stream(folder.appendingPathComponent(TallyRecords.fileName))
+            let values = Tally(segmentCount: segmentCount, horizonDays: horizon).encoded().count
+            buffer = TallyRecords.header(strategies: strategies, valuesPerTally: values)
+        }
+
+        func add(_ b: BlockResult) {
+            lock.withLock {
+                guard error == nil else { return }
+                do { try record(b) } catch { self.error = error }
+            }
+        }
+
+        private func record(_ b: BlockResult) throws {
+            let chunkBlocks = ReplicationFold.blocks(ofChunk: b.block / ReplicationFold.blocksPerChunk,
+                                                     blocksPerReplication: units.blocksPerReplication)
+            let first = units.unit(replication: b.replication, block: chunkBlocks.lowerBound)
+            let last = units.unit(replication: b.replication, block: chunkBlocks.upperBound - 1)
+            if range.contains(first) && range.contains(last) {
+                var sum = chunk ?? ReplicationFold.ChunkSum(strategies: strategies, segmentCount: segmentCount, horizonDays: horizon)
+                sum.add(b.tallies)
+                chunk = sum
+                if b.unit == last {
+                    buffer.append(TallyRecords.encode(.init(kind: .chunk, replication: b.replication, firstBlock: chunkBlocks.lowerBound, tallies: sum.result)))
+                    chunk = nil
+                }
+            } else {
+                buffer.append(TallyRecords.encode(.init(kind: .block, replication: b.replication, firstBlock: b.block, tallies: b.tallies)))
+            }
+            if buffer.count >= 1 << 22 { try tallies.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            if let rows { try addAccounts(b, rows) }
+        }
+
+        private func addAccounts(_ b: BlockResult, _ rows: AccountRows) throws {
+            if accounts?.replication != b.replication {
+                try accounts?.stream.commit()
+                let name = RunShard.accountsFileName(replication: b.replication)
+                accounts = (b.replication, try AtomicFile.Stream(folder.appendingPathComponent(name)))
+                written.append(name)
+            }
+            var text = ""
+            let firstAccount = b.block * Runner.defaultBlockSize
+            for (k, list) in b.outcomes.enumerated() {
+                for (i, o) in list.enumerated() { text += rows.line(strategy: k, replication: b.replication, account: firstAccount + i, o) }
+            }
+            try accounts!.stream.write(Data(text.utf8))
+        }
+
+        /// Puts the files in place (when `complete`) or removes them; returns their names.
+        func finish(complete: Bool) throws -> [String] {
+            try lock.withLock {
+                if let error { tallies.abandon(); accounts?.stream.abandon(); throw error }
+                guard complete else { tallies.abandon(); accounts?.stream.abandon(); return [] }
+                try tallies.write(buffer)
+                try tallies.commit()
+                try accounts?.stream.commit()
+                return written
+            }
+        }
+    }
+}

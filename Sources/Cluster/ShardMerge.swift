@@ -1,0 +1,104 @@
+import Analysis
+import CollectionsModel
+import Engine
+import Foundation
+import Reports
+import Scenario
+
+/// Turns a checked `ShardSet` into the folder the one-machine command writes, byte for byte.
+///
+/// A run's tallies are read shard by shard, record by record, and added up by the same
+/// `ReplicationFold` the local runner uses, so memory holds the result (replications ×
+/// strategies tallies) and one record, whatever the shard count. A precision rule is applied
+/// to the replications the shards computed, stopping where a sequential run stops. An
+/// experiment's evaluations are placed where a resumed experiment finds them, and the
+/// experiment finishes from them without running the model.
+public enum ShardMerge {
+    public struct RunOutcome: Sendable {
+        public let analysis: AnalysisResult
+        public let targetsMet: Bool
+        public let data: ReportData
+    }
+
+    /// The run's tallies from its shards, in the canonical order.
+    public static func tallies(_ set: ShardSet) throws -> RunResult {
+        let s = set.scenario
+        let units = RunShard.units(s)
+        let strategies = s.strategies.count, segments = s.population.segments.count, horizon = s.horizonDays
+        func newFold() -> ReplicationFold {
+            ReplicationFold(strategies: strategies, segmentCount: segments, horizonDays: horizon, blocksPerReplication: units.blocksPerReplication)
+        }
+        var tallies = [[Tally]](repeating: [], count: strategies)
+        var fold = newFold()
+        var nextUnit = 0
+        for (folder, manifest) in zip(set.folders, set.manifests) {
+            let file = folder.appendingPathComponent(TallyRecords.fileName)
+            let reader = try TallyRecords.Reader(file, strategies: strategies, segmentCount: segments, horizonDays: horizon)
+            func damaged(_ what: String) -> TallyRecords.Reader.Damaged { .init(description: "\(file.path): \(what)") }
+            while let record = try reader.next() {
+                let unit = units.unit(replication: record.replication, block: record.firstBlock)
+                guard unit == nextUnit, record.replication == tallies[0].count, record.firstBlock == fold.nextBlock else {
+                    throw damaged("records out of order: replication \(record.replication) block \(record.firstBlock) where unit \(nextUnit) was due")
+                }
+                switch record.kind {
+                case .block:
+                    fold.addBlock(record.tallies)
+                case .chunk:
+                    guard record.firstBlock % ReplicationFold.blocksPerChunk == 0 else { throw damaged("a chunk record does not start a chunk") }
+                    fold.addChunk(record.tallies)
+                }
+                nextUnit = units.unit(replication: record.replication, block: fold.nextBlock)
+                if fold.isComplete {
+                    for (k, t) in fold.result.enumerated() { tallies[k].append(t) }
+                    fold = newFold()
+                    nextUnit = units.unit(replication: tallies[0].count, block: 0)
+                }
+            }
+            guard nextUnit == manifest.endUnit else { throw damaged("ends at unit \(nextUnit); shard.json says \(manifest.endUnit)") }
+        }
+        let replications = tallies[0].count
+        return RunResult(scenario: s, tallies: tallies, replicationsCompleted: replications,
+                         borrowerDays: Double(s.population.size) * Double(horizon) * Double(strategies) * Double(replications), elapsedSeconds: 0)
+    }
+
+    /// Writes the run folder into `dir`: accounts.csv when exported, then what `RunWriter` writes.
+    public static func writeRun(_ set: ShardSet, to dir: URL, identity: RunIdentity) throws -> RunOutcome {
+        let full = try tallies(set)
+        let (replications, met) = PrecisionRun.stoppingPoint(full)
+        let result = full.prefix(replications)
+        if set.scenario.output.exportAccounts {
+            try AtomicFile.write(to: dir.appendingPathComponent("accounts.csv")) { out in
+                try out.write(contentsOf: Data(AccountRows.header.utf8))
+                for r in 0..<replications {
+                    for folder in set.folders {
+                        let file = folder.appendingPathComponent(RunShard.accountsFileName(replication: r))
+                        guard let input = try? FileHandle(forReadingFrom: file) else { continue }
+                        defer { try? input.close() }
+                        while let piece = try input.read(upToCount: 1 << 20), !piece.isEmpty { try out.write(contentsOf: piece) }
+                    }
+                }
+            }
+        }
+        let analysis = Analyzer.analyze(result)
+        let data = try RunWriter.write(analysis, to: dir, identity: identity)
+        return RunOutcome(analysis: analysis, targetsMet: met, data: data)
+    }
+
+    /// Places the shards' evaluations in `dir/evaluations/` and finishes the experiment there.
+    public static func writeExperiment(_ set: ShardSet, to dir: URL) throws -> any ExperimentOutcome {
+        let fm = FileManager.default
+        for (folder, manifest) in zip(set.folders, set.manifests) {
+            for file in manifest.files {
+                let target = dir.appendingPathComponent(file.name)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try AtomicFile.write(try Data(contentsOf: folder.appendingPathComponent(file.name)), to: target)
+            }
+        }
+        try AtomicFile.write(ScenarioWriter.yaml(set.scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        switch set.kind {
+        case .sweep: return try SweepExperiment.run(set.scenario, in: dir, threads: 1, stop: nil, progress: nil)
+        case .sensitivity: return try SensitivityExperiment.run(set.scenario, in: dir, threads: 1, stop: nil, progress: nil)
+        case .run: preconditionFailure("a run is merged by writeRun")
+        }
+    }
+}
