@@ -38,8 +38,9 @@ public enum RunShard {
         let runner = Runner(scenario: scenario, threads: threads)
         runner.runBlocks(units: range, withAccounts: scenario.output.exportAccounts,
                          shouldStop: { writer.failed || stop?() == true }, progress: progress) { writer.add($0) }
-        let files = try writer.finish(complete: stop?() != true)
-        guard stop?() != true else { throw Stopped() }
+        let stopped = stop?() == true
+        let files = try writer.finish(complete: !stopped)
+        guard !stopped else { throw Stopped() }
         let manifest = ShardManifest(kind: .run, scenario: scenario.name, scenarioSHA256: RunWriter.scenarioHash(scenario),
                                      seed: scenario.seed, shard: shard, units: range, unitsTotal: units.count,
                                      blocksPerReplication: units.blocksPerReplication,

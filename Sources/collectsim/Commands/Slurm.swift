@@ -130,7 +130,9 @@ struct Slurm: ParsableCommand {
             }
             let dir = URL(fileURLWithPath: out).standardizedFileURL
             let hash = RunWriter.scenarioHash(s)
-            if let old = try? SlurmJob.load(dir), !force, old.scenarioSHA256 != hash || old.tasks != tasks || old.command != command {
+            let old = try? SlurmJob.load(dir)
+            let sameRun = old.map { $0.scenarioSHA256 == hash && $0.tasks == tasks && $0.command == command } ?? false
+            if let old, !sameRun, !force {
                 FileHandle.standardError.write(Data("error: \(dir.path) holds the cluster run of '\(old.scenarioName)' (\(old.command), \(old.tasks) tasks); choose another --out, or add --force to replace its scripts\n".utf8))
                 throw ExitCode(73)
             }
@@ -138,6 +140,8 @@ struct Slurm: ParsableCommand {
             let registryFile = URL(fileURLWithPath: registryPath(registry, outputDirectory: s.output.directory)).standardizedFileURL.path
             var job = SlurmJob(command: command, tasks: tasks, scenarioName: s.name, scenarioSHA256: hash, executable: executable, registry: registryFile)
             job.partition = partition; job.time = time; job.mem = mem; job.cpusPerTask = cpusPerTask; job.account = account
+            // The same run prepared again keeps the ids of what was submitted, for `status`.
+            if sameRun, let old { job.submitted = old.submitted }
             let slurm = SlurmJob.slurmFolder(dir)
             try FileManager.default.createDirectory(at: slurm.appendingPathComponent("logs"), withIntermediateDirectories: true)
             try AtomicFile.write(ScenarioWriter.yaml(s), to: slurm.appendingPathComponent(SlurmJob.scenarioFile))
