@@ -11,8 +11,10 @@ struct AccountInvariants {
     let maxInitialDPD: Int
 
     init(model: ModelParameters) {
-        lowestDPD = min(1 - Int(model.table["payment.cycle_days"]), 1 - model.population.dueWithinDays)
-        maxInitialDPD = model.population.maxInitialDPD
+        // A lender's book may start accounts further from or past their due date than the generator does.
+        let book = model.population.book?.dpdRange
+        lowestDPD = min(1 - Int(model.table["payment.cycle_days"]), 1 - model.population.dueWithinDays, book.map { Int($0.lowerBound) } ?? 0)
+        maxInitialDPD = max(model.population.maxInitialDPD, book.map { Int($0.upperBound) } ?? 0)
     }
 
     /// The invariants account `j` of `store` breaks after the settlement of day `day` (−1: at

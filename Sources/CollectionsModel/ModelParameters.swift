@@ -44,6 +44,8 @@ public struct ModelParameters: Sendable {
     let scoreSD: Double
     /// The table's scalar coefficients, read once here for every compiled strategy and simulator.
     let coefficients: Coefficients
+    /// With a lender's book: z0 given each account's segment, grade and DPD.
+    let knownPropensity: ConditionedPropensity?
 
     /// - Parameter tables: where quantile tables are looked up before being built (an
     ///   experiment shares one across its points).
@@ -99,6 +101,12 @@ public struct ModelParameters: Sendable {
         let between = zip(shifts, weights).reduce(0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) }
         scoreMean = mean
         scoreSD = (between + 1 + scoreNoise * scoreNoise).squareRoot()
+        if let book = population.book {
+            knownPropensity = ConditionedPropensity(book: book, population: population, gradeCumulative: gradeCumulative,
+                                                    gradeRho: table["risk.grade_correlation"], entryRho: table["risk.entry_correlation"])
+        } else {
+            knownPropensity = nil
+        }
     }
 }
 

@@ -178,6 +178,7 @@ public enum ParameterCatalog {
             .init("plan.keep_hardship", 0.6, probability, unit: "probability", "Probability a borrower in hardship pays a plan installment."),
             .init("plan.keep_counselling_boost", 0.1, probability, unit: "share of gap", "Counselled borrowers close this share of the gap to certain keeping."),
             .init("plan.fee_rate", 0.05, probability, unit: "share of arrears", "Fees forgone when a plan waives fees (counted as cost)."),
+            .init("plan.entry_break_after", 2, 1...24, unit: "installments", "Missed installments that break a plan an account is already on at entry (a portfolio's on_plan accounts; plans the strategy offers set their own)."),
             .init("deferral.uptake", 0.7, probability, unit: "probability", "Probability a reached borrower takes an offered deferral."),
             .init("deferral.recovery_multiplier", 2.0, 0...100, unit: "multiplier", "Hardship→able rate multiplier during a deferral (breathing room).", source: "direction: Fiorin, Hall & Kanz, World Bank WP 10358 (2023)"),
             .init("deferral.hazard_factor", 0.5, 0...1, unit: "multiplier", "Payment hazard multiplier during a deferral (moral hazard)."),

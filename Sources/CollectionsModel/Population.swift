@@ -1,7 +1,7 @@
 /// Credit grades A (best) to E (worst).
 public enum Grade: Int, CaseIterable, Sendable, Codable {
     case A = 0, B, C, D, E
-    public var name: String { String(describing: self) }
+    public var name: String { ["A", "B", "C", "D", "E"][rawValue] }
     public init?(name: String) {
         guard let g = Grade.allCases.first(where: { $0.name == name }) else { return nil }
         self = g
@@ -63,6 +63,9 @@ public struct PopulationSpec: Sendable, Hashable {
     public var maxInitialDPD: Int
     public var dueWithinDays: Int
     public var segments: [Segment]
+    /// A lender's book whose accounts are the population (`size` is then its count); nil: the
+    /// cohort is generated from the segments.
+    public var book: AccountBook?
 
     public init(size: Int, delinquentShare: Double, initialDPDMean: Double, maxInitialDPD: Int, dueWithinDays: Int, segments: [Segment]) {
         self.size = size; self.delinquentShare = delinquentShare; self.initialDPDMean = initialDPDMean

@@ -3,7 +3,8 @@ import Stochastics
 
 /// Draws the start state of accounts. An account's draws are keyed by (seed, replication,
 /// borrower) on day −1, so the same borrower is the same person under every strategy and
-/// whichever block or thread builds it.
+/// whichever block or thread builds it. With a lender's book the borrower is the hash of the
+/// account id, and the observable start comes from the book (`PopulationFromBook.swift`).
 struct PopulationGenerator {
     let model: ModelParameters
     let drawCounter: UnsafeMutablePointer<Int>
@@ -16,10 +17,6 @@ struct PopulationGenerator {
         let setupDay = -1
         let defaultDPD = Int32(p["metrics.default_dpd"])
         let chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
-        let gradeRho = p["risk.grade_correlation"]
-        let gradeNoise = (1 - gradeRho * gradeRho).squareRoot()
-        let entryRho = p["risk.entry_correlation"]
-        let entryNoise = (1 - entryRho * entryRho).squareRoot()
         let propensityEffect = p["payment.propensity_effect"]
         let kappaMedian = p["complaint.propensity_median"]
         let kappaSigma = p["complaint.propensity_sigma"]
@@ -27,59 +24,31 @@ struct PopulationGenerator {
         let tolMax = max(tolMin, p["complaint.tolerance_max"])
         let initialSatisfaction = p["satisfaction.initial"]
 
+        let book = model.population.book
         for j in 0..<count {
-            let key = StreamKey(seed: seed, replication: replication, borrower: first + j)
+            let key = book.map { StreamKey(seed: seed, replication: replication, borrower: Int(Int64(bitPattern: $0.idKey[first + j]))) }
+                ?? StreamKey(seed: seed, replication: replication, borrower: first + j)
             store.keys[j] = key.rawValue
             func u(_ purpose: Purpose) -> Double {
                 drawCounter.pointee &+= 1
                 return key.uniform(day: setupDay, purpose: purpose)
             }
 
-            var s = 0
-            let us = u(.segment)
-            while s < model.segmentCumulative.count - 1 && us > model.segmentCumulative[s] { s += 1 }
+            let start = book.map { known(first + j, of: $0, u) } ?? generated(u)
+            let s = start.segment, g = start.grade
             let seg = pop.segments[s]
             store.u(.segment)[j] = UInt8(s)
-
-            let z0 = StandardNormal.quantile(u(.latentPropensity))
-            let z = seg.propensityShift + z0
-            let gradeSignal = StandardNormal.cdf(gradeRho * z0 + gradeNoise * StandardNormal.quantile(u(.gradeNoise)))
-            var g = 0
-            let cum = model.gradeCumulative[s]
-            while g < cum.count - 1 && gradeSignal > cum[g] { g += 1 }
             store.u(.grade)[j] = UInt8(g)
-            let score = z + model.scoreNoise * StandardNormal.quantile(u(.scoreNoise))
-            store.d(.risk)[j] = StandardNormal.cdf((score - model.scoreMean) / model.scoreSD)
-            store.d(.baseMultiplier)[j] = exp(-propensityEffect * z)
-
-            let balance = LogNormalDistribution(median: seg.balanceMedian, sigma: seg.balanceSigma).quantile(u(.balance))
-            let termSpan = seg.termMonthsMax - seg.termMonthsMin + 1
-            let term = seg.termMonthsMin + min(termSpan - 1, Int(u(.term) * Double(termSpan)))
-            let installment = balance / Double(max(term, 1))
-            store.d(.balance)[j] = balance
-            store.d(.balance0)[j] = balance
-            store.d(.installment)[j] = installment
-
-            var flags: AccountFlags = []
-            // Entry signal e = ρ_e·z0 + √(1 − ρ_e²)·ε on the uniform scale: the top
-            // delinquent_share of it is delinquent at entry, and its rank among them sets the
-            // exponential DPD depth, so deeper delinquency goes with weaker borrowers when ρ_e > 0.
-            let entrySignal = entryRho == 0 ? u(.startState)
-                : StandardNormal.cdf(entryRho * z0 + entryNoise * StandardNormal.quantile(u(.startState)))
-            let delinquent = entrySignal > 1 - pop.delinquentShare
-            var dpd: Int32
-            var arrears = 0.0
-            if delinquent {
-                let depth = max(0, (entrySignal - (1 - pop.delinquentShare)) / pop.delinquentShare)
-                let raw = (-pop.initialDPDMean * log1p(-min(depth, 1 - 1e-12))).rounded(.up)
-                dpd = Int32(min(Double(pop.maxInitialDPD), max(1, raw)))
-                arrears = min(balance, installment * Double(1 + Int(dpd) / Int(p["payment.cycle_days"])))
-                if dpd >= chargeoffDPD { arrears = balance; flags.insert(.chargedOff) }
-            } else {
-                dpd = -Int32(min(pop.dueWithinDays - 1, Int(u(.initialDPD) * Double(pop.dueWithinDays))))
-            }
+            store.d(.risk)[j] = start.risk
+            store.d(.baseMultiplier)[j] = exp(-propensityEffect * (seg.propensityShift + start.z0))
+            store.d(.balance)[j] = start.balance
+            store.d(.balance0)[j] = start.balance
+            store.d(.installment)[j] = start.installment
+            let delinquent = start.dpd > 0
+            let dpd = start.dpd
+            let flags: AccountFlags = start.chargedOff ? [.chargedOff] : []
             store.i(.dpd)[j] = dpd
-            store.d(.arrears)[j] = arrears
+            store.d(.arrears)[j] = start.arrears
             let stage: EntryStage = !delinquent ? .current : dpd >= defaultDPD ? .defaulted : .delinquent
             store.u(.entryStage)[j] = UInt8(stage.rawValue)
             store.i(.delinquentSince)[j] = delinquent ? 0 : -1
@@ -89,7 +58,7 @@ struct PopulationGenerator {
             store.i(.resolvedDay)[j] = Int32.max
 
             let hardshipP = delinquent ? seg.initialHardshipDelinquent : seg.initialHardshipCurrent
-            let inHardship = u(.initialHardship) < hardshipP
+            let inHardship = start.hardshipReported || u(.initialHardship) < hardshipP
             store.u(.hardship)[j] = inHardship ? 1 : 0
             let switchP = inHardship ? seg.recoveryRate : min(1, seg.hardshipRate * model.table["capacity.macro_stress"])
             store.i(.nextSwitch)[j] = RegimeClock.nextSwitch(after: setupDay, probability: switchP, uniform: u(.capacitySwitch))
@@ -132,6 +101,66 @@ struct PopulationGenerator {
                 store.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + k)!)[j] = 0
                 store.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + k)!)[j] = 0
             }
+            if let book { applyKnownState(first + j, of: book, to: store, at: j) }
         }
+    }
+
+    /// What a generated account looks like at entry: the observable start and its latent z0.
+    struct Start {
+        var segment: Int, grade: Int
+        var z0: Double
+        var risk: Double
+        var balance: Double, installment: Double
+        var dpd: Int32, arrears: Double
+        var chargedOff: Bool
+        var hardshipReported = false
+    }
+
+    /// Draws an account's observable start (MODEL.md, population): segment, z0 and the grade and
+    /// entry signals correlated with it, the risk score, balance, term and DPD.
+    func generated(_ u: (Purpose) -> Double) -> Start {
+        let p = model.table
+        let pop = model.population
+        var s = 0
+        let us = u(.segment)
+        while s < model.segmentCumulative.count - 1 && us > model.segmentCumulative[s] { s += 1 }
+        let seg = pop.segments[s]
+        let gradeRho = p["risk.grade_correlation"]
+        let entryRho = p["risk.entry_correlation"]
+
+        let z0 = StandardNormal.quantile(u(.latentPropensity))
+        let z = seg.propensityShift + z0
+        let gradeSignal = StandardNormal.cdf(gradeRho * z0 + (1 - gradeRho * gradeRho).squareRoot() * StandardNormal.quantile(u(.gradeNoise)))
+        var g = 0
+        let cum = model.gradeCumulative[s]
+        while g < cum.count - 1 && gradeSignal > cum[g] { g += 1 }
+        let score = z + model.scoreNoise * StandardNormal.quantile(u(.scoreNoise))
+        let risk = StandardNormal.cdf((score - model.scoreMean) / model.scoreSD)
+
+        let balance = LogNormalDistribution(median: seg.balanceMedian, sigma: seg.balanceSigma).quantile(u(.balance))
+        let termSpan = seg.termMonthsMax - seg.termMonthsMin + 1
+        let term = seg.termMonthsMin + min(termSpan - 1, Int(u(.term) * Double(termSpan)))
+        let installment = balance / Double(max(term, 1))
+
+        // Entry signal e = ρ_e·z0 + √(1 − ρ_e²)·ε on the uniform scale: the top
+        // delinquent_share of it is delinquent at entry, and its rank among them sets the
+        // exponential DPD depth, so deeper delinquency goes with weaker borrowers when ρ_e > 0.
+        let entrySignal = entryRho == 0 ? u(.startState)
+            : StandardNormal.cdf(entryRho * z0 + (1 - entryRho * entryRho).squareRoot() * StandardNormal.quantile(u(.startState)))
+        let delinquent = entrySignal > 1 - pop.delinquentShare
+        var dpd: Int32
+        var arrears = 0.0
+        var chargedOff = false
+        if delinquent {
+            let depth = max(0, (entrySignal - (1 - pop.delinquentShare)) / pop.delinquentShare)
+            let raw = (-pop.initialDPDMean * log1p(-min(depth, 1 - 1e-12))).rounded(.up)
+            dpd = Int32(min(Double(pop.maxInitialDPD), max(1, raw)))
+            arrears = min(balance, installment * Double(1 + Int(dpd) / Int(p["payment.cycle_days"])))
+            if dpd >= Int32(p["metrics.chargeoff_dpd"]) { arrears = balance; chargedOff = true }
+        } else {
+            dpd = -Int32(min(pop.dueWithinDays - 1, Int(u(.initialDPD) * Double(pop.dueWithinDays))))
+        }
+        return Start(segment: s, grade: g, z0: z0, risk: risk, balance: balance, installment: installment,
+                     dpd: dpd, arrears: arrears, chargedOff: chargedOff)
     }
 }
