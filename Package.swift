@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "CollectionsModel", dependencies: ["Stochastics"]),
         .target(
             name: "Scenario",
-            dependencies: ["CollectionsModel", "Stochastics", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CollectionsModel", "Stochastics", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             resources: [
                 .embedInCode("Resources/strategies.yaml"),
                 .embedInCode("Resources/default-scenario.yaml"),

@@ -6,6 +6,10 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable, Sendable
     public let column: Int
     public let field: String
     public let message: String
+    /// Further problems found in the same pass (a portfolio file lists up to 20), and how many
+    /// more there were beyond those.
+    public var others: [ScenarioError] = []
+    public var unlisted = 0
 
     public init(file: String, line: Int, column: Int, field: String, message: String) {
         self.file = file
@@ -17,7 +21,10 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable, Sendable
 
     public var description: String {
         let at = field.isEmpty ? "" : " field '\(field)':"
-        return "\(file):\(line):\(column): error:\(at) \(message)"
+        var text = "\(file):\(line):\(column): error:\(at) \(message)"
+        for o in others { text += "\n" + o.description }
+        if unlisted > 0 { text += "\n… and \(unlisted) more problem\(unlisted == 1 ? "" : "s") in \(file)" }
+        return text
     }
 }
 

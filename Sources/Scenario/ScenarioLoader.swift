@@ -10,7 +10,8 @@ import Yams
 public enum ScenarioLoader {
     static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
                           "model", "compliance", "strategies", "baseline", "output", "experiment"]
-    static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments"]
+    static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments",
+                                 "portfolio", "ignore_columns", "portfolio_sha256"]
     static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
                               "term_months_min", "term_months_max", "hardship_rate", "recovery_rate",
                               "initial_hardship_current", "initial_hardship_delinquent", "literacy_mean",
@@ -243,7 +244,41 @@ public enum ScenarioLoader {
     static func parsePopulation(_ v: YAMLValue?, file: String) throws -> PopulationSpec {
         let defaults = defaultPopulation
         guard let v else { return defaults }
-        return try populationFields(v, base: defaults)
+        var p = try populationFields(v, base: defaults)
+        let entries = Dictionary(try v.mapping().map { ($0.0, ($0.1, $0.2)) }, uniquingKeysWith: { a, _ in a })
+        guard let (pathValue, pathKey) = entries["portfolio"] else {
+            for key in ["ignore_columns", "portfolio_sha256"] {
+                if let (value, k) = entries[key] { throw value.error("'\(key)' belongs with 'portfolio' (a lender's book file)", at: k) }
+            }
+            return p
+        }
+        let given = try pathValue.string()
+        guard !given.isEmpty else { throw pathValue.error("expected the path of a portfolio CSV file") }
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let url = given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
+        let ignore = try entries["ignore_columns"].map { try $0.0.sequence().map { try $0.string() } } ?? []
+        let book: AccountBook
+        do {
+            book = try PortfolioReader.read(url.standardizedFileURL, name: given.hasPrefix("/") ? given : url.standardizedFileURL.path,
+                                            segments: p.segments.map(\.name), ignore: ignore)
+        } catch let e as ScenarioError where e.line == 0 {
+            // The file could not be read at all: point at the scenario's line that names it.
+            throw pathValue.error("\(e.message): \(url.standardizedFileURL.path)", at: pathKey)
+        }
+        if let (value, k) = entries["portfolio_sha256"], try value.string() != book.sha256 {
+            throw value.error("the portfolio file \(book.path) has changed since this scenario was resolved (SHA-256 \(book.sha256), "
+                              + "recorded \(try value.string())); rerun from the original scenario, or remove portfolio_sha256", at: k)
+        }
+        if let (value, k) = entries["size"], try value.int(in: 1...maxPopulation, what: "a population size") != book.count {
+            throw value.error("size \(try value.int(in: 1...maxPopulation, what: "a population size")) disagrees with the portfolio's "
+                              + "\(book.count) accounts; remove size (a portfolio's size is its number of accounts)", at: k)
+        }
+        guard book.count <= maxPopulation else {
+            throw pathValue.error("the portfolio has \(book.count) accounts, more than the \(maxPopulation) a run takes", at: pathKey)
+        }
+        p.size = book.count
+        p.book = book
+        return p
     }
 
     /// Reads population fields over `base` (nil: every field is required, as in the defaults file).
@@ -259,7 +294,8 @@ public enum ScenarioLoader {
             case "initial_dpd_mean": p.initialDPDMean = try value.double(in: 1...3650, what: "a mean DPD")
             case "max_initial_dpd": p.maxInitialDPD = try value.int(in: 1...3650, what: "a DPD")
             case "due_within_days": p.dueWithinDays = try value.int(in: 1...365, what: "a number of days")
-            default: segmentsValue = value
+            case "segments": segmentsValue = value
+            default: break  // the portfolio's keys, read by `parsePopulation`
             }
         }
         if let sv = segmentsValue {

@@ -50,6 +50,11 @@ public enum ScenarioSchema {
             "max_initial_dpd": integer(1, 3650),
             "due_within_days": integer(1, 365),
             "segments": ["type": "object", "additionalProperties": object(segment), "description": "segment name → attributes; weights sum to 1"],
+            "portfolio": ["type": "string", "minLength": 1,
+                          "description": "a lender's book (CSV, docs/portfolio.md) whose accounts are the population; path relative to the scenario file"],
+            "ignore_columns": ["type": "array", "items": ["type": "string"], "description": "columns of the portfolio file the model skips"],
+            "portfolio_sha256": ["type": "string", "pattern": "^[0-9a-f]{64}$",
+                                 "description": "SHA-256 the portfolio file must have (written into resolved scenarios)"],
         ])
         // The parameter table as nested objects.
         var model: [String: Any] = ["type": "object", "additionalProperties": false, "properties": [String: Any]()]

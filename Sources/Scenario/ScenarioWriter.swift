@@ -19,7 +19,12 @@ public enum ScenarioWriter {
         let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
         out += "calendar:\n  start_weekday: \(days[s.calendar.startWeekday])\n  holidays: [\(s.calendar.holidays.sorted().map(String.init).joined(separator: ", "))]\n"
         let p = s.population
-        out += "population:\n  size: \(p.size)\n  delinquent_share: \(num(p.delinquentShare))\n"
+        out += "population:\n  size: \(p.size)\n"
+        if let book = p.book {
+            out += "  portfolio: \(quote(book.path))\n  portfolio_sha256: \(book.sha256)\n"
+            if !book.ignoredColumns.isEmpty { out += "  ignore_columns: [\(book.ignoredColumns.map(quote).joined(separator: ", "))]\n" }
+        }
+        out += "  delinquent_share: \(num(p.delinquentShare))\n"
         out += "  initial_dpd_mean: \(num(p.initialDPDMean))\n  max_initial_dpd: \(p.maxInitialDPD)\n  due_within_days: \(p.dueWithinDays)\n"
         out += "  segments:\n"
         for g in p.segments {

@@ -1,0 +1,223 @@
+import CollectionsModel
+import Crypto
+import Foundation
+
+/// Reads a lender's portfolio file (`population: {portfolio: book.csv}`) into an `AccountBook`,
+/// checking every row before anything runs.
+///
+/// The file is CSV as RFC 4180 has it (`CSVRecords`): a header row naming the columns
+/// (`PortfolioColumns`), then one row per account; a UTF-8 byte-order mark, CRLF line ends and
+/// quoted fields holding commas, quotes or line breaks are read as such. Every problem is
+/// reported with the file, its line, the column and the field, and what was expected: up to
+/// `listed` of them, then how many more.
+public enum PortfolioReader {
+    public static let listed = 20
+
+    /// Reads `given` for a scenario with segments `segments`; columns in `ignore` are skipped.
+    /// `name` is how errors name the file.
+    public static func read(_ given: URL, name: String, segments: [String], ignore: [String]) throws -> AccountBook {
+        let url = given.resolvingSymlinksInPath()
+        var problems = Problems(file: name)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path), let size = attributes[.size] as? Int else {
+            throw problems.fatal(line: 0, column: 0, field: "", "cannot read the portfolio file (does it exist?)")
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw problems.fatal(line: 0, column: 0, field: "", "the portfolio is not a regular file (a device, folder or pipe)")
+        }
+        guard size > 0 else { throw problems.fatal(line: 1, column: 1, field: "", "the portfolio file is empty; it needs a header row and one row per account") }
+        let (sha, lineBreaks) = try fingerprint(of: url)
+
+        let segmentBytes = segments.map { Array($0.utf8) }
+        var layout: Layout?
+        var headerLine = 1
+        // One row a line at most: columns sized once, not grown by doubling.
+        var book = AccountBook.Builder(capacity: lineBreaks + 1)
+        do {
+            try CSVRecords(url).forEach { record in
+                guard let columns = layout else {
+                    headerLine = record.line
+                    layout = try Layout(header: record, ignore: ignore, problems: &problems)
+                    return true
+                }
+                if record.isBlank { return true }
+                guard record.count == columns.width else {
+                    problems.add(line: record.line, column: min(record.count, columns.width) + 1, field: "",
+                                 "expected \(columns.width) fields as the header has, found \(record.count)"
+                                    + (record.count > columns.width ? " (a value with a comma must be quoted)" : ""))
+                    return true
+                }
+                if let (key, account) = columns.account(record, segments: segments, utf8: segmentBytes, problems: &problems) {
+                    book.append(account, key: key)
+                }
+                return true
+            }
+        } catch let m as CSVRecords.Malformed {
+            throw problems.fatal(line: m.line, column: 1, field: "", m.message)
+        }
+        guard let layout else { throw problems.fatal(line: 1, column: 1, field: "", "the portfolio file has no header row") }
+        if problems.count == 0 && book.count == 0 {
+            problems.add(line: headerLine + 1, column: 1, field: "", "the portfolio file has a header but no accounts")
+        }
+        let built = book.build(path: url.path, sha256: sha, hasRiskScore: layout.has(.riskScore), hasReach: layout.has(.reachable),
+                               ignoredColumns: ignore)
+        try duplicates(built.idKey, url: url, problems: &problems)
+        try problems.throwIfAny()
+        return built
+    }
+
+    /// SHA-256 of the file's bytes, read in pieces.
+    public static func sha256(of url: URL) throws -> String { try fingerprint(of: url).sha256 }
+
+    /// SHA-256 of the file's bytes and how many line breaks it has (LF, or CR where there
+    /// are more: an old Mac file), in one pass.
+    static func fingerprint(of url: URL) throws -> (sha256: String, lineBreaks: Int) {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var lf = 0, cr = 0
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            hasher.update(data: data)
+            data.withUnsafeBytes { raw in
+                for b in raw { lf &+= b == 0x0A ? 1 : 0; cr &+= b == 0x0D ? 1 : 0 }
+            }
+        }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), max(lf, cr))
+    }
+
+    /// Accounts whose ids repeat (or, far more rarely, whose different ids share a 64-bit key):
+    /// a sorted copy of the keys (8 bytes an account, freed on return), neighbours compared;
+    /// only when some repeat is the file read again for their lines and ids.
+    static func duplicates(_ keys: [UInt64], url: URL, problems: inout Problems) throws {
+        var sorted = keys
+        sorted.sort()
+        var repeated = Set<UInt64>()
+        for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] { repeated.insert(sorted[i]) }
+        guard !repeated.isEmpty else { return }
+        var first: [UInt64: (line: Int, id: String)] = [:]
+        var found: [(line: Int, id: String, first: (line: Int, id: String))] = []
+        var column: Int?
+        try CSVRecords(url).forEach { record in
+            guard let c = column else {
+                column = idColumn(inHeader: record)
+                return column != -1
+            }
+            guard c < record.count, !record.isBlank else { return true }
+            let id = record.trimmed(c)
+            let key = AccountBook.key(of: id)
+            guard repeated.contains(key) else { return true }
+            let here = (line: record.line, id: String(decoding: id, as: UTF8.self))
+            if let earlier = first[key] { found.append((here.line, here.id, earlier)) } else { first[key] = here }
+            return true
+        }
+        for (line, id, earlier) in found {
+            if id == earlier.id {
+                problems.add(line: line, column: (column ?? 0) + 1, field: "account_id", "duplicate account id '\(id)' (first on line \(earlier.line)); ids must be unique")
+            } else {
+                problems.add(line: line, column: (column ?? 0) + 1, field: "account_id",
+                             "account ids '\(id)' and '\(earlier.id)' (line \(earlier.line)) share a 64-bit draw key; rename one of them")
+            }
+        }
+    }
+
+    /// Where the header puts `account_id` (−1: nowhere).
+    static func idColumn(inHeader record: CSVRecords.Record) -> Int {
+        (0..<record.count).first { record.trimmed($0).elementsEqual(PortfolioColumns.Field.accountId.name.utf8) } ?? -1
+    }
+
+    /// Every account's id in file order (a pass over a book already read and checked, for
+    /// outputs that name accounts: `accounts.csv`).
+    public static func accountIds(of book: AccountBook) throws -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(book.count)
+        var column: Int?
+        try CSVRecords(URL(fileURLWithPath: book.path)).forEach { record in
+            guard let c = column else {
+                column = idColumn(inHeader: record)
+                return column != -1
+            }
+            if !record.isBlank && c < record.count { ids.append(String(decoding: record.trimmed(c), as: UTF8.self)) }
+            return true
+        }
+        guard ids.count == book.count else { throw CocoaError(.fileReadCorruptFile) }
+        return ids
+    }
+
+    /// Where each known column sits in the file.
+    struct Layout {
+        /// File column of each of `PortfolioColumns.all` (nil: absent).
+        let position: [Int?]
+        let width: Int
+
+        func has(_ field: PortfolioColumns.Field) -> Bool { position[field.rawValue] != nil }
+
+        init(header: CSVRecords.Record, ignore: [String], problems: inout Problems) throws {
+            let known = PortfolioColumns.names
+            var position = [Int?](repeating: nil, count: known.count)
+            for k in 0..<header.count {
+                guard let name = String(validating: header.trimmed(k), as: UTF8.self) else {
+                    throw problems.fatal(line: header.line, column: k + 1, field: "", "the header is not valid UTF-8 text; save the file as UTF-8")
+                }
+                if ignore.contains(name) { continue }
+                guard let c = known.firstIndex(of: name) else {
+                    var msg = name.isEmpty ? "a column without a name" : "unknown column '\(name)'"
+                    if let s = Suggest.closest(to: name, in: known) { msg += "; did you mean '\(s)'?" }
+                    problems.add(line: header.line, column: k + 1, field: name, msg + " (the model reads: \(known.joined(separator: ", ")); "
+                                 + "list a column it should skip under population.ignore_columns)")
+                    continue
+                }
+                if position[c] != nil {
+                    problems.add(line: header.line, column: k + 1, field: name, "column '\(name)' appears twice in the header")
+                    continue
+                }
+                position[c] = k
+            }
+            for (c, column) in PortfolioColumns.all.enumerated() where column.required {
+                if ignore.contains(column.name) {
+                    problems.add(line: header.line, column: 1, field: column.name, "the required column '\(column.name)' cannot be ignored")
+                } else if position[c] == nil {
+                    problems.add(line: header.line, column: header.count + 1, field: column.name, "the header lacks the required column '\(column.name)'")
+                }
+            }
+            try problems.throwIfAny()
+            self.position = position
+            width = header.count
+        }
+
+        /// The row as an account, or nil after recording its problems.
+        func account(_ row: CSVRecords.Record, segments: [String], utf8 names: [[UInt8]],
+                     problems: inout Problems) -> (key: UInt64, account: KnownAccount)? {
+            var reader = RowReader(row: row, layout: self, problems: problems)
+            defer { problems = reader.problems }
+            return reader.account(segments: segments, utf8: names)
+        }
+    }
+
+    /// Problems found so far: the first `listed` kept, the rest counted.
+    struct Problems {
+        let file: String
+        var kept: [ScenarioError] = []
+        var count = 0
+
+        mutating func add(line: Int, column: Int, field: String, _ message: String) {
+            count += 1
+            if kept.count < PortfolioReader.listed {
+                kept.append(ScenarioError(file: file, line: line, column: column, field: field, message: message))
+            }
+        }
+
+        mutating func fatal(line: Int, column: Int, field: String, _ message: String) -> ScenarioError {
+            add(line: line, column: column, field: field, message)
+            return combined()
+        }
+
+        func throwIfAny() throws { if count > 0 { throw combined() } }
+
+        /// The first problem, carrying the others and the count of those not listed.
+        func combined() -> ScenarioError {
+            var first = kept[0]
+            first.others = Array(kept.dropFirst())
+            first.unlisted = count - kept.count
+            return first
+        }
+    }
+}
