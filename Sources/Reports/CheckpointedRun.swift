@@ -196,8 +196,11 @@ public final class AccountRows: @unchecked Sendable {
     private var out = ""
     private var next: [Int]
     private let strategies: [String], segments: [String], horizon: Int
+    /// A lender's book's account ids, CSV-quoted, by account number (nil: the number is the id).
+    private let ids: [String]?
 
     public init(_ scenario: Scenario) {
+        ids = scenario.population.book.flatMap { try? PortfolioReader.accountIds(of: $0).map(Format.field) }
         strategies = scenario.strategies.map { Format.field($0.name) }
         segments = scenario.population.segments.map { Format.field($0.name) }
         horizon = scenario.horizonDays
@@ -211,11 +214,13 @@ public final class AccountRows: @unchecked Sendable {
         return (1, day < 0 ? 0 : day + 1)
     }
 
-    /// The row of account number `account` (its index in the replication's population).
+    /// The row of account number `account` (its index in the replication's population; for a
+    /// lender's book, the row's account id).
     public func line(strategy s: Int, replication: Int, account: Int, _ o: AccountOutcome) -> String {
         let d = duration(o.defaultDay), c = duration(o.cureDay)
         let stage = EntryStage(rawValue: o.entryStage)?.name ?? ""
-        return "\(strategies[s]),\(replication),\(account),\(segments[o.segment]),\(Grade.allCases[o.grade].name),\(stage),"
+        let id = ids?[account] ?? String(account)
+        return "\(strategies[s]),\(replication),\(id),\(segments[o.segment]),\(Grade.allCases[o.grade].name),\(stage),"
             + "\(Format.csv(o.entryBalance)),\(d.0),\(d.1),\(c.0),\(c.1),\(Format.csv(o.collected)),\(o.complaints)\n"
     }
 

@@ -47,7 +47,7 @@ public enum HTMLReport {
     public static func render(_ data: ReportData) -> String {
         var h = head(title: "\(data.scenario) — CollectSim report")
         h += "<h1>\(escape(data.scenario))</h1>"
-        h += "<p class=\"sub\">\(data.strategies.count) strategies against the baseline <b>\(escape(data.baseline))</b> · \(data.replications) replications × \(data.population) accounts × \(data.horizonDays) days · common random numbers · 95% confidence intervals</p>\n"
+        h += "<p class=\"sub\">\(data.strategies.count) strategies against the baseline <b>\(escape(data.baseline))</b> · \(data.replications) replications × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · common random numbers · 95% confidence intervals</p>\n"
         if data.partial {
             h += "<p class=\"partial\">Partial run: it was stopped after \(data.replications) replications. Finish it with <code>collectsim run --resume</code> on this folder.</p>\n"
         }

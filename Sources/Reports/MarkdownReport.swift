@@ -42,7 +42,7 @@ public enum MarkdownReport {
             out += "- **\(escape(s))**: \(escape(data.descriptions[s] ?? ""))\n"
         }
         out += "\n---\n"
-        out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(data.replications) replications × \(data.population) accounts × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
+        out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(data.replications) replications × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
         out += "Reproduce (in this folder): `\(ReportContent.reproduceCommand)`\n"
         return out
     }

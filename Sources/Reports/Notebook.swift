@@ -24,7 +24,7 @@ public enum Notebook {
                 "# \(MarkdownReport.escape(data.scenario))",
                 "",
                 "CollectSim run: \(data.strategies.count) strategies, baseline `\(data.baseline.replacingOccurrences(of: "`", with: "'"))`, "
-                    + "\(data.replications) replications × \(data.population) accounts × \(data.horizonDays) days, seed \(data.seed).",
+                    + "\(data.replications) replications × \(data.accountsPhrase) × \(data.horizonDays) days, seed \(data.seed).",
                 "This notebook reads the files in its own folder: `metrics.csv` (one row per strategy, group and metric, "
                     + "with 95% CI), `comparison.csv` (paired differences from the baseline), `curves.csv` (daily curves) "
                     + "and `summary.json`.",

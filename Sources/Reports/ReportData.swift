@@ -16,11 +16,17 @@ public struct ReportData: Sendable {
     public var seed = ""
     public var replications = 0
     public var population = 0
+    /// The lender's book the accounts came from (absolute path), when not generated.
+    public var portfolio: String?
     public var horizonDays = 0
     public var version = ""
     public var partial = false
     public var baseline = ""
     public var strategies: [String] = []
+    /// "N accounts", or "N accounts of book.csv" for a lender's book.
+    public var accountsPhrase: String {
+        "\(population) accounts" + (portfolio.map { " of " + URL(fileURLWithPath: $0).lastPathComponent } ?? "")
+    }
     /// Each strategy's description, from the resolved scenario.
     public var descriptions: [String: String] = [:]
     public var groups: [String] = []
@@ -59,6 +65,7 @@ public struct ReportData: Sendable {
         seed = (json["seed"] as? NSNumber)?.stringValue ?? ""
         replications = (json["replications"] as? NSNumber)?.intValue ?? 0
         population = (json["population"] as? NSNumber)?.intValue ?? 0
+        portfolio = json["portfolio"] as? String
         horizonDays = (json["horizon_days"] as? NSNumber)?.intValue ?? 0
         version = json["version"] as? String ?? ""
         partial = json["partial"] as? Bool ?? false

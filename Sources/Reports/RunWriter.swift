@@ -96,6 +96,7 @@ public enum RunWriter {
         out += "  \"seed\": \(s.seed),\n"
         out += "  \"replications\": \(r.replications),\n"
         out += "  \"population\": \(s.population.size),\n"
+        if let book = s.population.book { out += "  \"portfolio\": \(Format.jsonString(book.path)),\n" }
         out += "  \"horizon_days\": \(s.horizonDays),\n"
         out += "  \"version\": \(Format.jsonString(identity.version)),\n"
         out += "  \"partial\": \(partial),\n"
