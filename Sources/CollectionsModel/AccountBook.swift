@@ -86,6 +86,9 @@ public final class AccountBook: Sendable, Hashable {
     public var count: Int { idKey.count }
     /// Lowest and highest days past due in the book.
     public let dpdRange: ClosedRange<Int32>?
+    /// How the accounts were chosen from the file when they are a sample (`BookSample.swift`);
+    /// nil: every account of the file, in its order.
+    public let sample: Sample?
 
     /// Collects accounts in file order.
     public struct Builder {
@@ -120,6 +123,21 @@ public final class AccountBook: Sendable, Hashable {
         balance = b.balance; overdue = b.overdue; installment = b.installment; riskScore = b.riskScore
         reach = b.reach; flags = b.flags
         dpdRange = b.dpd.min().map { $0...b.dpd.max()! }
+        sample = nil
+    }
+
+    /// The accounts at `rows` (ascending) of `book`, as the sample `sample`.
+    init(_ book: AccountBook, rows: [Int], sample: Sample) {
+        path = book.path; sha256 = book.sha256; hasRiskScore = book.hasRiskScore; hasReach = book.hasReach
+        ignoredColumns = book.ignoredColumns
+        idKey = rows.map { book.idKey[$0] }; segment = rows.map { book.segment[$0] }; grade = rows.map { book.grade[$0] }
+        let dpd = rows.map { book.dpd[$0] }
+        self.dpd = dpd; remainingTerm = rows.map { book.remainingTerm[$0] }
+        balance = rows.map { book.balance[$0] }; overdue = rows.map { book.overdue[$0] }
+        installment = rows.map { book.installment[$0] }; riskScore = rows.map { book.riskScore[$0] }
+        reach = rows.map { book.reach[$0] }; flags = rows.map { book.flags[$0] }
+        dpdRange = dpd.min().map { $0...dpd.max()! }
+        self.sample = sample
     }
 
     /// The draw key of an account id: FNV-1a over its UTF-8 bytes, then the SplitMix64
@@ -140,6 +158,8 @@ public final class AccountBook: Sendable, Hashable {
         .init(segment: Int(segment[i]), grade: Int(grade[i]), entry: max(0, min(Int(dpd[i]), maxInitialDPD)))
     }
 
-    public static func == (a: AccountBook, b: AccountBook) -> Bool { a.sha256 == b.sha256 && a.path == b.path }
-    public func hash(into h: inout Hasher) { h.combine(sha256); h.combine(path) }
+    public static func == (a: AccountBook, b: AccountBook) -> Bool {
+        a.sha256 == b.sha256 && a.path == b.path && a.count == b.count && a.sample?.fileAccounts == b.sample?.fileAccounts
+    }
+    public func hash(into h: inout Hasher) { h.combine(sha256); h.combine(path); h.combine(count) }
 }

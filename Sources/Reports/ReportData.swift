@@ -23,9 +23,17 @@ public struct ReportData: Sendable {
     public var partial = false
     public var baseline = ""
     public var strategies: [String] = []
-    /// "N accounts", or "N accounts of book.csv" for a lender's book.
+    /// Accounts in the portfolio file when the run simulated a stratified sample of them.
+    public var portfolioAccounts: Int?
+    /// Strata of that sample (segment × grade × DPD bucket).
+    public var sampleStrata: Int?
+    /// "N accounts", "N accounts of book.csv" for a lender's book, or "a stratified sample of n
+    /// of the N accounts of book.csv (k strata)".
     public var accountsPhrase: String {
-        "\(population) accounts" + (portfolio.map { " of " + URL(fileURLWithPath: $0).lastPathComponent } ?? "")
+        guard let portfolio else { return "\(population) accounts" }
+        let file = URL(fileURLWithPath: portfolio).lastPathComponent
+        guard let all = portfolioAccounts else { return "\(population) accounts of \(file)" }
+        return "a stratified sample of \(population) of the \(all) accounts of \(file) (segment × grade × DPD bucket, \(sampleStrata ?? 0) strata)"
     }
     /// Each strategy's description, from the resolved scenario.
     public var descriptions: [String: String] = [:]
@@ -66,6 +74,8 @@ public struct ReportData: Sendable {
         replications = (json["replications"] as? NSNumber)?.intValue ?? 0
         population = (json["population"] as? NSNumber)?.intValue ?? 0
         portfolio = json["portfolio"] as? String
+        portfolioAccounts = (json["portfolio_accounts"] as? NSNumber)?.intValue
+        sampleStrata = (json["sample_strata"] as? NSNumber)?.intValue
         horizonDays = (json["horizon_days"] as? NSNumber)?.intValue ?? 0
         version = json["version"] as? String ?? ""
         partial = json["partial"] as? Bool ?? false

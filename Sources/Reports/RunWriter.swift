@@ -96,7 +96,12 @@ public enum RunWriter {
         out += "  \"seed\": \(s.seed),\n"
         out += "  \"replications\": \(r.replications),\n"
         out += "  \"population\": \(s.population.size),\n"
-        if let book = s.population.book { out += "  \"portfolio\": \(Format.jsonString(book.path)),\n" }
+        if let book = s.population.book {
+            out += "  \"portfolio\": \(Format.jsonString(book.path)),\n"
+            if let sample = book.sample {
+                out += "  \"portfolio_accounts\": \(sample.fileAccounts),\n  \"sample_strata\": \(sample.strata),\n"
+            }
+        }
         out += "  \"horizon_days\": \(s.horizonDays),\n"
         out += "  \"version\": \(Format.jsonString(identity.version)),\n"
         out += "  \"partial\": \(partial),\n"

@@ -11,7 +11,7 @@ public enum ScenarioLoader {
     static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
                           "model", "compliance", "strategies", "baseline", "output", "experiment"]
     static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments",
-                                 "portfolio", "ignore_columns", "portfolio_sha256"]
+                                 "portfolio", "ignore_columns", "portfolio_sha256", "sample"]
     static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
                               "term_months_min", "term_months_max", "hardship_rate", "recovery_rate",
                               "initial_hardship_current", "initial_hardship_delinquent", "literacy_mean",
@@ -247,7 +247,7 @@ public enum ScenarioLoader {
         var p = try populationFields(v, base: defaults)
         let entries = Dictionary(try v.mapping().map { ($0.0, ($0.1, $0.2)) }, uniquingKeysWith: { a, _ in a })
         guard let (pathValue, pathKey) = entries["portfolio"] else {
-            for key in ["ignore_columns", "portfolio_sha256"] {
+            for key in ["ignore_columns", "portfolio_sha256", "sample"] {
                 if let (value, k) = entries[key] { throw value.error("'\(key)' belongs with 'portfolio' (a lender's book file)", at: k) }
             }
             return p
@@ -257,7 +257,7 @@ public enum ScenarioLoader {
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         let url = given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
         let ignore = try entries["ignore_columns"].map { try $0.0.sequence().map { try $0.string() } } ?? []
-        let book: AccountBook
+        var book: AccountBook
         do {
             book = try PortfolioReader.read(url.standardizedFileURL, name: given.hasPrefix("/") ? given : url.standardizedFileURL.path,
                                             segments: p.segments.map(\.name), ignore: ignore)
@@ -269,12 +269,20 @@ public enum ScenarioLoader {
             throw value.error("the portfolio file \(book.path) has changed since this scenario was resolved (SHA-256 \(book.sha256), "
                               + "recorded \(try value.string())); rerun from the original scenario, or remove portfolio_sha256", at: k)
         }
+        if let (value, k) = entries["sample"] {
+            let n = try value.int(in: 1...maxPopulation, what: "a sample size")
+            guard n < book.count else {
+                throw value.error("a sample of \(n) is not smaller than the portfolio's \(book.count) accounts; remove sample to run them all", at: k)
+            }
+            book = book.stratifiedSample(n)
+        }
         if let (value, k) = entries["size"], try value.int(in: 1...maxPopulation, what: "a population size") != book.count {
             throw value.error("size \(try value.int(in: 1...maxPopulation, what: "a population size")) disagrees with the portfolio's "
-                              + "\(book.count) accounts; remove size (a portfolio's size is its number of accounts)", at: k)
+                              + "\(book.count) accounts; remove size (a portfolio's size is its number of accounts, or the sample's)", at: k)
         }
         guard book.count <= maxPopulation else {
-            throw pathValue.error("the portfolio has \(book.count) accounts, more than the \(maxPopulation) a run takes", at: pathKey)
+            throw pathValue.error("the portfolio has \(book.count) accounts, more than the \(maxPopulation) a run takes; "
+                                  + "run a stratified sample of it (population.sample)", at: pathKey)
         }
         p.size = book.count
         p.book = book

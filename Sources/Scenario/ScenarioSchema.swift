@@ -52,6 +52,8 @@ public enum ScenarioSchema {
             "segments": ["type": "object", "additionalProperties": object(segment), "description": "segment name → attributes; weights sum to 1"],
             "portfolio": ["type": "string", "minLength": 1,
                           "description": "a lender's book (CSV, docs/portfolio.md) whose accounts are the population; path relative to the scenario file"],
+            "sample": ["type": "integer", "minimum": 1, "maximum": ScenarioLoader.maxPopulation,
+                       "description": "run a stratified sample of this many of the portfolio's accounts (segment × grade × DPD bucket, proportional)"],
             "ignore_columns": ["type": "array", "items": ["type": "string"], "description": "columns of the portfolio file the model skips"],
             "portfolio_sha256": ["type": "string", "pattern": "^[0-9a-f]{64}$",
                                  "description": "SHA-256 the portfolio file must have (written into resolved scenarios)"],

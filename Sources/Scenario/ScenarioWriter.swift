@@ -22,6 +22,7 @@ public enum ScenarioWriter {
         out += "population:\n  size: \(p.size)\n"
         if let book = p.book {
             out += "  portfolio: \(quote(book.path))\n  portfolio_sha256: \(book.sha256)\n"
+            if book.sample != nil { out += "  sample: \(book.count)\n" }
             if !book.ignoredColumns.isEmpty { out += "  ignore_columns: [\(book.ignoredColumns.map(quote).joined(separator: ", "))]\n" }
         }
         out += "  delinquent_share: \(num(p.delinquentShare))\n"

@@ -108,3 +108,54 @@ extension PortfolioCommandTests {
         XCTAssertEqual(results[0], results[1])
     }
 }
+
+extension PortfolioCommandTests {
+    /// A stratified sample estimates the whole book: its metrics agree with the whole book's
+    /// run within 3.29 standard deviations of the difference (99.9%, two-sided; 3 metrics × 4
+    /// strategies). The two runs share the sampled accounts and their draws, so their estimates
+    /// are positively correlated and SE_whole² + SE_sample² bounds the difference's variance from
+    /// above. The report says it is a sample, of how many accounts of which file.
+    func testAStratifiedSampleEstimatesTheWholeBookAndTheReportSaysSo() throws {
+        let dir = TestRun.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("name: generated\nseed: 41\npopulation: {size: 20000}\n".utf8).write(to: dir.appendingPathComponent("g.yaml"))
+        let written = try TestProcess.run(TestRun.collectsimBinary, ["portfolio", "g.yaml", "--out", "book.csv"], in: dir)
+        XCTAssertEqual(written.status, 0, written.stderr)
+        var estimates: [AnalysisResult] = []
+        for (name, sample) in [("whole", ""), ("sample", "  sample: 5000\n")] {
+            let yaml = "name: \(name)\nseed: 42\nreplications: 6\npopulation:\n  portfolio: book.csv\n" + sample
+            let file = dir.appendingPathComponent("\(name).yaml")
+            try Data(yaml.utf8).write(to: file)
+            estimates.append(Analyzer.analyze(Runner(scenario: try ScenarioLoader.load(path: file.path)).run()))
+        }
+        let (whole, sample) = (estimates[0], estimates[1])
+        XCTAssertEqual(sample.scenario.population.size, 5000)
+        let t = 2.571  // t quantile 0.975 at 5 degrees of freedom: the intervals' half-width is t·SE
+        for strategy in whole.strategies {
+            for metric in ["recovery_rate", "default_rate", "complaints_per_1000"] {
+                let w = try XCTUnwrap(whole.estimate(metric, strategy: strategy)), s = try XCTUnwrap(sample.estimate(metric, strategy: strategy))
+                let seW = (w.high - w.low) / 2 / t, seS = (s.high - s.low) / 2 / t
+                XCTAssertLessThanOrEqual(abs(w.mean - s.mean), 3.29 * (seW * seW + seS * seS).squareRoot() + 1e-12,
+                                         "\(strategy) \(metric): whole book \(w.mean), sample \(s.mean)")
+            }
+        }
+
+        let run = try TestProcess.run(TestRun.collectsimBinary, ["run", "sample.yaml", "--replications", "2", "--out", "out", "--quiet",
+                                                                 "--export-accounts"], in: dir,
+                                      environment: ["COLLECTSIM_REGISTRY": dir.appendingPathComponent("runs.sqlite").path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let report = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("2 replications × a stratified sample of 5000 of the 20000 accounts of book.csv (segment × grade × DPD bucket, "),
+                      report)
+        let resolved = try String(contentsOf: dir.appendingPathComponent("out/scenario.resolved.yaml"), encoding: .utf8)
+        XCTAssertTrue(resolved.contains("\n  sample: 5000\n"), "the resolved scenario keeps the sample, so --resume and shards run the same accounts")
+        // accounts.csv names the sampled accounts by their ids, each once.
+        let accounts = try String(contentsOf: dir.appendingPathComponent("out/accounts.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let idColumn = 2  // strategy, replication, account, …
+        let ids = Set(accounts.map { String($0[idColumn]) })
+        XCTAssertEqual(ids.count, 5000, "distinct accounts in accounts.csv")
+        XCTAssertTrue(ids.allSatisfy { $0.hasPrefix("A") && $0.count == 9 }, "lender ids such as A00012345")
+    }
+}
+

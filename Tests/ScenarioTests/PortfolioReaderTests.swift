@@ -188,4 +188,22 @@ final class PortfolioReaderTests: XCTestCase {
                                       + folder.appendingPathComponent("nowhere.csv").standardizedFileURL.path), d)
         }
     }
+
+    func testASampleMustBeSmallerThanTheBookAndBelongsWithAPortfolio() throws {
+        _ = try file(header + "\na,salaried,A,1000,0,-1,100,10\nb,low_income,E,500,80,40,40,12\nc,salaried,B,700,0,-2,70,10\n")
+        let path = folder.appendingPathComponent("s.yaml").path
+        let s = try ScenarioLoader.parse(yaml: "name: x\npopulation:\n  portfolio: book.csv\n  sample: 2\n", file: path)
+        XCTAssertEqual(s.population.size, 2)
+        XCTAssertEqual(s.population.book?.sample?.fileAccounts, 3)
+        let resolved = ScenarioWriter.yaml(s)
+        XCTAssertTrue(resolved.contains("\n  sample: 2\n"), resolved)
+        XCTAssertEqual(try ScenarioLoader.parse(yaml: resolved, file: path).population.book?.idKey, s.population.book?.idKey)
+        XCTAssertThrowsError(try ScenarioLoader.parse(yaml: "name: x\npopulation:\n  portfolio: book.csv\n  sample: 3\n", file: path)) { e in
+            XCTAssertEqual("\(e)", "\(path):4:3: error: field 'population.sample': a sample of 3 is not smaller than the portfolio's 3 accounts; "
+                           + "remove sample to run them all")
+        }
+        XCTAssertThrowsError(try ScenarioLoader.parse(yaml: "name: x\npopulation:\n  size: 10\n  sample: 3\n", file: path)) { e in
+            XCTAssertEqual("\(e)", "\(path):4:3: error: field 'population.sample': 'sample' belongs with 'portfolio' (a lender's book file)")
+        }
+    }
 }

@@ -138,8 +138,12 @@ public enum PortfolioReader {
             if !record.isBlank && c < record.count { ids.append(String(decoding: record.trimmed(c), as: UTF8.self)) }
             return true
         }
-        guard ids.count == book.count else { throw CocoaError(.fileReadCorruptFile) }
-        return ids
+        guard let rows = book.sample?.fileRows else {
+            guard ids.count == book.count else { throw CocoaError(.fileReadCorruptFile) }
+            return ids
+        }
+        guard ids.count == book.sample!.fileAccounts else { throw CocoaError(.fileReadCorruptFile) }
+        return rows.map { ids[Int($0)] }
     }
 
     /// Where each known column sits in the file.
