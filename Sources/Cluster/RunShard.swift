@@ -73,7 +73,7 @@ public enum RunShard {
             strategies = scenario.strategies.count
             segmentCount = scenario.population.segments.count
             horizon = scenario.horizonDays
-            rows = scenario.output.exportAccounts ? AccountRows(scenario) : nil
+            rows = scenario.output.exportAccounts ? AccountRows(scenario, ids: try AccountRows.lenderIds(scenario)) : nil
             tallies = try AtomicFile.Stream(folder.appendingPathComponent(TallyRecords.fileName))
             let values = Tally(segmentCount: segmentCount, horizonDays: horizon).encoded().count
             buffer = TallyRecords.header(strategies: strategies, valuesPerTally: values)

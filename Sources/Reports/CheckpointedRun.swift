@@ -49,6 +49,8 @@ public enum CheckpointedRun {
         var result = try load(folder, scenario: scenario, hash: hash)
         let resumed = result.replicationsCompleted
         let blocksPerReplication = (scenario.population.size + runner.blockSize - 1) / runner.blockSize
+        // A book's account ids, read once for every replication's accounts.csv.
+        let ids = scenario.output.exportAccounts ? try AccountRows.lenderIds(scenario) : nil
 
         /// Runs replications until `target` are done; false when stopped first.
         func runUntil(_ target: Int) throws -> Bool {
@@ -62,7 +64,7 @@ public enum CheckpointedRun {
                                              replicationsDone: r + p.replicationsDone, replicationsTotal: target))
                     }
                 }
-                let rows = scenario.output.exportAccounts ? AccountRows(scenario) : nil
+                let rows = scenario.output.exportAccounts ? AccountRows(scenario, ids: ids) : nil
                 var collect: (@Sendable (Int, Int, AccountOutcome) -> Void)?
                 if let rows { collect = { s, replication, o in rows.add(strategy: s, replication: replication, o) } }
                 let one = runner.run(replications: r..<(r + 1), progress: overall, accounts: collect)
@@ -199,8 +201,9 @@ public final class AccountRows: @unchecked Sendable {
     /// A lender's book's account ids, CSV-quoted, by account number (nil: the number is the id).
     private let ids: [String]?
 
-    public init(_ scenario: Scenario) {
-        ids = scenario.population.book.flatMap { try? PortfolioReader.accountIds(of: $0).map(Format.field) }
+    /// `ids`: the lender's ids of a book's accounts (`lenderIds`), read once for a whole run.
+    public init(_ scenario: Scenario, ids: [String]?) {
+        self.ids = ids
         strategies = scenario.strategies.map { Format.field($0.name) }
         segments = scenario.population.segments.map { Format.field($0.name) }
         horizon = scenario.horizonDays
@@ -212,6 +215,12 @@ public final class AccountRows: @unchecked Sendable {
     func duration(_ day: Int) -> (Int, Int) {
         if day == Int(Int32.max) { return (0, horizon) }
         return (1, day < 0 ? 0 : day + 1)
+    }
+
+    /// The CSV-quoted account ids of the scenario's book, by account number; nil for a generated
+    /// population. Throws when the file no longer holds the accounts the scenario read.
+    public static func lenderIds(_ scenario: Scenario) throws -> [String]? {
+        try scenario.population.book.map { try PortfolioReader.accountIds(of: $0).map(Format.field) }
     }
 
     /// The row of account number `account` (its index in the replication's population; for a

@@ -206,4 +206,14 @@ final class PortfolioReaderTests: XCTestCase {
             XCTAssertEqual("\(e)", "\(path):4:3: error: field 'population.sample': 'sample' belongs with 'portfolio' (a lender's book file)")
         }
     }
+
+    func testAccountIdsAreReadInFileOrderAndRefusedOnceTheFileHasChanged() throws {
+        let url = try file(header + "\n\"x,1\",salaried,A,1000,0,-1,100,10\nb,low_income,E,500,80,40,40,12\n")
+        let book = try read(url)
+        XCTAssertEqual(try PortfolioReader.accountIds(of: book), ["x,1", "b"])
+        _ = try file(header + "\nc,salaried,A,1000,0,-1,100,10\nb,low_income,E,500,80,40,40,12\n")
+        XCTAssertThrowsError(try PortfolioReader.accountIds(of: book)) { e in
+            XCTAssertTrue("\(e)".hasSuffix("error: the portfolio file changed after the run read it; its account ids cannot be exported (rerun)"), "\(e)")
+        }
+    }
 }

@@ -125,8 +125,12 @@ public enum PortfolioReader {
     }
 
     /// Every account's id in file order (a pass over a book already read and checked, for
-    /// outputs that name accounts: `accounts.csv`).
+    /// outputs that name accounts: `accounts.csv`). Throws when the file has changed since.
     public static func accountIds(of book: AccountBook) throws -> [String] {
+        guard try fingerprint(of: URL(fileURLWithPath: book.path)).sha256 == book.sha256 else {
+            throw ScenarioError(file: book.path, line: 0, column: 0, field: "",
+                                message: "the portfolio file changed after the run read it; its account ids cannot be exported (rerun)")
+        }
         var ids: [String] = []
         ids.reserveCapacity(book.count)
         var column: Int?
@@ -138,12 +142,7 @@ public enum PortfolioReader {
             if !record.isBlank && c < record.count { ids.append(String(decoding: record.trimmed(c), as: UTF8.self)) }
             return true
         }
-        guard let rows = book.sample?.fileRows else {
-            guard ids.count == book.count else { throw CocoaError(.fileReadCorruptFile) }
-            return ids
-        }
-        guard ids.count == book.sample!.fileAccounts else { throw CocoaError(.fileReadCorruptFile) }
-        return rows.map { ids[Int($0)] }
+        return book.sample.map { sample in sample.fileRows.map { ids[Int($0)] } } ?? ids
     }
 
     /// Where each known column sits in the file.
