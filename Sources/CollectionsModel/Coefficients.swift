@@ -23,6 +23,10 @@ struct Coefficients {
     let retentionIntercept, retentionSatisfaction, retentionResolved: Double
     let defaultDPD, chargeoffDPD, cycleDays, complaintRecentDays: Int32
     let thirdPartyEffect: Double
+    /// Correlations of the latent propensity z0 with the grade and entry signals (population).
+    let gradeCorrelation, entryCorrelation: Double
+    /// Misses that break a plan a book's account is on at entry.
+    let entryPlanBreakAfter: Int32
     /// Whole days without contact after which neglect sets in: a day k days after the last
     /// contact is neglected when Double(k) ≥ willingness.neglect_after_days, that is when k is
     /// at least its ceiling (clamped far beyond any horizon; NaN never neglects).
@@ -79,6 +83,8 @@ struct Coefficients {
         defaultDPD = Int32(p["metrics.default_dpd"]); chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
         cycleDays = Int32(p["payment.cycle_days"]); complaintRecentDays = Int32(p["complaint.recent_days"])
         thirdPartyEffect = p["contact.third_party_effect"]
+        gradeCorrelation = p["risk.grade_correlation"]; entryCorrelation = p["risk.entry_correlation"]
+        entryPlanBreakAfter = Int32(p["plan.entry_break_after"])
         neglectAfterWholeDays = Self.leastWholeDays(atLeast: p["willingness.neglect_after_days"])
     }
 

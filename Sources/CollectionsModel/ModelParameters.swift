@@ -103,7 +103,7 @@ public struct ModelParameters: Sendable {
         scoreSD = (between + 1 + scoreNoise * scoreNoise).squareRoot()
         if let book = population.book {
             knownPropensity = ConditionedPropensity(book: book, population: population, gradeCumulative: gradeCumulative,
-                                                    gradeRho: table["risk.grade_correlation"], entryRho: table["risk.entry_correlation"])
+                                                    gradeRho: coefficients.gradeCorrelation, entryRho: coefficients.entryCorrelation)
         } else {
             knownPropensity = nil
         }

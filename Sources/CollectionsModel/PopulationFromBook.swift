@@ -20,7 +20,6 @@ import Stochastics
 ///   `remaining_term` installments, the first one cycle after entry.
 extension PopulationGenerator {
     func known(_ i: Int, of book: AccountBook, _ u: (Purpose) -> Double) -> Start {
-        let p = model.table
         let pop = model.population
         let s = Int(book.segment[i]), g = Int(book.grade[i])
         let z0 = model.knownPropensity!.draw(u(.latentPropensity), stratum: book.stratum(i, maxInitialDPD: pop.maxInitialDPD))
@@ -30,7 +29,7 @@ extension PopulationGenerator {
             risk = StandardNormal.cdf((score - model.scoreMean) / model.scoreSD)
         }
         let dpd = book.dpd[i]
-        let chargedOff = dpd >= Int32(p["metrics.chargeoff_dpd"])
+        let chargedOff = dpd >= model.coefficients.chargeoffDPD
         let balance = book.balance[i]
         let flags = KnownFlags(rawValue: book.flags[i])
         return Start(segment: s, grade: g, z0: z0, risk: risk, balance: balance, installment: book.installment[i],
@@ -63,9 +62,9 @@ extension PopulationGenerator {
             flags.insert(.onPlan)
             store.i(.planRemaining)[j] = max(1, book.remainingTerm[i])
             store.d(.planAmount)[j] = book.installment[i]
-            store.i(.planNextDue)[j] = Int32(model.table["payment.cycle_days"])
+            store.i(.planNextDue)[j] = model.coefficients.cycleDays
             store.i(.planMisses)[j] = 0
-            store.i(.planBreakAfter)[j] = Int32(model.table["plan.entry_break_after"])
+            store.i(.planBreakAfter)[j] = model.coefficients.entryPlanBreakAfter
         }
         store.flags[j] = flags.rawValue
     }

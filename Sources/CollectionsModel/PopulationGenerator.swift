@@ -119,14 +119,13 @@ struct PopulationGenerator {
     /// Draws an account's observable start (MODEL.md, population): segment, z0 and the grade and
     /// entry signals correlated with it, the risk score, balance, term and DPD.
     func generated(_ u: (Purpose) -> Double) -> Start {
-        let p = model.table
+        let c = model.coefficients
         let pop = model.population
         var s = 0
         let us = u(.segment)
         while s < model.segmentCumulative.count - 1 && us > model.segmentCumulative[s] { s += 1 }
         let seg = pop.segments[s]
-        let gradeRho = p["risk.grade_correlation"]
-        let entryRho = p["risk.entry_correlation"]
+        let gradeRho = c.gradeCorrelation, entryRho = c.entryCorrelation
 
         let z0 = StandardNormal.quantile(u(.latentPropensity))
         let z = seg.propensityShift + z0
@@ -155,8 +154,8 @@ struct PopulationGenerator {
             let depth = max(0, (entrySignal - (1 - pop.delinquentShare)) / pop.delinquentShare)
             let raw = (-pop.initialDPDMean * log1p(-min(depth, 1 - 1e-12))).rounded(.up)
             dpd = Int32(min(Double(pop.maxInitialDPD), max(1, raw)))
-            arrears = min(balance, installment * Double(1 + Int(dpd) / Int(p["payment.cycle_days"])))
-            if dpd >= Int32(p["metrics.chargeoff_dpd"]) { arrears = balance; chargedOff = true }
+            arrears = min(balance, installment * Double(1 + Int(dpd) / Int(c.cycleDays)))
+            if dpd >= c.chargeoffDPD { arrears = balance; chargedOff = true }
         } else {
             dpd = -Int32(min(pop.dueWithinDays - 1, Int(u(.initialDPD) * Double(pop.dueWithinDays))))
         }

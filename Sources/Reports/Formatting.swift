@@ -9,13 +9,7 @@ enum Format {
     static func int(_ v: Double) -> String { v.isFinite ? String(Int(v.rounded())) : "" }
 
     /// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
-    static func field(_ s: String) -> String {
-        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
+    static func field(_ s: String) -> String { CSVRecords.field(s) }
 
     /// A JSON string literal (the same escaping as scenario YAML).
     static func jsonString(_ s: String) -> String { ScenarioWriter.quote(s) }

@@ -7,7 +7,7 @@ import Foundation
 /// Fields come out as bytes (their quotes removed, doubled quotes made single), each record
 /// with the line it starts on, so that errors can name the line an editor shows. Text is not
 /// decoded here: the caller decodes the fields it needs, and so finds bytes that are not UTF-8
-/// at their line and column.
+/// at their line and column. `field(_:)` writes a value as such a field.
 ///
 /// Why not a library: the CSV readers among the packages this machine carries build a String
 /// per field (CSV.swift 2.5.2 decoding every character through Unicode scalars; SwiftCSV 0.10.0
@@ -15,7 +15,14 @@ import Foundation
 /// them 9.7 s and 15.9 s (SwiftCSV peaking at 737 MiB), against 1.9 s for reading and checking
 /// every row with this reader (`benchmarks/portfolio/measure.sh`; benchmarks/README.md,
 /// "Reading a portfolio file").
-struct CSVRecords {
+public struct CSVRecords {
+    /// `s` as a CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled.
+    /// Bytes are tested, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    public static func field(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// A malformed file: the line and what is wrong.
     struct Malformed: Error {
         let line: Int

@@ -94,28 +94,34 @@ public enum PortfolioReader {
         for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] { repeated.insert(sorted[i]) }
         guard !repeated.isEmpty else { return }
         var first: [UInt64: (line: Int, id: String)] = [:]
-        var found: [(line: Int, id: String, first: (line: Int, id: String))] = []
+        var found: [(line: Int, column: Int, id: String, first: (line: Int, id: String))] = []
+        try forEachAccountId(in: url) { line, column, id in
+            let key = AccountBook.key(of: id)
+            guard repeated.contains(key) else { return }
+            let here = (line: line, id: String(decoding: id, as: UTF8.self))
+            if let earlier = first[key] { found.append((line, column, here.id, earlier)) } else { first[key] = here }
+        }
+        for (line, column, id, earlier) in found {
+            if id == earlier.id {
+                problems.add(line: line, column: column, field: "account_id", "duplicate account id '\(id)' (first on line \(earlier.line)); ids must be unique")
+            } else {
+                problems.add(line: line, column: column, field: "account_id",
+                             "account ids '\(id)' and '\(earlier.id)' (line \(earlier.line)) share a 64-bit draw key; rename one of them")
+            }
+        }
+    }
+
+    /// Calls `body` with the line, the 1-based column and the trimmed id bytes of every account
+    /// row of the file, in file order (the passes that need ids again after a book is read).
+    static func forEachAccountId(in url: URL, _ body: (_ line: Int, _ column: Int, _ id: ArraySlice<UInt8>) throws -> Void) throws {
         var column: Int?
         try CSVRecords(url).forEach { record in
             guard let c = column else {
                 column = idColumn(inHeader: record)
                 return column != -1
             }
-            guard c < record.count, !record.isBlank else { return true }
-            let id = record.trimmed(c)
-            let key = AccountBook.key(of: id)
-            guard repeated.contains(key) else { return true }
-            let here = (line: record.line, id: String(decoding: id, as: UTF8.self))
-            if let earlier = first[key] { found.append((here.line, here.id, earlier)) } else { first[key] = here }
+            if c < record.count && !record.isBlank { try body(record.line, c + 1, record.trimmed(c)) }
             return true
-        }
-        for (line, id, earlier) in found {
-            if id == earlier.id {
-                problems.add(line: line, column: (column ?? 0) + 1, field: "account_id", "duplicate account id '\(id)' (first on line \(earlier.line)); ids must be unique")
-            } else {
-                problems.add(line: line, column: (column ?? 0) + 1, field: "account_id",
-                             "account ids '\(id)' and '\(earlier.id)' (line \(earlier.line)) share a 64-bit draw key; rename one of them")
-            }
         }
     }
 
@@ -132,16 +138,8 @@ public enum PortfolioReader {
                                 message: "the portfolio file changed after the run read it; its account ids cannot be exported (rerun)")
         }
         var ids: [String] = []
-        ids.reserveCapacity(book.count)
-        var column: Int?
-        try CSVRecords(URL(fileURLWithPath: book.path)).forEach { record in
-            guard let c = column else {
-                column = idColumn(inHeader: record)
-                return column != -1
-            }
-            if !record.isBlank && c < record.count { ids.append(String(decoding: record.trimmed(c), as: UTF8.self)) }
-            return true
-        }
+        ids.reserveCapacity(book.sample?.fileAccounts ?? book.count)
+        try forEachAccountId(in: URL(fileURLWithPath: book.path)) { _, _, id in ids.append(String(decoding: id, as: UTF8.self)) }
         return book.sample.map { sample in sample.fileRows.map { ids[Int($0)] } } ?? ids
     }
 

@@ -10,14 +10,14 @@ public enum PortfolioWriter {
     public static func rows(_ accounts: [KnownAccount], segments: [String]) -> String {
         var out = ""
         out.reserveCapacity(accounts.count * 110)
-        let segmentFields = segments.map(quote)
+        let segmentFields = segments.map(CSVRecords.field)
         for a in accounts {
             let past = a.dpd > 0
             // Amounts are written in cents; a past-due account keeps at least a cent overdue
             // and an installment of at least a cent, so that the file reads back as written.
             let balance = cents(a.balance)
             let overdue = past ? min(max(cents(a.overdue), 1), max(balance, 1)) : 0
-            out += quote(a.id); out += ","; out += segmentFields[a.segment]; out += ","; out += a.grade.name; out += ","
+            out += CSVRecords.field(a.id); out += ","; out += segmentFields[a.segment]; out += ","; out += a.grade.name; out += ","
             out += decimal(max(balance, overdue), places: 2); out += ","; out += decimal(overdue, places: 2); out += ","
             out += String(a.dpd); out += ","; out += decimal(max(cents(a.installment), 1), places: 2); out += ","
             out += String(a.remainingTerm); out += ","
@@ -40,11 +40,5 @@ public enum PortfolioWriter {
         for _ in 0..<places { scale *= 10 }
         let whole = String(units.magnitude / UInt(scale)), fraction = String(units.magnitude % UInt(scale))
         return (units < 0 ? "-" : "") + whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
-    }
-
-    /// A field quoted when it holds a comma, a quote or a line break.
-    public static func quote(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
