@@ -22,6 +22,8 @@ public enum RunShard {
     }
 
     public static func accountsFileName(replication: Int) -> String { String(format: "accounts-r%06d.csv", replication) }
+    /// With `export_history`: the shard's history rows of replication 1.
+    public static let historyFileName = "history-r000000.csv"
 
     public struct Stopped: Error {}
 
@@ -36,7 +38,7 @@ public enum RunShard {
 
         let writer = try Writer(scenario: scenario, units: units, range: range, folder: folder)
         let runner = Runner(scenario: scenario, threads: threads)
-        runner.runBlocks(units: range, withAccounts: scenario.output.exportAccounts,
+        runner.runBlocks(units: range, withAccounts: scenario.output.exportAccounts, withHistory: scenario.output.exportHistory,
                          shouldStop: { writer.failed || stop?() == true }, progress: progress) { writer.add($0) }
         let stopped = stop?() == true
         let files = try writer.finish(complete: !stopped)
@@ -56,6 +58,9 @@ public enum RunShard {
         let folder: URL
         let strategies: Int, segmentCount: Int, horizon: Int
         let rows: AccountRows?
+        let exportsAccounts: Bool
+        /// Replication 1's history rows of this shard's blocks.
+        var history: AtomicFile.Stream?
         let tallies: AtomicFile.Stream
         var buffer = Data()
         var chunk: ReplicationFold.ChunkSum?
@@ -73,7 +78,9 @@ public enum RunShard {
             strategies = scenario.strategies.count
             segmentCount = scenario.population.segments.count
             horizon = scenario.horizonDays
-            rows = scenario.output.exportAccounts ? AccountRows(scenario, ids: try AccountRows.lenderIds(scenario)) : nil
+            exportsAccounts = scenario.output.exportAccounts
+            let exportsRows = scenario.output.exportAccounts || scenario.output.exportHistory
+            rows = exportsRows ? AccountRows(scenario, ids: try AccountRows.lenderIds(scenario)) : nil
             tallies = try AtomicFile.Stream(folder.appendingPathComponent(TallyRecords.fileName))
             let values = Tally(segmentCount: segmentCount, horizonDays: horizon).encoded().count
             buffer = TallyRecords.header(strategies: strategies, valuesPerTally: values)
@@ -103,7 +110,8 @@ public enum RunShard {
                 buffer.append(TallyRecords.encode(.init(kind: .block, replication: b.replication, firstBlock: b.block, tallies: b.tallies)))
             }
             if buffer.count >= 1 << 22 { try tallies.write(buffer); buffer.removeAll(keepingCapacity: true) }
-            if let rows { try addAccounts(b, rows) }
+            if let rows, exportsAccounts { try addAccounts(b, rows) }
+            if let rows, b.replication == 0, b.outcomes.contains(where: { $0.first?.history.isEmpty == false }) { try addHistory(b, rows) }
         }
 
         private func addAccounts(_ b: BlockResult, _ rows: AccountRows) throws {
@@ -113,22 +121,37 @@ public enum RunShard {
                 accounts = (b.replication, try AtomicFile.Stream(folder.appendingPathComponent(name)))
                 written.append(name)
             }
+            try accounts!.stream.write(text(b) { rows.line(strategy: $0, replication: b.replication, account: $1, $2) })
+        }
+
+        private func addHistory(_ b: BlockResult, _ rows: AccountRows) throws {
+            if history == nil {
+                history = try AtomicFile.Stream(folder.appendingPathComponent(RunShard.historyFileName))
+                written.append(RunShard.historyFileName)
+            }
+            try history!.write(text(b) { rows.historyLines(strategy: $0, account: $1, $2) })
+        }
+
+        /// The rows of a block's accounts, every strategy in turn, as the one-machine run orders
+        /// them: `row(strategy, account number, outcome)`.
+        private func text(_ b: BlockResult, _ row: (Int, Int, AccountOutcome) -> String) -> Data {
             var text = ""
             let firstAccount = b.block * Runner.defaultBlockSize
             for (k, list) in b.outcomes.enumerated() {
-                for (i, o) in list.enumerated() { text += rows.line(strategy: k, replication: b.replication, account: firstAccount + i, o) }
+                for (i, o) in list.enumerated() { text += row(k, firstAccount + i, o) }
             }
-            try accounts!.stream.write(Data(text.utf8))
+            return Data(text.utf8)
         }
 
         /// Puts the files in place (when `complete`) or removes them; returns their names.
         func finish(complete: Bool) throws -> [String] {
             try lock.withLock {
-                if let error { tallies.abandon(); accounts?.stream.abandon(); throw error }
-                guard complete else { tallies.abandon(); accounts?.stream.abandon(); return [] }
+                if let error { tallies.abandon(); accounts?.stream.abandon(); history?.abandon(); throw error }
+                guard complete else { tallies.abandon(); accounts?.stream.abandon(); history?.abandon(); return [] }
                 try tallies.write(buffer)
                 try tallies.commit()
                 try accounts?.stream.commit()
+                try history?.commit()
                 return written
             }
         }

@@ -61,23 +61,18 @@ public enum ShardMerge {
                          borrowerDays: Double(s.population.size) * Double(horizon) * Double(strategies) * Double(replications), elapsedSeconds: 0)
     }
 
-    /// Writes the run folder into `dir`: accounts.csv when exported, then what `RunWriter` writes.
+    /// Writes the run folder into `dir`: accounts.csv and history.csv when exported, then what `RunWriter` writes.
     public static func writeRun(_ set: ShardSet, to dir: URL, identity: RunIdentity) throws -> RunOutcome {
         let full = try tallies(set)
         let (replications, met) = PrecisionRun.stoppingPoint(full)
         let result = full.prefix(replications)
         if set.scenario.output.exportAccounts {
-            try AtomicFile.write(to: dir.appendingPathComponent("accounts.csv")) { out in
-                try out.write(contentsOf: Data(AccountRows.header.utf8))
-                for r in 0..<replications {
-                    for folder in set.folders {
-                        let file = folder.appendingPathComponent(RunShard.accountsFileName(replication: r))
-                        guard let input = try? FileHandle(forReadingFrom: file) else { continue }
-                        defer { try? input.close() }
-                        while let piece = try input.read(upToCount: 1 << 20), !piece.isEmpty { try out.write(contentsOf: piece) }
-                    }
-                }
-            }
+            try AtomicFile.concatenate((0..<replications).flatMap { r in set.folders.map { $0.appendingPathComponent(RunShard.accountsFileName(replication: r)) } },
+                                       header: AccountRows.header, to: dir.appendingPathComponent("accounts.csv"), skippingMissing: true)
+        }
+        if set.scenario.output.exportHistory {
+            try AtomicFile.concatenate(set.folders.map { $0.appendingPathComponent(RunShard.historyFileName) }, header: HistoryColumns.header,
+                                       to: dir.appendingPathComponent("history.csv"), skippingMissing: true)
         }
         let analysis = Analyzer.analyze(result)
         let data = try RunWriter.write(analysis, to: dir, identity: identity)

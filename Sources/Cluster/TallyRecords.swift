@@ -11,7 +11,7 @@ import Foundation
 /// (1 chunk, 2 block), replication and first block, then S × V values (`Tally.encoded()`).
 public enum TallyRecords {
     public static let fileName = "tallies.bin"
-    static let magic = Array("CollectSim shard tallies 1\n".utf8)
+    static let magic = Array("CollectSim shard tallies 2\n".utf8)
 
     public enum Kind: UInt64, Sendable { case chunk = 1, block = 2 }
 

@@ -18,8 +18,9 @@ public final class BlockSimulator {
     private let callQueue: UnsafeMutableBufferPointer<Demand>
     private let visitQueue: UnsafeMutableBufferPointer<Demand>
     private let agencyQueue: UnsafeMutableBufferPointer<Demand>
-    /// Each account's roll bucket at the start of the current 30-day month.
-    private let rollBucket: UnsafeMutableBufferPointer<UInt8>
+    /// Each account's roll bucket at the start of the current 30-day month, with what it has been
+    /// seen in at month ends (`Tally.addRoll`).
+    private let rollState: UnsafeMutableBufferPointer<UInt8>
     /// The day whose pass 2 each account waits for (Int32.max: none, closed or at the horizon),
     /// with the rule and the work it asks for then.
     private let waitsFor: UnsafeMutableBufferPointer<Int32>
@@ -31,6 +32,24 @@ public final class BlockSimulator {
     /// Whether quiet days take the short path (`DayContext.quietDays`); off only in tests, which
     /// check that both paths give the same bits.
     var skipsQuietDays = true
+    /// Each account's state at entry and at every month end (`months + 1` per account), while
+    /// histories are recorded; nil otherwise.
+    private var history: UnsafeMutableBufferPointer<MonthEndState>?
+    /// Whether `run` records each account's monthly history into its `AccountOutcome`. Quiet
+    /// days are then simulated in full, which gives the same bits (`QuietDaysTests`), so that
+    /// every month end passes through one place.
+    public var recordsHistory: Bool {
+        get { history != nil }
+        set {
+            guard newValue != recordsHistory else { return }
+            if newValue {
+                history = .allocate(capacity: blockSize * (calendar.rollMonths + 1))
+            } else {
+                history?.deallocate()
+                history = nil
+            }
+        }
+    }
     /// Whether a day after a pass 2 whose rule has collector work due again goes straight to the
     /// full day (see `carry`); off only in tests, which check what the guess saves.
     var guessesCollectorDays = true
@@ -57,7 +76,7 @@ public final class BlockSimulator {
         callQueue = .allocate(capacity: blockSize)
         visitQueue = .allocate(capacity: blockSize)
         agencyQueue = .allocate(capacity: blockSize)
-        rollBucket = .allocate(capacity: blockSize)
+        rollState = .allocate(capacity: blockSize)
         waitsFor = .allocate(capacity: blockSize)
         pendingRule = .allocate(capacity: blockSize)
         pendingWork = .allocate(capacity: blockSize)
@@ -81,7 +100,8 @@ public final class BlockSimulator {
     }
 
     deinit {
-        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollBucket.deallocate(); drawCounter.deallocate()
+        callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollState.deallocate(); drawCounter.deallocate()
+        history?.deallocate()
         waitsFor.deallocate(); pendingRule.deallocate(); pendingWork.deallocate(); waitingToday.deallocate()
         shortPathCounters.deallocate()
     }
@@ -134,7 +154,8 @@ public final class BlockSimulator {
             let defaulted = work.i(.defaultDay)[j] == -1
             let chargedOff = work.i(.chargeoffDay)[j] == -1
             tally.addInitial(defaulted: defaulted, chargedOff: chargedOff)
-            rollBucket[j] = bucket(j)
+            rollState[j] = tally.enterRolls(bucket: bucket(j))
+            recordMonthEnd(j, month: -1)
         }
 
         strategy.rules.withUnsafeBufferPointer { rules in
@@ -252,7 +273,8 @@ public final class BlockSimulator {
                 }
                 // The end of a 30-day month: roll from the account's bucket at its start.
                 if let month = calendar.monthEnded(bySettlementOf: s) {
-                    tally.addRoll(month: month, bucket: &rollBucket[j], to: bucket(j))
+                    tally.addRoll(month: month, bucket: &rollState[j], to: bucket(j))
+                    recordMonthEnd(j, month: month)
                 }
                 // When the account is still delinquent and the rule it was queued under has
                 // collector work due again the next day (a daily call, or a call that found no
@@ -264,8 +286,8 @@ public final class BlockSimulator {
             }
             var t = s + 1
             // Days on which nothing happens to the account but decays, its clocks and due messages.
-            if skipsQuietDays && t < horizon && !skipShortPath {
-                let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollBucket: rollBucket, tally: &tally)
+            if skipsQuietDays && history == nil && t < horizon && !skipShortPath {
+                let quiet = ctx.quietDays(j, from: t, calendar: calendar, rollState: rollState, tally: &tally)
                 shortPathCounters[0] &+= quiet.day - t
                 shortPathCounters[1] &+= 1
                 #if COLLECTSIM_INVARIANTS
@@ -311,9 +333,20 @@ public final class BlockSimulator {
         guard var month = calendar.firstMonthEnded(onOrAfterSettlementOf: firstEnd - 1) else { return }
         let b = bucket(j)
         while month < calendar.rollMonths {
-            tally.addRoll(month: month, bucket: &rollBucket[j], to: b)
+            tally.addRoll(month: month, bucket: &rollState[j], to: b)
+            recordMonthEnd(j, month: month)
             month += 1
         }
+    }
+
+    /// Records account `j`'s state at the end of 30-day month `month` (−1: at entry) when
+    /// histories are recorded.
+    @inline(__always)
+    private func recordMonthEnd(_ j: Int, month: Int) {
+        guard let history else { return }
+        history[j * (calendar.rollMonths + 1) + month + 1] = MonthEndState(
+            dpd: work.i(.dpd)[j], chargedOff: work.i(.chargeoffDay)[j] != Int32.max || bucket(j) == 5,
+            balance: work.d(.balance)[j], collected: work.d(.collected)[j])
     }
 
     /// An account's roll bucket (`Tally.rollBucket`) at the end of a day.
@@ -368,7 +401,11 @@ public final class BlockSimulator {
             if let perAccount {
                 perAccount(AccountOutcome(segment: seg, grade: grade, entryStage: Int(stage), entryBalance: s.d(.balance0)[j],
                                           defaultDay: Int(s.i(.defaultDay)[j]), cureDay: Int(s.i(.cureDay)[j]),
-                                          collected: s.d(.collected)[j], complaints: Int(s.i(.complaintCount)[j]), key: s.keys[j]))
+                                          collected: s.d(.collected)[j], complaints: Int(s.i(.complaintCount)[j]), key: s.keys[j],
+                                          history: history.map { h in
+                                              let months = calendar.rollMonths + 1
+                                              return Array(h[(j * months)..<((j + 1) * months)])
+                                          } ?? []))
             }
         }
     }
@@ -388,4 +425,23 @@ public struct AccountOutcome: Sendable {
     public let collected: Double
     public let complaints: Int
     public let key: UInt64
+    /// The account's state at entry and at the end of each 30-day month, when the simulator
+    /// recorded histories (`BlockSimulator.recordsHistory`); empty otherwise.
+    public var history: [MonthEndState] = []
+}
+
+/// An account as a monthly history records it: at entry or at the end of a 30-day month.
+public struct MonthEndState: Sendable, Hashable {
+    /// Days past due (negative: days until the next installment is due).
+    public var dpd: Int32
+    /// Charged off, or closed by the courts unpaid (`Tally.rollBucket`'s charged_off).
+    public var chargedOff: Bool
+    /// Balance outstanding.
+    public var balance: Double
+    /// Amount collected since entry.
+    public var collected: Double
+
+    public init(dpd: Int32, chargedOff: Bool, balance: Double, collected: Double) {
+        self.dpd = dpd; self.chargedOff = chargedOff; self.balance = balance; self.collected = collected
+    }
 }

@@ -68,7 +68,7 @@ extension DayContext {
     /// with the same arithmetic as the full day, so results are bit for bit its own. Stops
     /// (without doing it) at the first pass or settlement that is not quiet; a stop early is
     /// always safe, since the full day follows.
-    func quietDays(_ j: Int, from x0: Int, calendar: DayCalendar, rollBucket: UnsafeMutableBufferPointer<UInt8>,
+    func quietDays(_ j: Int, from x0: Int, calendar: DayCalendar, rollState: UnsafeMutableBufferPointer<UInt8>,
                    tally: inout Tally) -> QuietStop {
         let f = flags[j]
         let notQuiet = QuietStop(day: x0, opened: false)
@@ -197,7 +197,7 @@ extension DayContext {
             complaintClock = nextComplaintClock
             d &+= dpdStep
             if x == monthEnd {
-                tally.addRoll(month: calendar.monthEnded(bySettlementOf: x)!, bucket: &rollBucket[j],
+                tally.addRoll(month: calendar.monthEnded(bySettlementOf: x)!, bucket: &rollState[j],
                               to: Tally.rollBucket(balance: balance[j], chargedOffOrClosed: chargedOff, dpd: Int32(d)))
                 monthEnd = calendar.nextMonthEndSettlement(from: x + 1)
             }

@@ -103,12 +103,13 @@ public struct Runner: Sendable {
     /// exactly what running 0..<16 gives.
     public func run(replications range: Range<Int>? = nil,
                     progress: (@Sendable (RunProgress) -> Void)? = nil,
-                    accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil) -> RunResult {
+                    accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil, withHistory: Bool = false) -> RunResult {
         let start = DispatchTime.now()
         let range = range ?? 0..<scenario.replications
         let units = WorkUnits(replications: range.upperBound, population: scenario.population.size, blockSize: blockSize)
         let fold = FoldingConsumer(scenario: scenario, blocksPerReplication: units.blocksPerReplication)
         let draws = runBlocks(units: units.unit(replication: range.lowerBound, block: 0)..<units.count, withAccounts: accounts != nil,
+                              withHistory: withHistory,
                               progress: progress) { block in
             fold.add(block)
             if let accounts {
@@ -126,10 +127,14 @@ public struct Runner: Sendable {
     /// finished block to `deliver` strictly in unit order, one at a time, whichever thread
     /// finished it; memory stays bounded by the few blocks that finish out of order.
     ///
+    /// `withAccounts` hands each block's account outcomes over with it; `withHistory` does too,
+    /// and those of replication 0 then carry each account's monthly history (one simulated
+    /// world, as a lender's history is one).
+    ///
     /// `shouldStop`, polled before each block is started, ends the work early: the blocks
     /// delivered by then are a prefix of `units`. Returns the random draws made.
     @discardableResult
-    public func runBlocks(units range: Range<Int>, withAccounts: Bool = false,
+    public func runBlocks(units range: Range<Int>, withAccounts: Bool = false, withHistory: Bool = false,
                           shouldStop: (@Sendable () -> Bool)? = nil,
                           progress: (@Sendable (RunProgress) -> Void)? = nil,
                           deliver: @escaping @Sendable (BlockResult) -> Void) -> Int {
@@ -163,11 +168,12 @@ public struct Runner: Sendable {
                 let first = block * blockSize
                 let count = min(blockSize, n - first)
                 simulator.preparePopulation(seed: seed, replication: replication, first: first, count: count)
+                simulator.recordsHistory = withHistory && replication == 0
                 var tallies: [Tally] = []
                 var outcomes: [[AccountOutcome]] = []
                 for strategy in strategies {
                     var tally = Tally(segmentCount: segmentCount, horizonDays: horizon)
-                    if withAccounts {
+                    if withAccounts || withHistory {
                         var list: [AccountOutcome] = []
                         list.reserveCapacity(count)
                         simulator.run(strategy, into: &tally) { list.append($0) }

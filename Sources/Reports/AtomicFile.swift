@@ -31,6 +31,21 @@ public enum AtomicFile {
     }
 
     /// Writes through `body`, which may stream any amount into the handle, then renames into place.
+    /// Writes `header` and then each of `files`' bytes to `target`, streaming, atomically.
+    /// With `skippingMissing`, a file that does not exist adds nothing (a cluster shard without
+    /// rows of some replication has no file for it); otherwise it is an error.
+    public static func concatenate(_ files: [URL], header: String, to target: URL, skippingMissing: Bool = false) throws {
+        try write(to: target) { out in
+            try out.write(contentsOf: Data(header.utf8))
+            for file in files {
+                if skippingMissing && !FileManager.default.fileExists(atPath: file.path) { continue }
+                let input = try FileHandle(forReadingFrom: file)
+                defer { try? input.close() }
+                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+            }
+        }
+    }
+
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
         let stream = try Stream(url)
         do {

@@ -49,8 +49,9 @@ public enum CheckpointedRun {
         var result = try load(folder, scenario: scenario, hash: hash)
         let resumed = result.replicationsCompleted
         let blocksPerReplication = (scenario.population.size + runner.blockSize - 1) / runner.blockSize
-        // A book's account ids, read once for every replication's accounts.csv.
-        let ids = scenario.output.exportAccounts ? try AccountRows.lenderIds(scenario) : nil
+        // A book's account ids, read once for every replication's accounts.csv and history.csv.
+        let exportsRows = scenario.output.exportAccounts || scenario.output.exportHistory
+        let ids = exportsRows ? try AccountRows.lenderIds(scenario) : nil
 
         /// Runs replications until `target` are done; false when stopped first.
         func runUntil(_ target: Int) throws -> Bool {
@@ -64,11 +65,23 @@ public enum CheckpointedRun {
                                              replicationsDone: r + p.replicationsDone, replicationsTotal: target))
                     }
                 }
-                let rows = scenario.output.exportAccounts ? AccountRows(scenario, ids: ids) : nil
+                let rows = exportsRows ? AccountRows(scenario, ids: ids) : nil
+                // Replication 1's history goes to its file as it comes, a few MiB at a time.
+                let history = scenario.output.exportHistory && r == 0 ? try AtomicFile.Stream(folder.appendingPathComponent(historyFileName)) : nil
+                if let history { rows?.streamHistory(to: history) }
                 var collect: (@Sendable (Int, Int, AccountOutcome) -> Void)?
                 if let rows { collect = { s, replication, o in rows.add(strategy: s, replication: replication, o) } }
-                let one = runner.run(replications: r..<(r + 1), progress: overall, accounts: collect)
-                if let rows { try AtomicFile.write(rows.text(), to: folder.appendingPathComponent(accountsFileName(r))) }
+                let one = runner.run(replications: r..<(r + 1), progress: overall, accounts: collect, withHistory: scenario.output.exportHistory)
+                if let rows, scenario.output.exportAccounts { try AtomicFile.write(rows.text(), to: folder.appendingPathComponent(accountsFileName(r))) }
+                if let rows, let history {
+                    do {
+                        try rows.finishHistory()
+                        try history.commit()
+                    } catch {
+                        history.abandon()
+                        throw error
+                    }
+                }
                 try save(one, replication: r, to: folder, hash: hash)
                 result = result.appending(one)
             }
@@ -90,8 +103,12 @@ public enum CheckpointedRun {
         if completed {
             result = result.prefix(boundary)
             if scenario.output.exportAccounts {
-                try concatenate((0..<boundary).map { folder.appendingPathComponent(accountsFileName($0)) },
+                try AtomicFile.concatenate((0..<boundary).map { folder.appendingPathComponent(accountsFileName($0)) },
                                 header: AccountRows.header, to: dir.appendingPathComponent("accounts.csv"))
+            }
+            if scenario.output.exportHistory {
+                try AtomicFile.concatenate([folder.appendingPathComponent(historyFileName)], header: HistoryColumns.header,
+                                to: dir.appendingPathComponent("history.csv"))
             }
         }
         return Outcome(run: result, analysis: Analyzer.analyze(result), targetsMet: targetsMet, partial: !completed, resumed: resumed)
@@ -115,22 +132,12 @@ public enum CheckpointedRun {
         }
     }
 
-    static let magic = "CollectSim checkpoint 2\n"
+    static let magic = "CollectSim checkpoint 3\n"
 
     static func fileName(_ replication: Int) -> String { String(format: "replication-%06d.bin", replication) }
     static func accountsFileName(_ replication: Int) -> String { String(format: "accounts-%06d.csv", replication) }
-
-    /// Writes `header` and then each file's bytes to `target`, streaming, atomically.
-    static func concatenate(_ files: [URL], header: String, to target: URL) throws {
-        try AtomicFile.write(to: target) { out in
-            try out.write(contentsOf: Data(header.utf8))
-            for file in files {
-                let input = try FileHandle(forReadingFrom: file)
-                defer { try? input.close() }
-                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
-            }
-        }
-    }
+    /// Replication 1's history rows, kept until the run is complete.
+    static let historyFileName = "history-rows.csv"
 
     /// One replication: magic, scenario hash, strategy count, then per strategy the tally's
     /// value count and its values as IEEE-754 bit patterns (little endian).
@@ -196,6 +203,10 @@ public final class AccountRows: @unchecked Sendable {
 
     private let lock = NSLock()
     private var out = ""
+    private var historyOut = ""
+    private var historyStream: AtomicFile.Stream?
+    private var historyError: Error?
+    private let exportsAccounts: Bool
     private var next: [Int]
     private let strategies: [String], segments: [String], horizon: Int
     /// A lender's book's account ids, CSV-quoted, by account number (nil: the number is the id).
@@ -204,6 +215,7 @@ public final class AccountRows: @unchecked Sendable {
     /// `ids`: the lender's ids of a book's accounts (`lenderIds`), read once for a whole run.
     public init(_ scenario: Scenario, ids: [String]?) {
         self.ids = ids
+        exportsAccounts = scenario.output.exportAccounts
         strategies = scenario.strategies.map { Format.field($0.name) }
         segments = scenario.population.segments.map { Format.field($0.name) }
         horizon = scenario.horizonDays
@@ -233,10 +245,33 @@ public final class AccountRows: @unchecked Sendable {
             + "\(Format.csv(o.entryBalance)),\(d.0),\(d.1),\(c.0),\(c.1),\(Format.csv(o.collected)),\(o.complaints)\n"
     }
 
+    /// The history rows (`HistoryWriter`) of account number `account`; empty when its outcome
+    /// carries no history (a replication after the first).
+    public func historyLines(strategy s: Int, account: Int, _ o: AccountOutcome) -> String {
+        o.history.isEmpty ? "" : HistoryWriter.rows(strategy: strategies[s], id: ids?[account] ?? String(account), o.history)
+    }
+
     func add(strategy s: Int, replication: Int, _ o: AccountOutcome) {
         lock.lock(); defer { lock.unlock() }
-        out += line(strategy: s, replication: replication, account: next[s], o)
+        if exportsAccounts { out += line(strategy: s, replication: replication, account: next[s], o) }
+        historyOut += historyLines(strategy: s, account: next[s], o)
         next[s] += 1
+        if let historyStream, historyError == nil, historyOut.utf8.count >= 4 << 20 {
+            do { try historyStream.write(Data(historyOut.utf8)) } catch { historyError = error }
+            historyOut = ""
+        }
+    }
+
+    /// Writes history rows to `stream` as they come instead of keeping them.
+    func streamHistory(to stream: AtomicFile.Stream) { lock.withLock { historyStream = stream } }
+
+    /// Writes the history rows not yet written; throws what a write met.
+    func finishHistory() throws {
+        try lock.withLock {
+            if let historyError { throw historyError }
+            try historyStream?.write(Data(historyOut.utf8))
+            historyOut = ""
+        }
     }
 
     func text() -> String { lock.withLock { out } }

@@ -30,10 +30,23 @@ public struct ReportData: Sendable {
     /// "N accounts", "N accounts of book.csv" for a lender's book, or "a stratified sample of n
     /// of the N accounts of book.csv (k strata)".
     public var accountsPhrase: String {
+        Self.accountsPhrase(population: population, portfolio: portfolio, portfolioAccounts: portfolioAccounts, sampleStrata: sampleStrata)
+    }
+
+    /// The phrase for a run of `population` accounts from `portfolio` (nil: generated), a
+    /// sample of its `portfolioAccounts` in `sampleStrata` strata when those are given.
+    public static func accountsPhrase(population: Int, portfolio: String?, portfolioAccounts: Int?, sampleStrata: Int?) -> String {
         guard let portfolio else { return "\(population) accounts" }
         let file = URL(fileURLWithPath: portfolio).lastPathComponent
         guard let all = portfolioAccounts else { return "\(population) accounts of \(file)" }
         return "a stratified sample of \(population) of the \(all) accounts of \(file) (segment × grade × DPD bucket, \(sampleStrata ?? 0) strata)"
+    }
+
+    /// The phrase for `scenario`'s population, as its report will say it.
+    public static func accountsPhrase(_ scenario: Scenario) -> String {
+        let book = scenario.population.book
+        return accountsPhrase(population: scenario.population.size, portfolio: book?.path, portfolioAccounts: book?.sample?.fileAccounts,
+                              sampleStrata: book?.sample?.strata)
     }
     /// Each strategy's description, from the resolved scenario.
     public var descriptions: [String: String] = [:]

@@ -6,9 +6,13 @@ public struct OutputSpec: Sendable, Hashable {
     public var directory: String
     /// Also write one row per account (`accounts.csv`).
     public var exportAccounts: Bool
-    public init(directory: String = "notebooks-out", exportAccounts: Bool = false) {
+    /// Also write each account's monthly history in replication 1 (`history.csv`, the format
+    /// `collectsim observe` reads).
+    public var exportHistory: Bool
+    public init(directory: String = "notebooks-out", exportAccounts: Bool = false, exportHistory: Bool = false) {
         self.directory = directory
         self.exportAccounts = exportAccounts
+        self.exportHistory = exportHistory
     }
 }
 

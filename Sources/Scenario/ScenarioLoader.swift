@@ -8,6 +8,8 @@ import Yams
 /// built-in defaults (population) and strategies are YAML resources compiled into the binary and
 /// read with this same loader, so built-ins are written in the language users write.
 public enum ScenarioLoader {
+    /// The longest horizon a scenario may have, in days.
+    public static let maxHorizonDays = 3650
     static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
                           "model", "compliance", "strategies", "baseline", "output", "experiment"]
     static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments",
@@ -151,7 +153,7 @@ public enum ScenarioLoader {
         let description = try map["description"]?.string() ?? ""
         let seed = try map["seed"].map { UInt64(try $0.int(in: 0...Int.max, what: "a non-negative seed")) } ?? ScenarioDefaults.seed
         let replications = try map["replications"]?.int(in: 1...100_000, what: "a number of replications") ?? ScenarioDefaults.replications
-        let horizon = try map["horizon_days"]?.int(in: 1...3650, what: "a horizon in days") ?? ScenarioDefaults.horizonDays
+        let horizon = try map["horizon_days"]?.int(in: 1...maxHorizonDays, what: "a horizon in days") ?? ScenarioDefaults.horizonDays
         let calendar = try map["calendar"].map { try parseCalendar($0, horizon: horizon) } ?? SimulationCalendar()
         let population = try parsePopulation(map["population"], file: file)
         let parameters = try parseModel(map["model"])
@@ -453,7 +455,7 @@ public enum ScenarioLoader {
 
     static func parseOutput(_ v: YAMLValue) throws -> OutputSpec {
         var o = OutputSpec()
-        for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts"]) {
+        for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts", "export_history"]) {
             if key == "dir" {
                 o.directory = try value.string()
                 // A scenario travels between people: it may name a folder under the working
@@ -463,8 +465,10 @@ public enum ScenarioLoader {
                       !parts.contains(".."), !o.directory.contains("\0"), o.directory.utf8.count <= 255 else {
                     throw value.error("expected a relative folder inside the working directory, without '..' (found '\(o.directory.prefix(80))'); choose any other place with --out")
                 }
-            } else {
+            } else if key == "export_accounts" {
                 o.exportAccounts = try value.bool()
+            } else {
+                o.exportHistory = try value.bool()
             }
         }
         return o

@@ -162,7 +162,7 @@ public enum ScenarioSchema {
             "compliance": compliance,
             "strategies": strategies,
             "baseline": ["type": "string"],
-            "output": object(["dir": ["type": "string"], "export_accounts": ["type": "boolean"]]),
+            "output": object(["dir": ["type": "string"], "export_accounts": ["type": "boolean"], "export_history": ["type": "boolean"]]),
         ], required: ["name"], description: "A CollectSim scenario. Everything but `name` has a default.")
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         root["title"] = "CollectSim scenario"

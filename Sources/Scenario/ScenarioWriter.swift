@@ -51,7 +51,7 @@ public enum ScenarioWriter {
         out += "strategies:\n"
         for st in s.strategies { out += strategy(st) }
         out += "baseline: \(quote(s.baseline))\n"
-        out += "output:\n  dir: \(quote(s.output.directory))\n  export_accounts: \(s.output.exportAccounts)\n"
+        out += "output:\n  dir: \(quote(s.output.directory))\n  export_accounts: \(s.output.exportAccounts)\n  export_history: \(s.output.exportHistory)\n"
         if let e = s.experiment { out += experiment(e) }
         return out
     }

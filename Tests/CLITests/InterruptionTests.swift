@@ -129,7 +129,7 @@ final class InterruptionTests: XCTestCase {
         // A checkpoint written for another scenario is refused, not silently mixed in.
         let folder = run.appendingPathComponent("checkpoint")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data("CollectSim checkpoint 2\nnot-this-scenario\n".utf8).write(to: folder.appendingPathComponent("replication-000000.bin"))
+        try Data("CollectSim checkpoint 3\nnot-this-scenario\n".utf8).write(to: folder.appendingPathComponent("replication-000000.bin"))
         let err = dir.appendingPathComponent("stderr-foreign")
         let p = try start(["run", "--resume", run.path, "--quiet"], stderr: err)
         p.waitUntilExit()

@@ -144,6 +144,7 @@ extension PortfolioCommandTests {
                                                                  "--export-accounts"], in: dir,
                                       environment: ["COLLECTSIM_REGISTRY": dir.appendingPathComponent("runs.sqlite").path])
         XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("2 replications × a stratified sample of 5000 of the 20000 accounts of book.csv"), "the run says so as it starts: \(run.stdout)")
         let report = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("2 replications × a stratified sample of 5000 of the 20000 accounts of book.csv (segment × grade × DPD bucket, "),
                       report)

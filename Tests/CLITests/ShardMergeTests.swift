@@ -66,24 +66,25 @@ final class ShardMergeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let s = try write(Self.largeRun, in: dir)
         let local = dir.appendingPathComponent("local")
-        XCTAssertEqual(try run(["run", s.path, "--out", local.path, "--export-accounts", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try run(["run", s.path, "--out", local.path, "--export-accounts", "--export-history", "--quiet"], in: dir).status, 0)
         // 1: one shard holds everything; 3: cuts inside the first chunk of replication 0 and
         // the second of replication 1; 7: cuts both chunks of both replications.
         for n in [1, 3, 7] {
             let holder = dir.appendingPathComponent("shards-\(n)")
-            try shards("run", s, n, into: holder, in: dir, extra: ["--export-accounts"])
+            try shards("run", s, n, into: holder, in: dir, extra: ["--export-accounts", "--export-history"])
             let merged = dir.appendingPathComponent("merged-\(n)")
             let m = try run(["merge", holder.path, "--out", merged.path], in: dir)
             XCTAssertEqual(m.status, 0, m.stderr)
             XCTAssertTrue(m.stdout.contains("merged from \(n) shards"), m.stdout)
             try assertSameFolder(local, merged)
         }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: local.appendingPathComponent("history.csv").path), "history.csv is among the files compared")
         // Every unit its own shard, on a run of six units.
         let small = try write(Self.smallRun, in: dir, name: "small.yaml")
         let smallLocal = dir.appendingPathComponent("small-local")
-        XCTAssertEqual(try run(["run", small.path, "--out", smallLocal.path, "--export-accounts", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try run(["run", small.path, "--out", smallLocal.path, "--export-accounts", "--export-history", "--quiet"], in: dir).status, 0)
         let holder = dir.appendingPathComponent("small-shards")
-        try shards("run", small, 6, into: holder, in: dir, extra: ["--export-accounts"])
+        try shards("run", small, 6, into: holder, in: dir, extra: ["--export-accounts", "--export-history"])
         // Shard folders may be named one by one, in any order.
         let folders = try FileManager.default.contentsOfDirectory(atPath: holder.path).filter { $0.hasPrefix("shard-") }.sorted().reversed()
         XCTAssertEqual(folders.count, 6)

@@ -1,8 +1,8 @@
 import CollectionsModel
 
-/// The columns of a portfolio file, declared once: the reader checks them, the writer writes
-/// them in this order, `docs/portfolio.md` describes them.
-public struct PortfolioColumn: Sendable {
+/// A column of an input file (a portfolio, a history): its name, whether it must be present,
+/// what its values must be and what they mean, as errors and the docs say them.
+public struct InputColumn: Sendable {
     public let name: String
     public let required: Bool
     /// What a value must be, as an error message and the docs say it.
@@ -10,13 +10,15 @@ public struct PortfolioColumn: Sendable {
     public let meaning: String
 }
 
+/// The columns of a portfolio file, declared once: the reader checks them, the writer writes
+/// them in this order, `docs/portfolio.md` describes them.
 public enum PortfolioColumns {
     /// The columns in file order; `Field`'s cases index them.
     public enum Field: Int, CaseIterable, Sendable {
         case accountId, segment, grade, balance, overdue, daysPastDue, installment, remainingTerm
         case riskScore, reachable, onPlan, promiseBroken, hardshipReported, complainedRecently
 
-        public var column: PortfolioColumn {
+        public var column: InputColumn {
             switch self {
             case .accountId:
                 .init(name: "account_id", required: true, expected: "a non-empty id of at most 200 bytes, unique in the file",
@@ -64,7 +66,7 @@ public enum PortfolioColumns {
         public var name: String { column.name }
     }
 
-    public static let all: [PortfolioColumn] = Field.allCases.map(\.column)
+    public static let all: [InputColumn] = Field.allCases.map(\.column)
     public static var required: [String] { all.filter(\.required).map(\.name) }
     public static var names: [String] { all.map(\.name) }
 }

@@ -9,15 +9,14 @@ import Foundation
 /// (`PortfolioColumns`), then one row per account; a UTF-8 byte-order mark, CRLF line ends and
 /// quoted fields holding commas, quotes or line breaks are read as such. Every problem is
 /// reported with the file, its line, the column and the field, and what was expected: up to
-/// `listed` of them, then how many more.
+/// `InputProblems.listed` of them, then how many more.
 public enum PortfolioReader {
-    public static let listed = 20
 
     /// Reads `given` for a scenario with segments `segments`; columns in `ignore` are skipped.
     /// `name` is how errors name the file.
     public static func read(_ given: URL, name: String, segments: [String], ignore: [String]) throws -> AccountBook {
         let url = given.resolvingSymlinksInPath()
-        var problems = Problems(file: name)
+        var problems = InputProblems(file: name)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path), let size = attributes[.size] as? Int else {
             throw problems.fatal(line: 0, column: 0, field: "", "cannot read the portfolio file (does it exist?)")
         }
@@ -87,7 +86,7 @@ public enum PortfolioReader {
     /// Accounts whose ids repeat (or, far more rarely, whose different ids share a 64-bit key):
     /// a sorted copy of the keys (8 bytes an account, freed on return), neighbours compared;
     /// only when some repeat is the file read again for their lines and ids.
-    static func duplicates(_ keys: [UInt64], url: URL, problems: inout Problems) throws {
+    static func duplicates(_ keys: [UInt64], url: URL, problems: inout InputProblems) throws {
         var sorted = keys
         sorted.sort()
         var repeated = Set<UInt64>()
@@ -151,7 +150,7 @@ public enum PortfolioReader {
 
         func has(_ field: PortfolioColumns.Field) -> Bool { position[field.rawValue] != nil }
 
-        init(header: CSVRecords.Record, ignore: [String], problems: inout Problems) throws {
+        init(header: CSVRecords.Record, ignore: [String], problems: inout InputProblems) throws {
             let known = PortfolioColumns.names
             var position = [Int?](repeating: nil, count: known.count)
             for k in 0..<header.count {
@@ -186,39 +185,10 @@ public enum PortfolioReader {
 
         /// The row as an account, or nil after recording its problems.
         func account(_ row: CSVRecords.Record, segments: [String], utf8 names: [[UInt8]],
-                     problems: inout Problems) -> (key: UInt64, account: KnownAccount)? {
+                     problems: inout InputProblems) -> (key: UInt64, account: KnownAccount)? {
             var reader = RowReader(row: row, layout: self, problems: problems)
             defer { problems = reader.problems }
             return reader.account(segments: segments, utf8: names)
-        }
-    }
-
-    /// Problems found so far: the first `listed` kept, the rest counted.
-    struct Problems {
-        let file: String
-        var kept: [ScenarioError] = []
-        var count = 0
-
-        mutating func add(line: Int, column: Int, field: String, _ message: String) {
-            count += 1
-            if kept.count < PortfolioReader.listed {
-                kept.append(ScenarioError(file: file, line: line, column: column, field: field, message: message))
-            }
-        }
-
-        mutating func fatal(line: Int, column: Int, field: String, _ message: String) -> ScenarioError {
-            add(line: line, column: column, field: field, message)
-            return combined()
-        }
-
-        func throwIfAny() throws { if count > 0 { throw combined() } }
-
-        /// The first problem, carrying the others and the count of those not listed.
-        func combined() -> ScenarioError {
-            var first = kept[0]
-            first.others = Array(kept.dropFirst())
-            first.unlisted = count - kept.count
-            return first
         }
     }
 }

@@ -10,10 +10,10 @@ struct RowReader {
     typealias Field = PortfolioColumns.Field
     let row: CSVRecords.Record
     let layout: PortfolioReader.Layout
-    var problems: PortfolioReader.Problems
+    var problems: InputProblems
     private var ok = true
 
-    init(row: CSVRecords.Record, layout: PortfolioReader.Layout, problems: PortfolioReader.Problems) {
+    init(row: CSVRecords.Record, layout: PortfolioReader.Layout, problems: InputProblems) {
         self.row = row; self.layout = layout; self.problems = problems
     }
 

@@ -31,11 +31,11 @@ public enum PortfolioWriter {
     }
 
     /// An amount in whole cents.
-    static func cents(_ x: Double) -> Int { Int((x * 100).rounded()) }
+    public static func cents(_ x: Double) -> Int { Int((x * 100).rounded()) }
 
     /// `units` / 10^places written with exactly `places` decimals (no `String(format:)`, which
     /// is slow enough on Linux to dominate writing a large book).
-    static func decimal(_ units: Int, places: Int) -> String {
+    public static func decimal(_ units: Int, places: Int) -> String {
         var scale = 1
         for _ in 0..<places { scale *= 10 }
         let whole = String(units.magnitude / UInt(scale)), fraction = String(units.magnitude % UInt(scale))

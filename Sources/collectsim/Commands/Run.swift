@@ -31,6 +31,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write accounts.csv: one row per account, strategy and replication (durations and events for survival analysis).")
     var exportAccounts = false
 
+    @Flag(help: "Also write history.csv: each account's state at entry and at every 30-day month end in replication 1, in the history format `collectsim observe` and `collectsim backtest` read.")
+    var exportHistory = false
+
     @Option(help: "Run registry to record this run in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite).")
     var registry: String?
 
@@ -52,7 +55,7 @@ struct Run: ParsableCommand {
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
-        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || force || shard != nil) {
+        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || exportHistory || force || shard != nil) {
             throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
         }
     }
@@ -74,6 +77,7 @@ struct Run: ParsableCommand {
             if let replications { s.replications = replications }
             if let population { s.population.size = population }
             if exportAccounts { s.output.exportAccounts = true }
+            if exportHistory { s.output.exportHistory = true }
             if seed != nil || replications != nil || population != nil { try refuseUnloadable(s) }
             try refuseBeyondMemory(s)
             if let shard {
@@ -125,7 +129,7 @@ struct Run: ParsableCommand {
         let data = try RunWriter.write(analysis, to: dir, identity: identity)
         CheckpointedRun.discard(in: dir)
         let id = recordRun(data, in: dir, scenario: s)
-        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(s.population.size) accounts × \(s.horizonDays) days")
+        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
         print()
