@@ -11,6 +11,6 @@ struct CollectSim: ParsableCommand {
         built-in default scenario.
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Sweep.self, Sensitivity.self, Optimize.self, Calibrate.self, Merge.self, Slurm.self, Portfolio.self, Report.self, Runs.self, Validate.self, Strategies.self, Schema.self, Parameters.self]
+        subcommands: [Run.self, Sweep.self, Sensitivity.self, Optimize.self, Calibrate.self, Observe.self, BacktestCommand.self, Merge.self, Slurm.self, Portfolio.self, Report.self, Runs.self, Validate.self, Strategies.self, Schema.self, Parameters.self]
     )
 }

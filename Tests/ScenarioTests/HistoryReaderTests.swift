@@ -81,9 +81,11 @@ final class HistoryReaderTests: XCTestCase {
         ])
     }
 
-    func testAnEmptyFileAndAHeaderWithoutRowsAreRefused() {
+    func testAnEmptyFileAHeaderWithoutRowsAndAHistoryWithoutMonthsAreRefused() {
         XCTAssertEqual(problems(""), ["h.csv:1:1: error: the history file is empty; it needs a header row and one row per account and month"])
         XCTAssertEqual(problems("account_id,month,days_past_due,balance,paid\n"), ["h.csv:2:1: error: the history file has a header but no rows"])
+        XCTAssertEqual(problems("account_id,month,days_past_due,balance,paid\na,0,1,5,0\n"),
+                       ["h.csv:2:2: error: field 'month': the history has only month 0; it needs at least one month end after it"])
         XCTAssertEqual(problems("account_id,month,balance,paid\na,0,1,0\n"),
                        ["h.csv:1:5: error: field 'days_past_due': the header lacks the required column 'days_past_due'"])
     }

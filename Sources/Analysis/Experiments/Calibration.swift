@@ -12,13 +12,13 @@ public struct Statistic: Sendable {
     public func value(_ t: Tally) -> Double { compute(t) }
 }
 
-/// One observed aggregate a calibration fits: a metric, a point of a cumulative curve, or a
-/// roll rate, with its standard error.
+/// One observed aggregate a calibration fits: a metric, a point of a cumulative curve, a roll
+/// rate, or a share of accounts seen in a state at a month end, with its standard error.
 public struct ObservedTarget: Sendable, Hashable {
-    public enum Kind: String, Sendable, CaseIterable { case metric, curve, roll }
+    public enum Kind: String, Sendable, CaseIterable { case metric, curve, roll, monthEnd = "month_end" }
     public let kind: Kind
     public let name: String
-    /// Day (curves, 1-based) or month (roll rates, 1-based); 0 for metrics.
+    /// Day (curves, 1-based) or month (roll rates and month-end shares, 1-based); 0 for metrics.
     public let period: Int
     public let value: Double
     public let standardError: Double
@@ -42,6 +42,7 @@ public struct ObservedTarget: Sendable, Hashable {
         case .metric: return groupIndex == 0 ? name : "\(name) [\(group)]"
         case .curve: return "curve \(name) day \(period)"
         case .roll: return "roll \(name) month \(period)"
+        case .monthEnd: return "\(name) seen by month \(period)"
         }
     }
 
@@ -65,6 +66,10 @@ public struct ObservedTarget: Sendable, Hashable {
                 let row = Tally.rollBuckets.indices.reduce(0) { $0 + t.roll(month: month, from: from, to: $1) }
                 return row > 0 ? t.roll(month: month, from: from, to: to) / row : .nan
             }
+        case .monthEnd:
+            let kind = MonthEndKind.allCases.first { $0.name == name }!
+            let month = period
+            return Statistic(name: key) { t in (0...month).reduce(0) { $0 + t.monthEnd(kind, month: $1) } / t.value(.accounts) }
         }
     }
 }
@@ -76,7 +81,10 @@ public struct ObservedTarget: Sendable, Hashable {
 /// - `curve,recovery,90,0.213,0.004` — a cumulative curve (recovery, default, chargeoff, cure,
 ///   complaints) on a day, as in curves.csv;
 /// - `roll,30-59>60-89,2,0.47,0.02` — a roll rate between buckets in a 30-day month, as in
-///   rollrates.csv.
+///   rollrates.csv;
+/// - `month_end,default,3,0.12,0.004` — the share of accounts seen defaulted (90-179 or charged
+///   off) or cured (current or settled after being seen delinquent) at the start or at some
+///   month end up to month 3, as a monthly history shows them (`collectsim observe`).
 ///
 /// A `group` column (optional) observes a metric on one group of metrics.csv — a segment, a
 /// grade or a stage at entry — instead of all accounts. A `source` column (optional) names where
@@ -125,7 +133,7 @@ public enum ObservedData {
             }
             let row = Dictionary(uniqueKeysWithValues: zip(header, cells))
             guard let kind = ObservedTarget.Kind(rawValue: row["kind"]!) else {
-                throw fail(line, "kind", "unknown kind '\(row["kind"]!)' (expected metric, curve or roll)")
+                throw fail(line, "kind", "unknown kind '\(row["kind"]!)' (expected metric, curve, roll or month_end)")
             }
             let name = row["name"]!
             var period = 0
@@ -148,6 +156,14 @@ public enum ObservedData {
                 guard parts.count == 2, parts.allSatisfy(Tally.rollBuckets.contains) else {
                     throw fail(line, "name", "expected a roll as FROM>TO with buckets \(Tally.rollBuckets.joined(separator: ", ")), found '\(name)'")
                 }
+                let months = Tally.rollMonths(horizonDays: horizon)
+                guard let m = Int(row["period"]!), (1...max(months, 1)).contains(m), months > 0 else {
+                    throw fail(line, "period", "expected the month, a whole number in [1, \(months)] (30-day months in the horizon), found '\(row["period"]!)'")
+                }
+                period = m
+            case .monthEnd:
+                let names = MonthEndKind.allCases.map(\.name)
+                guard names.contains(name) else { throw fail(line, "name", "unknown month-end state '\(name)' (expected one of: \(names.joined(separator: ", ")))") }
                 let months = Tally.rollMonths(horizonDays: horizon)
                 guard let m = Int(row["period"]!), (1...max(months, 1)).contains(m), months > 0 else {
                     throw fail(line, "period", "expected the month, a whole number in [1, \(months)] (30-day months in the horizon), found '\(row["period"]!)'")
@@ -176,6 +192,20 @@ public enum ObservedData {
         }
         guard !targets.isEmpty else { throw fail(1, "", "the observed file has a header but no rows") }
         return targets
+    }
+}
+
+extension ObservedData {
+    /// `targets` as an observed file: the header, then one row each (with a `strategy` column
+    /// when any target names one).
+    public static func csv(_ targets: [ObservedTarget]) -> String {
+        let withStrategy = targets.contains { !$0.strategy.isEmpty }
+        var out = (columns + (withStrategy ? ["strategy"] : [])).joined(separator: ",") + "\n"
+        for t in targets {
+            out += "\(t.kind.rawValue),\(t.name),\(t.kind == .metric ? "" : String(t.period)),\(t.value),\(t.standardError)"
+            out += withStrategy ? ",\(CSVRecords.field(t.strategy))\n" : "\n"
+        }
+        return out
     }
 }
 

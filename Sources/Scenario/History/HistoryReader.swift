@@ -8,7 +8,7 @@ import Foundation
 /// and what was expected, up to `InputProblems.listed`, then how many more: values out of
 /// range, a month given twice, an account without month 0, a gap in an account's months, and
 /// an account that leaves the file while still open (only a settled or charged-off account may
-/// stop before the history's last month).
+/// stop before the history's last month). A history has at least one month after month 0.
 public enum HistoryReader {
     typealias Field = HistoryColumns.Field
 
@@ -65,6 +65,9 @@ public enum HistoryReader {
         guard let columns = position else { throw problems.fatal(line: 1, column: 1, field: "", "the history file has no header row") }
         if problems.count == 0 && books.isEmpty {
             problems.add(line: 2, column: 1, field: "", "the history file has a header but no rows")
+        }
+        if problems.count == 0 && !books.isEmpty && lastMonth == 0 {
+            problems.add(line: 2, column: columns[Field.month.rawValue]! + 1, field: "month", "the history has only month 0; it needs at least one month end after it")
         }
         try problems.throwIfAny()
         let monthColumn = columns[Field.month.rawValue]! + 1
