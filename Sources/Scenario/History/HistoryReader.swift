@@ -30,7 +30,8 @@ public enum HistoryReader {
         do {
             try CSVRecords(url).forEach { record in
                 guard let columns = position else {
-                    position = try layout(record, ignore: ignore, problems: &problems)
+                    position = try InputColumn.positions(in: record, of: HistoryColumns.all, ignore: ignore, problems: &problems,
+                                                         unknown: "a history has: \(HistoryColumns.names.joined(separator: ", ")); skip others with --ignore-columns")
                     width = record.count
                     return true
                 }
@@ -120,35 +121,6 @@ public enum HistoryReader {
         }
         try problems.throwIfAny()
         return AccountHistory(file: name, books: complete, months: lastMonth)
-    }
-
-    /// The file column of each `HistoryColumns.Field` (nil: absent), after checking the header.
-    static func layout(_ header: CSVRecords.Record, ignore: [String], problems: inout InputProblems) throws -> [Int?] {
-        let known = HistoryColumns.names
-        var position = [Int?](repeating: nil, count: known.count)
-        for k in 0..<header.count {
-            guard let name = String(validating: header.trimmed(k), as: UTF8.self) else {
-                throw problems.fatal(line: header.line, column: k + 1, field: "", "the header is not valid UTF-8 text; save the file as UTF-8")
-            }
-            if ignore.contains(name) { continue }
-            guard let c = known.firstIndex(of: name) else {
-                var msg = name.isEmpty ? "a column without a name" : "unknown column '\(name)'"
-                if let s = Suggest.closest(to: name, in: known) { msg += "; did you mean '\(s)'?" }
-                problems.add(line: header.line, column: k + 1, field: name,
-                             msg + " (a history has: \(known.joined(separator: ", ")); skip others with --ignore-columns)")
-                continue
-            }
-            guard position[c] == nil else {
-                problems.add(line: header.line, column: k + 1, field: name, "column '\(name)' appears twice in the header")
-                continue
-            }
-            position[c] = k
-        }
-        for (c, column) in HistoryColumns.all.enumerated() where column.required && position[c] == nil {
-            problems.add(line: header.line, column: header.count + 1, field: column.name, "the header lacks the required column '\(column.name)'")
-        }
-        try problems.throwIfAny()
-        return position
     }
 
     /// One row's fields, checked.

@@ -10,6 +10,44 @@ public struct InputColumn: Sendable {
     public let meaning: String
 }
 
+extension InputColumn {
+    /// Where each of `columns` sits in a file whose header is `header` (nil: absent), columns
+    /// named in `ignore` skipped. Unknown, unnamed and repeated columns and missing or ignored
+    /// required ones are problems; `unknown` says, after an unknown column, what is known.
+    /// Throws when there are any: rows cannot be read against a wrong header.
+    static func positions(in header: CSVRecords.Record, of columns: [InputColumn], ignore: [String], problems: inout InputProblems,
+                          unknown: String) throws -> [Int?] {
+        let known = columns.map(\.name)
+        var position = [Int?](repeating: nil, count: known.count)
+        for k in 0..<header.count {
+            guard let name = String(validating: header.trimmed(k), as: UTF8.self) else {
+                throw problems.fatal(line: header.line, column: k + 1, field: "", "the header is not valid UTF-8 text; save the file as UTF-8")
+            }
+            if ignore.contains(name) { continue }
+            guard let c = known.firstIndex(of: name) else {
+                var msg = name.isEmpty ? "a column without a name" : "unknown column '\(name)'"
+                if let s = Suggest.closest(to: name, in: known) { msg += "; did you mean '\(s)'?" }
+                problems.add(line: header.line, column: k + 1, field: name, msg + " (\(unknown))")
+                continue
+            }
+            guard position[c] == nil else {
+                problems.add(line: header.line, column: k + 1, field: name, "column '\(name)' appears twice in the header")
+                continue
+            }
+            position[c] = k
+        }
+        for (c, column) in columns.enumerated() where column.required {
+            if ignore.contains(column.name) {
+                problems.add(line: header.line, column: 1, field: column.name, "the required column '\(column.name)' cannot be ignored")
+            } else if position[c] == nil {
+                problems.add(line: header.line, column: header.count + 1, field: column.name, "the header lacks the required column '\(column.name)'")
+            }
+        }
+        try problems.throwIfAny()
+        return position
+    }
+}
+
 /// The columns of a portfolio file, declared once: the reader checks them, the writer writes
 /// them in this order, `docs/portfolio.md` describes them.
 public enum PortfolioColumns {

@@ -151,34 +151,8 @@ public enum PortfolioReader {
         func has(_ field: PortfolioColumns.Field) -> Bool { position[field.rawValue] != nil }
 
         init(header: CSVRecords.Record, ignore: [String], problems: inout InputProblems) throws {
-            let known = PortfolioColumns.names
-            var position = [Int?](repeating: nil, count: known.count)
-            for k in 0..<header.count {
-                guard let name = String(validating: header.trimmed(k), as: UTF8.self) else {
-                    throw problems.fatal(line: header.line, column: k + 1, field: "", "the header is not valid UTF-8 text; save the file as UTF-8")
-                }
-                if ignore.contains(name) { continue }
-                guard let c = known.firstIndex(of: name) else {
-                    var msg = name.isEmpty ? "a column without a name" : "unknown column '\(name)'"
-                    if let s = Suggest.closest(to: name, in: known) { msg += "; did you mean '\(s)'?" }
-                    problems.add(line: header.line, column: k + 1, field: name, msg + " (the model reads: \(known.joined(separator: ", ")); "
-                                 + "list a column it should skip under population.ignore_columns)")
-                    continue
-                }
-                if position[c] != nil {
-                    problems.add(line: header.line, column: k + 1, field: name, "column '\(name)' appears twice in the header")
-                    continue
-                }
-                position[c] = k
-            }
-            for (c, column) in PortfolioColumns.all.enumerated() where column.required {
-                if ignore.contains(column.name) {
-                    problems.add(line: header.line, column: 1, field: column.name, "the required column '\(column.name)' cannot be ignored")
-                } else if position[c] == nil {
-                    problems.add(line: header.line, column: header.count + 1, field: column.name, "the header lacks the required column '\(column.name)'")
-                }
-            }
-            try problems.throwIfAny()
+            let position = try InputColumn.positions(in: header, of: PortfolioColumns.all, ignore: ignore, problems: &problems,
+                                                     unknown: "the model reads: \(PortfolioColumns.names.joined(separator: ", ")); list a column it should skip under population.ignore_columns")
             self.position = position
             width = header.count
         }
