@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
-// The coverage-guided fuzz target for the scenario loader and validator (libFuzzer).
+// The coverage-guided fuzz targets (libFuzzer): the scenario loader and validator
+// (scenario-fuzz), and the portfolio and history readers (input-fuzz).
 // Build and run it with fuzz/run.sh, not with a plain `swift build`.
 import PackageDescription
 
@@ -11,6 +12,10 @@ let package = Package(
         .target(name: "FuzzDriver"),
         .executableTarget(
             name: "scenario-fuzz",
+            dependencies: ["FuzzDriver", .product(name: "CollectSimKit", package: "CollectSim")]
+        ),
+        .executableTarget(
+            name: "input-fuzz",
             dependencies: ["FuzzDriver", .product(name: "CollectSimKit", package: "CollectSim")]
         ),
     ]

@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Builds the scenario fuzz target with libFuzzer and AddressSanitizer and runs it.
-# Usage: fuzz/run.sh [SECONDS] [extra libFuzzer flags...]   (default 60 s)
-# The corpus starts from scenarios/ and the bad-input corpus; inputs that crash, hang or
-# exhaust memory are written to fuzz/findings/ and must become regression cases.
+# Builds a fuzz target with libFuzzer and AddressSanitizer and runs it.
+# Usage: fuzz/run.sh [TARGET] [SECONDS] [extra libFuzzer flags...]
+#   TARGET: scenario (the scenario loader, the default) or input (the portfolio and history
+#   readers); SECONDS: 60 by default.
+# The scenario corpus starts from scenarios/ and the bad-input corpus, the input corpus from
+# fuzz/inputs/; inputs that crash, hang or exhaust memory are written to fuzz/findings/ and
+# must become regression cases (fuzz/regressions/).
 set -euo pipefail
 cd "$(dirname "$0")"
+target=scenario
+if [[ "${1:-}" == scenario || "${1:-}" == input ]]; then target="$1"; shift; fi
 seconds="${1:-60}"; shift || true
 ../scripts/setup.sh
 # SwiftPM keeps a stale list of a path dependency's source files; drop it so new files build.
 rm -f .build-fuzz/debug.yaml
-if ! swift build --package-path . --scratch-path .build-fuzz -c debug --product scenario-fuzz \
+if ! swift build --package-path . --scratch-path .build-fuzz -c debug --product "$target-fuzz" \
      -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > .build-fuzz.log 2>&1; then
   grep -v "warning: Cannot export local symbol" .build-fuzz.log >&2
   echo "fuzz build failed" >&2; exit 1
 fi
-binary=".build-fuzz/debug/scenario-fuzz"
-corpus=".corpus"; mkdir -p "$corpus" findings
-cp ../scenarios/*.yaml "$corpus"/ 2>/dev/null || true
-cp ../Tests/ScenarioTests/BadScenarios/*.yaml "$corpus"/ 2>/dev/null || true
-cp regressions/* "$corpus"/ 2>/dev/null || true
-"$binary" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-  -dict=yaml.dict -artifact_prefix=findings/ -print_final_stats=1 "$@"
+binary=".build-fuzz/debug/$target-fuzz"
+corpus=".corpus-$target"; mkdir -p "$corpus" findings
+if [[ "$target" == scenario ]]; then
+  cp ../scenarios/*.yaml "$corpus"/ 2>/dev/null || true
+  cp ../Tests/ScenarioTests/BadScenarios/*.yaml "$corpus"/ 2>/dev/null || true
+  cp regressions/*.yaml "$corpus"/ 2>/dev/null || true
+  flags=(-max_len=16384 -dict=yaml.dict)
+else
+  cp inputs/* "$corpus"/
+  cp regressions/*.csv "$corpus"/ 2>/dev/null || true
+  flags=(-max_len=8192 -dict=csv.dict)
+fi
+"$binary" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${flags[@]}" \
+  -artifact_prefix="findings/$target-" -print_final_stats=1 "$@"

@@ -9,6 +9,8 @@ scripts/setup.sh
 # COLLECTSIM_INVARIANTS: every simulation in the tests checks the model's invariants after each
 # settlement (Sources/CollectionsModel/Invariants.swift); the release build skips them.
 swift test -c release -Xswiftc -enable-testing -Xswiftc -DCOLLECTSIM_INVARIANTS --disable-swift-testing --scratch-path .build-test
-# About a minute of coverage-guided fuzzing of the scenario loader (fixed seed, so a CI failure
-# reproduces); a crash, hang or memory blow-up fails the suite and lands in fuzz/findings/.
-fuzz/run.sh 60 -seed=1
+# About a minute of coverage-guided fuzzing of the scenario loader and half a minute of the
+# portfolio and history readers (fixed seeds, so a CI failure reproduces); a crash, hang or
+# memory blow-up fails the suite and lands in fuzz/findings/.
+fuzz/run.sh scenario 60 -seed=1
+fuzz/run.sh input 30 -seed=1
