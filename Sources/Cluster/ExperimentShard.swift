@@ -30,11 +30,13 @@ public enum ExperimentShard {
         try ShardFolder.prepare(folder)
         try AtomicFile.write(ScenarioWriter.yaml(scenario), to: folder.appendingPathComponent("scenario.resolved.yaml"))
         let hash = RunWriter.scenarioHash(scenario)
-        let evaluator = ExperimentEvaluator(base: scenario, factors: factors(scenario, kind: kind), threads: threads)
+        var evaluator = ExperimentEvaluator(base: scenario, factors: factors(scenario, kind: kind), threads: threads)
+        evaluator.shouldStop = stop
         var names: [String] = []
         for i in range {
             if stop?() == true { throw Stopped() }
-            let e = try evaluator.evaluate(points[i])
+            let e: PointEvaluation
+            do { e = try evaluator.evaluate(points[i]) } catch is EvaluationStopped { throw Stopped() }
             // Wall time is for progress lines only; a re-run of the task must write the same bytes.
             let timeless = PointEvaluation(values: e.values, perReplication: e.perReplication, borrowerDays: e.borrowerDays, seconds: 0)
             try ExperimentSession.store(timeless, index: i, hash: hash, in: folder)

@@ -104,21 +104,33 @@ public struct Runner: Sendable {
     public func run(replications range: Range<Int>? = nil,
                     progress: (@Sendable (RunProgress) -> Void)? = nil,
                     accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil, withHistory: Bool = false) -> RunResult {
+        runUnlessStopped(replications: range, progress: progress, accounts: accounts, withHistory: withHistory)!
+    }
+
+    /// `run`, stopped between blocks when `shouldStop` says so: nil then, since the
+    /// replications under way are not complete (and nothing of them is kept).
+    public func runUnlessStopped(replications range: Range<Int>? = nil,
+                                 progress: (@Sendable (RunProgress) -> Void)? = nil,
+                                 accounts: (@Sendable (Int, Int, AccountOutcome) -> Void)? = nil, withHistory: Bool = false,
+                                 shouldStop: (@Sendable () -> Bool)? = nil) -> RunResult? {
         let start = DispatchTime.now()
         let range = range ?? 0..<scenario.replications
         let units = WorkUnits(replications: range.upperBound, population: scenario.population.size, blockSize: blockSize)
         let fold = FoldingConsumer(scenario: scenario, blocksPerReplication: units.blocksPerReplication)
         let draws = runBlocks(units: units.unit(replication: range.lowerBound, block: 0)..<units.count, withAccounts: accounts != nil,
-                              withHistory: withHistory,
+                              withHistory: withHistory, shouldStop: shouldStop,
                               progress: progress) { block in
             fold.add(block)
             if let accounts {
                 for (k, list) in block.outcomes.enumerated() { for outcome in list { accounts(k, block.replication, outcome) } }
             }
         }
+        let tallies = fold.result()
+        // Stopped before every replication was complete.
+        guard tallies.allSatisfy({ $0.count == range.count }) else { return nil }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let n = scenario.population.size, horizon = scenario.horizonDays, strategies = scenario.strategies.count
-        return RunResult(scenario: scenario, tallies: fold.result(), replicationsCompleted: range.count,
+        return RunResult(scenario: scenario, tallies: tallies, replicationsCompleted: range.count,
                          borrowerDays: Double(n) * Double(horizon) * Double(strategies) * Double(range.count),
                          elapsedSeconds: elapsed, randomDraws: Double(draws))
     }

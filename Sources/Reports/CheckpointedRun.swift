@@ -13,6 +13,14 @@ public final class StopRequest: Sendable {
 
     public func request(signal: Int32) { signalNumber.store(signal, ordering: .relaxed) }
 
+    /// Takes `count` deliveries of `signal` (signals arriving together come as one event):
+    /// the first asks to stop; true when the work must end at once instead, because a stop was
+    /// already asked for or the signal came twice.
+    public func receive(signal: Int32, count: UInt = 1) -> Bool {
+        let first = signalNumber.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
+        return !first.exchanged || count > 1
+    }
+
     /// The signal that asked to stop, if one did.
     public var signal: Int32? {
         let s = signalNumber.load(ordering: .relaxed)
@@ -22,7 +30,9 @@ public final class StopRequest: Sendable {
 
 /// Runs a scenario one replication at a time into a run folder, keeping each finished
 /// replication's tallies in `checkpoint/` so that a run stopped by a signal, or killed, can be
-/// finished later with exactly the bytes an uninterrupted run would have written.
+/// finished later with exactly the bytes an uninterrupted run would have written. A signal
+/// stops the run between blocks (within about a second); the replication it interrupts is
+/// dropped and simulated again on resume.
 ///
 /// A replication's result depends only on its index, and the precision rule is evaluated at the
 /// same replication counts whether or not the run was interrupted, so resuming changes nothing.
@@ -53,6 +63,9 @@ public enum CheckpointedRun {
         let exportsRows = scenario.output.exportAccounts || scenario.output.exportHistory
         let ids = exportsRows ? try AccountRows.lenderIds(scenario) : nil
 
+        var stopRequested: (@Sendable () -> Bool)?
+        if let stop { stopRequested = { stop.signal != nil } }
+
         /// Runs replications until `target` are done; false when stopped first.
         func runUntil(_ target: Int) throws -> Bool {
             while result.replicationsCompleted < target {
@@ -71,7 +84,13 @@ public enum CheckpointedRun {
                 if let history { rows?.streamHistory(to: history) }
                 var collect: (@Sendable (Int, Int, AccountOutcome) -> Void)?
                 if let rows { collect = { s, replication, o in rows.add(strategy: s, replication: replication, o) } }
-                let one = runner.run(replications: r..<(r + 1), progress: overall, accounts: collect, withHistory: scenario.output.exportHistory)
+                // A stop request ends the replication between blocks; nothing of it is kept.
+                guard let one = runner.runUnlessStopped(replications: r..<(r + 1), progress: overall, accounts: collect,
+                                                        withHistory: scenario.output.exportHistory,
+                                                        shouldStop: stopRequested) else {
+                    history?.abandon()
+                    return false
+                }
                 if let rows, scenario.output.exportAccounts { try AtomicFile.write(rows.text(), to: folder.appendingPathComponent(accountsFileName(r))) }
                 if let rows, let history {
                     do {

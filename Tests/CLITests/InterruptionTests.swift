@@ -54,7 +54,7 @@ final class InterruptionTests: XCTestCase {
         }
     }
 
-    func testSignalStopsAtAReplicationBoundaryAndResumeWritesTheUninterruptedBytes() throws {
+    func testSignalStopsTheRunAndResumeWritesTheUninterruptedBytes() throws {
         for (number, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
             let dir = TestRun.temporaryDirectory()
             let s = try scenario(in: dir)
@@ -135,5 +135,32 @@ final class InterruptionTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 65)
         XCTAssertTrue(try String(contentsOf: err, encoding: .utf8).contains("belongs to another scenario"))
+    }
+
+    /// One long replication: before the fix the signal waited for it to end (and the run ended
+    /// complete); now the run stops between blocks, keeps nothing of the replication, and resume
+    /// simulates it again to the uninterrupted bytes.
+    func testASignalDuringAReplicationStopsItBetweenBlocksAndResumeSimulatesItAgain() throws {
+        let dir = TestRun.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let s = dir.appendingPathComponent("long.yaml")
+        try "name: long\nseed: 5\nreplications: 1\nhorizon_days: 360\npopulation: {size: 200000}\nstrategies: [gentle, graded]\n"
+            .write(to: s, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runToEnd(["run", s.path, "--out", dir.appendingPathComponent("full").path, "--quiet"], in: dir), 0)
+        let run = dir.appendingPathComponent("stopped")
+        let err = dir.appendingPathComponent("stderr-stopped")
+        let p = try start(["run", s.path, "--out", run.path, "--quiet"], stderr: err)
+        // The resolved scenario is written just before the replication starts; it takes seconds.
+        let resolved = run.appendingPathComponent("scenario.resolved.yaml")
+        while !FileManager.default.fileExists(atPath: resolved.path) && p.isRunning { usleep(10_000) }
+        usleep(200_000)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let message = try String(contentsOf: err, encoding: .utf8)
+        XCTAssertEqual(p.terminationStatus, 128 + SIGINT, message)
+        XCTAssertTrue(message.contains("after 0 replications"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("summary.json").path), "nothing of the replication is kept")
+        XCTAssertEqual(try runToEnd(["run", "--resume", run.path, "--quiet"], in: dir), 0)
+        try assertSameOutputs(dir.appendingPathComponent("full"), run)
     }
 }

@@ -58,6 +58,9 @@ public struct PointEvaluation: Sendable, Codable, Equatable {
 /// Every point runs the same replication indices with the same seed and population size, so
 /// the model meets the same random numbers at every point (common random numbers): differences
 /// between points are differences of the factors, not of the noise.
+/// An evaluation abandoned because a stop was asked for before it was complete.
+public struct EvaluationStopped: Error {}
+
 public struct ExperimentEvaluator: Sendable {
     public let base: Scenario
     public let spec: ExperimentSpec
@@ -69,6 +72,9 @@ public struct ExperimentEvaluator: Sendable {
     /// Statistics computed per replication besides the metrics (calibration targets), stored
     /// under their names beside the metrics.
     public var statistics: [Statistic] = []
+    /// Polled between blocks: an evaluation under way when it says so is abandoned
+    /// (`EvaluationStopped`).
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(base: Scenario, factors: [ExperimentFactor], threads: Int?) {
         precondition(base.experiment != nil, "an experiment needs the scenario's experiment section")
@@ -114,7 +120,9 @@ public struct ExperimentEvaluator: Sendable {
     public func evaluate(_ values: [Double], replications: Range<Int>? = nil) throws -> PointEvaluation {
         let start = DispatchTime.now()
         let s = try scenario(at: values)
-        let run = Runner(scenario: s, threads: threads, tables: tables).run(replications: replications)
+        guard let run = Runner(scenario: s, threads: threads, tables: tables).runUnlessStopped(replications: replications, shouldStop: shouldStop) else {
+            throw EvaluationStopped()
+        }
         var per: [String: [String: [Double]]] = [:]
         for (k, name) in run.strategyNames.enumerated() {
             var metrics: [String: [Double]] = [:]

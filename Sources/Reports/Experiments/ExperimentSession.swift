@@ -44,6 +44,9 @@ public final class ExperimentSession: @unchecked Sendable {
 
     public init(evaluator: ExperimentEvaluator, dir: URL, budget: Int, stop: StopRequest?,
                 progress: ((ExperimentProgress) -> Void)?) {
+        var evaluator = evaluator
+        // A stop also ends the evaluation under way, between blocks.
+        if let stop { evaluator.shouldStop = { stop.signal != nil } }
         self.evaluator = evaluator
         self.dir = dir
         self.hash = RunWriter.scenarioHash(evaluator.base)
@@ -84,7 +87,8 @@ public final class ExperimentSession: @unchecked Sendable {
             return stored.evaluation
         }
         if stopRequested { throw Stopped() }
-        let evaluation = try evaluator.evaluate(values, replications: replications)
+        let evaluation: PointEvaluation
+        do { evaluation = try evaluator.evaluate(values, replications: replications) } catch is EvaluationStopped { throw Stopped() }
         try Self.store(evaluation, index: index, hash: hash, in: dir)
         done += 1
         secondsRun += evaluation.seconds
