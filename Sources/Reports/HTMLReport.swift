@@ -85,7 +85,8 @@ public enum HTMLReport {
                     }
                 }
                 h += "<td\(best[i] == s ? " class=\"best\"" : "")>\(escape(ReportContent.value(e.mean, c.metric)))\(mark)"
-                h += "<span class=\"ci\">\(escape(ReportContent.value(e.low, c.metric))) – \(escape(ReportContent.value(e.high, c.metric)))</span></td>"
+                h += e.low.isFinite ? "<span class=\"ci\">\(escape(ReportContent.value(e.low, c.metric))) – \(escape(ReportContent.value(e.high, c.metric)))</span></td>"
+                                    : "<span class=\"ci\">no interval (1 replication)</span></td>"
             }
             h += "</tr>"
         }

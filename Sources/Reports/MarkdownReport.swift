@@ -26,14 +26,16 @@ public enum MarkdownReport {
             var cells = [escape(s) + (s == data.baseline ? " (baseline)" : "")]
             for (i, col) in ReportContent.columns.enumerated() {
                 guard let e = data.estimate(col.metric, s) else { cells.append("–"); continue }
-                var cell = "\(ReportContent.value(e.mean, col.metric)) (\(ReportContent.value(e.low, col.metric))–\(ReportContent.value(e.high, col.metric)))"
+                var cell = ReportContent.value(e.mean, col.metric)
+                if e.low.isFinite { cell += " (\(ReportContent.value(e.low, col.metric))–\(ReportContent.value(e.high, col.metric)))" }
                 if let d = data.difference(col.metric, s), d.isSignificant { cell += d.diff > 0 ? " ▲" : " ▼" }
                 if best[i] == s { cell = "**\(cell)**" }
                 cells.append(cell)
             }
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
-        out += "\nEach cell: mean (95% CI) over \(data.replications) replications. **Bold**: best in its column. "
+        out += data.replications < 2 ? "\nEach cell: the mean of one replication, which gives no confidence interval (run at least 2). **Bold**: best in its column. "
+                                     : "\nEach cell: mean (95% CI) over \(data.replications) replications. **Bold**: best in its column. "
         out += "▲/▼: significant paired difference from \(escape(data.baseline)) (p < 0.05).\n\n"
         out += escape(ReportContent.columnNotes) + "\n\n"
         for sentence in ReportContent.sentences(data) { out += "- \(escape(sentence))\n" }

@@ -53,7 +53,12 @@ public enum ReportContent {
         for s in data.strategies where s != data.baseline {
             guard let r = data.difference("recovery_rate", s) else { continue }
             var sentence: String
-            if r.isSignificant {
+            if !r.low.isFinite {
+                // One replication: a difference, but nothing to tell it from noise.
+                out.append("\(s) recovers \(points(abs(r.diff))) points \(r.diff >= 0 ? "more" : "less") than \(data.baseline) in one replication, "
+                           + "which cannot tell a difference from noise (run at least 2).")
+                continue
+            } else if r.isSignificant {
                 sentence = "\(s) recovers \(points(abs(r.diff))) points \(r.diff > 0 ? "more" : "less") than \(data.baseline) (95% CI \(points(r.low)) to \(points(r.high)))"
             } else {
                 sentence = "\(s) recovers about as much as \(data.baseline) (difference \(points(r.diff)) points, 95% CI \(points(r.low)) to \(points(r.high)), not significant)"

@@ -128,7 +128,8 @@ public enum RunWriter {
             var row = [name + (name == r.baseline ? " (baseline)" : "")]
             for m in metrics {
                 let ci = r.estimate(m, strategy: name)
-                var cell = ci.map { "\(Format.human($0.mean, metric: m)) ±\(Format.human($0.halfWidth, metric: m))" } ?? "–"
+                var cell = ci.map { $0.halfWidth.isFinite ? "\(Format.human($0.mean, metric: m)) ±\(Format.human($0.halfWidth, metric: m))"
+                                                          : Format.human($0.mean, metric: m) } ?? "–"
                 if let c = r.comparison(m, strategy: name), c.isSignificant { cell += c.difference.mean > 0 ? " ▲" : " ▼" }
                 row.append(cell)
             }
@@ -141,7 +142,9 @@ public enum RunWriter {
         }
         var out = line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in rows { out += line(row) + "\n" }
-        out += "± is the 95% CI half-width over \(r.replications) replications; ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
+        out += r.replications < 2
+            ? "No confidence intervals: one replication shows no spread (run at least 2).\n"
+            : "± is the 95% CI half-width over \(r.replications) replications; ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
         out += "recovery_rate: cash over the whole balance at entry, scheduled installments included; overdue_recovery_rate: "
             + "share of the overdue balance at entry now current or paid off (催回率); satisfaction: a 0–1 score, not a share of borrowers.\n"
         return out

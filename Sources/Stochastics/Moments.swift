@@ -48,12 +48,13 @@ public struct ConfidenceInterval: Hashable, Sendable, Codable {
         self.n = n
     }
 
-    /// The interval mean ± t_{n−1}(1 − α/2) · s/√n. With one observation the bounds are the
-    /// mean itself (no spread can be estimated); with none, NaN.
+    /// The interval mean ± t_{n−1}(1 − α/2) · s/√n. With one observation no spread can be
+    /// estimated, so the bounds are undefined (NaN: reports print no interval, CSV leaves the
+    /// cells empty); with none, the mean is NaN too.
     public init(_ m: Moments, level: Double = 0.95) {
-        if m.count == 0 {
-            self.init(mean: .nan, low: .nan, high: .nan, n: 0)
-        } else if m.count == 1 || m.m2 == 0 {
+        if m.count < 2 {
+            self.init(mean: m.count == 0 ? .nan : m.mean, low: .nan, high: .nan, n: m.count)
+        } else if m.m2 == 0 {
             self.init(mean: m.mean, low: m.mean, high: m.mean, n: m.count)
         } else {
             let t = StudentT.quantile(1 - (1 - level) / 2, degreesOfFreedom: Double(m.count - 1))
@@ -62,6 +63,7 @@ public struct ConfidenceInterval: Hashable, Sendable, Codable {
         }
     }
 
+    /// Half the interval's width; NaN when the interval is undefined (one observation).
     public var halfWidth: Double { (high - low) / 2 }
     public func excludes(_ value: Double) -> Bool { value < low || value > high }
 }

@@ -79,6 +79,30 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("collectsim run scenario.resolved.yaml"))
     }
 
+    /// One replication has no confidence interval: the table, the reports and the findings say
+    /// so rather than print a zero-width one (issue 28, item 17), and no "nan" reaches a file.
+    func testOneReplicationPrintsNoIntervalAndSaysWhy() throws {
+        let dir = TestRun.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("one")
+        let r = try TestProcess.run(binary, ["run", "--replications", "1", "--population", "2000", "--out", out.path, "--quiet"],
+                                    environment: ["COLLECTSIM_REGISTRY": dir.appendingPathComponent("r.sqlite").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("No confidence intervals: one replication shows no spread (run at least 2)."), r.stdout)
+        XCTAssertFalse(r.stdout.contains("±"), r.stdout)
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("which gives no confidence interval"), md)
+        XCTAssertTrue(md.contains("in one replication, which cannot tell a difference from noise"), md)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("no interval (1 replication)"))
+        let metrics = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        XCTAssertTrue(metrics.contains("\n") && metrics.split(separator: "\n")[1].hasSuffix(",,,1"), "ci_low and ci_high are empty: \(metrics.prefix(200))")
+        for name in ["report.md", "report.html", "metrics.csv", "comparison.csv", "curves.csv", "summary.json"] {
+            let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            XCTAssertNil(text.range(of: #"\bnan\b"#, options: [.regularExpression, .caseInsensitive]), "\(name) shows a nan")
+        }
+    }
+
     func testReportCommandRebuildsTheSameBytes() throws {
         let out = try hostileRun()
         let html = try Data(contentsOf: out.appendingPathComponent("report.html"))

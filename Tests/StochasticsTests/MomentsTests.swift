@@ -40,4 +40,14 @@ final class MomentsTests: XCTestCase {
         XCTAssertEqual(ci.low, 0.25)
         XCTAssertEqual(ci.high, 0.25)
     }
+
+    /// One observation shows no spread: its interval is undefined, not a zero-width one.
+    func testConfidenceIntervalOfOneObservationIsUndefined() {
+        var m = Moments()
+        m.add(0.25)
+        let ci = ConfidenceInterval(m)
+        XCTAssertEqual(ci.mean, 0.25)
+        XCTAssertTrue(ci.low.isNaN && ci.high.isNaN && ci.halfWidth.isNaN)
+        XCTAssertFalse(ci.excludes(0), "an undefined interval excludes nothing")
+    }
 }
