@@ -34,10 +34,7 @@ public enum ScenarioLoader {
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the file (does it exist?)")
-        }
-        return try parse(data: data, file: path)
+        try parse(data: try InputFile.read(path, what: "scenario"), file: path)
     }
 
     /// Parses the bytes of a scenario file, which must be UTF-8 text.
@@ -84,7 +81,8 @@ public enum ScenarioLoader {
         do {
             let v = try compose(BuiltinResources.strategies, file: "<built-in strategies>")
             let entries = try v.mapping()
-            return try entries.map { try strategy(named: $0.0, $0.1, builtins: [:], segments: defaultSegmentNames()) }
+            let context = RuleContext(segments: defaultSegmentNames(), parameters: ParameterTable())
+            return try entries.map { try strategy(named: $0.0, $0.1, builtins: [:], context: context) }
         } catch {
             preconditionFailure("built-in strategies are invalid: \(error)")
         }
@@ -134,9 +132,12 @@ public enum ScenarioLoader {
             }
             return ScenarioError(file: file, line: mark.line, column: mark.column, field: "", message: "YAML syntax: \(ctx)\(problem)\(hint)")
         case let .reader(problem, offset, _, yaml):
+            // The reader counts bytes; the column counts characters, as the parser's marks do.
             let prefix = yaml.utf8.prefix(offset ?? 0)
             let line = prefix.filter { $0 == 0x0A }.count + 1
-            return ScenarioError(file: file, line: line, column: 1, field: "", message: "YAML reader: \(problem)")
+            let lineStart = prefix.lastIndex(of: 0x0A).map { prefix.index(after: $0) } ?? prefix.startIndex
+            let column = String(decoding: prefix[lineStart...], as: UTF8.self).count + 1
+            return ScenarioError(file: file, line: line, column: column, field: "", message: "YAML reader: \(problem)")
         default:
             return ScenarioError(file: file, line: 1, column: 1, field: "", message: "YAML: \(e)")
         }
@@ -150,6 +151,7 @@ public enum ScenarioLoader {
         }
         let name = try nameValue.string()
         guard !name.isEmpty, name.count <= 200 else { throw nameValue.error("expected a name of 1 to 200 characters") }
+        if let problem = Names.problem(in: name) { throw nameValue.error("the scenario name '\(name)' \(problem)") }
         let description = try map["description"]?.string() ?? ""
         let seed = try map["seed"].map { UInt64(try $0.int(in: 0...Int.max, what: "a non-negative seed")) } ?? ScenarioDefaults.seed
         let replications = try map["replications"]?.int(in: 1...100_000, what: "a number of replications") ?? ScenarioDefaults.replications
@@ -159,7 +161,7 @@ public enum ScenarioLoader {
         let parameters = try parseModel(map["model"])
         let compliance = try map["compliance"].map(parseCompliance) ?? ComplianceRules()
         let segmentNames = population.segments.map(\.name)
-        let strategies = try parseStrategies(map["strategies"], root: root, segments: segmentNames)
+        let strategies = try parseStrategies(map["strategies"], root: root, context: RuleContext(segments: segmentNames, parameters: parameters))
         let baseline: String
         if let b = map["baseline"] {
             baseline = try b.string()
@@ -181,10 +183,6 @@ public enum ScenarioLoader {
         }
         if let e = map["experiment"] {
             scenario.experiment = try parseExperiment(e, scenario: scenario)
-        }
-        if let refusal = MemoryEstimate.refusal(scenario) {
-            let at = map["precision"] != nil ? "precision" : "replications"
-            throw (map[at] ?? root).error(refusal, field: at)
         }
         return scenario
     }
@@ -313,6 +311,11 @@ public enum ScenarioLoader {
             guard !items.isEmpty else { throw sv.error("expected at least one segment") }
             guard items.count <= 60 else { throw sv.error("expected at most 60 segments, found \(items.count)") }
             let template = base?.segments.first
+            try Names.check(try items.map { name, _, key in
+                let at = YAMLValue(node: key, path: "\(sv.path).\(name)", file: sv.file)
+                if at.isNull { throw at.error("a segment needs a name; '\(name)' is YAML's null (quote it to use it as a name)") }
+                return (name, at)
+            }, what: "segment")
             p.segments = try items.map { name, value, key in
                 guard !ReportGroups.isReserved(name) else {
                     throw value.error("a segment named '\(name)' would be read as one of the groups every report shows (all accounts, "
@@ -465,6 +468,9 @@ public enum ScenarioLoader {
                       !parts.contains(".."), !o.directory.contains("\0"), o.directory.utf8.count <= 255 else {
                     throw value.error("expected a relative folder inside the working directory, without '..' (found '\(o.directory.prefix(80))'); choose any other place with --out")
                 }
+                if let problem = Names.problem(in: o.directory) {
+                    throw value.error("the folder name '\(o.directory)' \(problem)")
+                }
             } else if key == "export_accounts" {
                 o.exportAccounts = try value.bool()
             } else {
@@ -512,7 +518,7 @@ public enum ScenarioLoader {
         }
     }
 
-    static func parseStrategies(_ v: YAMLValue?, root: YAMLValue, segments: [String]) throws -> [Strategy] {
+    static func parseStrategies(_ v: YAMLValue?, root: YAMLValue, context: RuleContext) throws -> [Strategy] {
         let builtins = Dictionary(builtinDefinitions(), uniquingKeysWith: { a, _ in a })
         var chosen: [(String, YAMLValue?)] = []
         if let v {
@@ -530,7 +536,14 @@ public enum ScenarioLoader {
                     chosen.append((n, nil))
                 }
             case .mapping:
-                for (name, value, _) in try v.mapping() { chosen.append((name, value)) }
+                var keys: [(name: String, at: YAMLValue)] = []
+                for (name, value, key) in try v.mapping() {
+                    let at = YAMLValue(node: key, path: "\(v.path).\(name)", file: v.file)
+                    if at.isNull { throw at.error("a strategy needs a name; '\(name)' is YAML's null (quote it to use it as a name)") }
+                    keys.append((name, at))
+                    chosen.append((name, value))
+                }
+                try Names.check(keys, what: "strategy")
             default:
                 throw v.error("expected a list of built-in strategy names or a mapping of name to definition")
             }
@@ -544,20 +557,20 @@ public enum ScenarioLoader {
                 throw (value ?? v ?? root).error("expected a strategy name of 1 to 100 characters")
             }
             if let value, !(value.isNull || (try? value.string()) == "builtin") {
-                result.append(try strategy(named: name, value, builtins: builtins, segments: segments))
+                result.append(try strategy(named: name, value, builtins: builtins, context: context))
             } else {
                 guard let def = builtins[name] else {
                     var msg = "'\(name)' is not a built-in strategy"
                     if let s = Suggest.closest(to: name, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(s)'?" }
                     throw (value ?? v ?? root).error(msg + "; give it rules or 'extends'")
                 }
-                result.append(try strategy(named: name, def, builtins: builtins, segments: segments))
+                result.append(try strategy(named: name, def, builtins: builtins, context: context))
             }
         }
         return result
     }
 
-    static func strategy(named name: String, _ v: YAMLValue, builtins: [String: YAMLValue], segments: [String], depth: Int = 0) throws -> Strategy {
+    static func strategy(named name: String, _ v: YAMLValue, builtins: [String: YAMLValue], context: RuleContext, depth: Int = 0) throws -> Strategy {
         let entries = try v.mapping(allowed: strategyKeys)
         let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var s: Strategy
@@ -568,7 +581,7 @@ public enum ScenarioLoader {
                 if let c = Suggest.closest(to: parentName, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(c)'?" }
                 throw ext.error(msg)
             }
-            s = try strategy(named: name, parent, builtins: builtins, segments: segments, depth: depth + 1)
+            s = try strategy(named: name, parent, builtins: builtins, context: context, depth: depth + 1)
         } else {
             guard map["rules"] != nil else { throw v.error("strategy '\(name)' needs 'rules' (or 'extends' a built-in)", field: "\(v.path).rules") }
             s = Strategy(name: name, rules: [])
@@ -583,8 +596,8 @@ public enum ScenarioLoader {
             case "rules":
                 let items = try value.sequence()
                 guard !items.isEmpty else { throw value.error("expected at least one rule") }
-                s.rules = try items.map { try rule($0, segments: segments) }
-                try checkReachable(s.rules, items: items)
+                s.rules = try items.map { try rule($0, segments: context.segments) }
+                try checkReachable(s.rules, items: items, context: context)
             case "agency_strategy": agencyName = try value.string()
                 guard builtins[agencyName] != nil else { throw value.error("unknown agency strategy '\(agencyName)' (built-in strategies only)") }
             case "collector_skill": s.collectorSkill = try value.double(in: 0...10, what: "a skill multiplier")
@@ -595,27 +608,55 @@ public enum ScenarioLoader {
         let usesAgency = s.rules.contains { $0.actions.contains { $0.kind == .agency } }
         if usesAgency && s.agencyRules.isEmpty || map["agency_strategy"] != nil {
             if depth == 0 || map["agency_strategy"] != nil, let def = builtins[agencyName], agencyName != name {
-                s.agencyRules = try strategy(named: agencyName, def, builtins: builtins, segments: segments, depth: depth + 1).rules
+                s.agencyRules = try strategy(named: agencyName, def, builtins: builtins, context: context, depth: depth + 1).rules
                 s.agencyStrategy = agencyName
             }
         }
         return s
     }
 
-    /// Refuses rules that can never apply: a condition that contradicts itself, or one that an
-    /// earlier rule already matches entirely (the first matching rule decides).
-    static func checkReachable(_ rules: [Rule], items: [YAMLValue]) throws {
+    /// What a rule is checked against: the scenario's segment names, and the charge-off DPD of
+    /// its parameter table (a charged-off account stays at or beyond it until it is closed).
+    struct RuleContext {
+        var segments: [String]
+        var chargeoffDPD: Int
+        init(segments: [String], parameters: ParameterTable) {
+            self.segments = segments
+            chargeoffDPD = Int(parameters["metrics.chargeoff_dpd"])
+        }
+    }
+
+    /// Refuses rules that can never apply: a condition that contradicts itself or the model's
+    /// states, or one that an earlier rule already matches entirely (the first matching rule
+    /// decides).
+    static func checkReachable(_ rules: [Rule], items: [YAMLValue], context: RuleContext) throws {
         for (j, rule) in rules.enumerated() {
-            let c = rule.condition
-            if let o = c.overdue, o.lowerBound > 0, let d = c.dpd, d.upperBound <= 0 {
-                throw items[j].error("rule \(j + 1) can never apply: it asks for an amount overdue of at least \(o.lowerBound) before the due date (dpd \(d.upperBound) or less), when nothing is overdue yet",
-                                     field: "\(items[j].path).when")
+            if let reason = impossibility(of: rule.condition, chargeoffDPD: context.chargeoffDPD) {
+                throw items[j].error("rule \(j + 1) can never apply: \(reason)", field: "\(items[j].path).when")
             }
-            for i in 0..<j where rules[i].condition.covers(c) {
+            for i in 0..<j where rules[i].condition.covers(rule.condition) {
                 throw items[j].error("rule \(j + 1) can never apply: rule \(i + 1) (line \(items[i].line)) comes first and matches every account it matches; put the narrower rule first",
                                      field: "\(items[j].path).when")
             }
         }
+    }
+
+    /// Why no account can ever meet `c`, or nil when some can. An account is charged off exactly
+    /// when its DPD has reached `chargeoffDPD` (cure needs the whole balance paid, which closes
+    /// it), and nothing is overdue before the due date.
+    static func impossibility(of c: Condition, chargeoffDPD: Int) -> String? {
+        if c.grades?.isEmpty == true { return "'grade: []' lists no grade, so it matches no account" }
+        if c.segments?.isEmpty == true { return "'segment: []' lists no segment, so it matches no account" }
+        if let o = c.overdue, o.lowerBound > 0, let d = c.dpd, d.upperBound <= 0 {
+            return "it asks for an amount overdue of at least \(fmt(o.lowerBound)) before the due date (dpd \(d.upperBound) or less), when nothing is overdue yet"
+        }
+        if c.required.contains(.chargedOff), let d = c.dpd, d.upperBound < chargeoffDPD {
+            return "it asks for a charged-off account at dpd \(d.upperBound) or less, but accounts are charged off at dpd \(chargeoffDPD) (metrics.chargeoff_dpd) and stay there until closed"
+        }
+        if c.forbidden.contains(.chargedOff), let d = c.dpd, d.lowerBound >= chargeoffDPD {
+            return "it asks for an account not charged off at dpd \(d.lowerBound) or more, but every account is charged off on reaching dpd \(chargeoffDPD) (metrics.chargeoff_dpd)"
+        }
+        return nil
     }
 
     static func rule(_ v: YAMLValue, segments: [String]) throws -> Rule {

@@ -76,8 +76,15 @@ struct YAMLValue {
         return s.string
     }
 
+    /// Whether `text` is written as a decimal number (digits, a point, an exponent, `_`
+    /// separators): YAML's hexadecimal, octal and sexagesimal forms and Swift's hex floats
+    /// (`0x1p3`) are not numbers a scenario writes.
+    static func isDecimal(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x45 || $0 == 0x65 || $0 == 0x5F }
+    }
+
     func double(in range: ClosedRange<Double>? = nil, what: String = "a number") throws -> Double {
-        guard case let .scalar(s) = node, !isNull, s.style == .plain || s.style == .any,
+        guard case let .scalar(s) = node, !isNull, s.style == .plain || s.style == .any, Self.isDecimal(s.string),
               let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             throw error("expected \(what)\(range.map { " in [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? ""), found \(kind)")
         }

@@ -78,3 +78,65 @@ final class ExperimentEvaluatorTests: XCTestCase {
         XCTAssertEqual(Set(points.map(\.[1])).count, 50, "a space-filling design repeats no level")
     }
 }
+
+/// Every point an experiment will evaluate is checked before the first evaluation.
+final class ExperimentPointValidationTests: XCTestCase {
+    func scenario(_ experiment: String) throws -> Scenario {
+        try ScenarioLoader.parse(yaml: """
+        name: points
+        horizon_days: 30
+        strategies: [graded]
+        experiment:
+        \(experiment)
+        """, file: "points.yaml")
+    }
+
+    /// Each factor alone is valid at both ends of its values, so loading accepts the file; the
+    /// grid's point (9, 5) sets the lowest tolerance above the highest.
+    func testAGridPointThatBreaksARuleBetweenFactorsIsRefusedBeforeAnyEvaluation() throws {
+        let s = try scenario("""
+          sweep:
+            factors:
+              - path: model.complaint.tolerance_min
+                values: [2, 9]
+              - path: model.complaint.tolerance_max
+                values: [5, 12]
+        """)
+        XCTAssertThrowsError(try ExperimentEvaluator.validate(s)) { error in
+            let e = error as! ScenarioError
+            XCTAssertEqual(e.file, "points.yaml")
+            XCTAssertEqual(e.line, 7, "located at the first factor in the user's file")
+            XCTAssertEqual(e.field, "experiment.sweep.factors")
+            XCTAssertTrue(e.message.hasPrefix("design point 3 of 4 (model.complaint.tolerance_min = 9, model.complaint.tolerance_max = 5) is not a valid scenario:"), e.message)
+            XCTAssertTrue(e.message.contains("tolerance_min is greater than complaint.tolerance_max"), e.message)
+        }
+    }
+
+    func testASearchWhoseRangeReachesAnInvalidCornerIsRefused() throws {
+        let s = try scenario("""
+          optimize:
+            factors:
+              - path: model.complaint.tolerance_min
+                range: [1, 8]
+              - path: model.complaint.tolerance_max
+                range: [6, 20]
+        """)
+        XCTAssertThrowsError(try ExperimentEvaluator.validate(s)) { error in
+            let e = error as! ScenarioError
+            XCTAssertTrue(e.message.hasPrefix("corner of the search range 3 of 4 (model.complaint.tolerance_min = 8, model.complaint.tolerance_max = 6)"), e.message)
+        }
+    }
+
+    func testADesignWhosePointsAreAllValidPasses() throws {
+        let s = try scenario("""
+          sensitivity:
+            samples: 8
+            factors:
+              - path: model.complaint.tolerance_min
+                range: [1, 4]
+              - path: model.complaint.tolerance_max
+                range: [5, 20]
+        """)
+        XCTAssertNoThrow(try ExperimentEvaluator.validate(s))
+    }
+}

@@ -131,7 +131,51 @@ final class BadInputTests: XCTestCase {
 
     func testMissingFile() {
         XCTAssertThrowsError(try ScenarioLoader.load(path: "/nonexistent/x.yaml")) { error in
-            XCTAssertTrue("\(error)".contains("/nonexistent/x.yaml"))
+            XCTAssertEqual("\(error)", "/nonexistent/x.yaml: error: there is no such scenario file")
         }
+    }
+
+    /// Whatever is at the path that is not a regular file is named for what it is, at once (a
+    /// pipe is never read: reading it would wait for a writer).
+    func testAFolderAPipeAndADeviceAreNamedForWhatTheyAre() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kinds-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("pipe.yaml").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for (path, expected) in [(dir.path, "this is a folder, not a scenario file"),
+                                 (fifo, "this is a pipe (FIFO), not a scenario file; save what it carries to a file and give that"),
+                                 ("/dev/null", "this is a device, not a scenario file"),
+                                 ("/dev/null/x.yaml", "a part of the path that should be a folder is a file")] {
+            XCTAssertThrowsError(try ScenarioLoader.load(path: path)) { error in
+                XCTAssertEqual("\(error)", "\(path): error: \(expected)")
+            }
+        }
+    }
+
+    /// A control character is refused by YAML's reader at its own line and column.
+    func testAReaderErrorNamesItsColumn() {
+        check("name: x\ndescription: \u{1}abc\n", line: 2, column: 14, field: "", contains: ["YAML reader", "control characters"])
+        check("name: x\ndescription: \"ééé\u{1}\"\n", line: 2, column: 17, field: "", contains: ["YAML reader"])
+    }
+
+    /// An unknown key of 5 MB is refused with an error that quotes only its start (before, the
+    /// message was 10 MB and the did-you-mean search over the key took 43 s).
+    func testAHugeUnknownKeyGetsAShortMessage() {
+        let key = String(repeating: "k", count: 5_000_000)
+        // An explicit key (`? key`): a plain one is limited to 1024 characters by YAML itself.
+        guard let e = error("name: x\nmodel:\n  ? \(key)\n  : 1\n") else { return }
+        XCTAssertEqual(e.line, 3)
+        XCTAssertTrue(e.message.hasPrefix("unknown model parameter 'kkk"), String(e.message.prefix(100)))
+        XCTAssertTrue(e.message.hasSuffix("characters in all)"), String(e.message.suffix(80)))
+        XCTAssertLessThanOrEqual(e.description.count, ScenarioError.maxFieldLength + ScenarioError.maxMessageLength + 200)
+    }
+
+    /// A large document without a single alias is not blamed on aliases.
+    func testALargeDocumentWithoutAliasesIsNotCalledAnAliasBomb() {
+        let items = (0..<200_001).map { "  - \($0)" }.joined(separator: "\n")
+        guard let e = error("name: x\nlots:\n\(items)\n") else { return }
+        XCTAssertTrue(e.message.hasPrefix("the document holds more than 200000 values"), e.message)
+        XCTAssertFalse(e.message.contains("alias"), e.message)
     }
 }

@@ -184,7 +184,7 @@ final class PortfolioReaderTests: XCTestCase {
     func testAMissingPortfolioFileIsNamedAtTheScenarioLine() throws {
         XCTAssertThrowsError(try ScenarioLoader.parse(yaml: "name: x\npopulation:\n  portfolio: nowhere.csv\n", file: folder.appendingPathComponent("s.yaml").path)) { e in
             let d = "\(e)"
-            XCTAssertTrue(d.hasSuffix("s.yaml:3:3: error: field 'population.portfolio': cannot read the portfolio file (does it exist?): "
+            XCTAssertTrue(d.hasSuffix("s.yaml:3:3: error: field 'population.portfolio': there is no such portfolio file: "
                                       + folder.appendingPathComponent("nowhere.csv").standardizedFileURL.path), d)
         }
     }

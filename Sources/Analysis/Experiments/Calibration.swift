@@ -96,9 +96,7 @@ public enum ObservedData {
 
     /// - Parameter groups: the run's group names (`Analyzer.groupNames`), which a `group` cell names.
     public static func load(path: String, strategy: String, strategies: [String], groups: [String], horizon: Int) throws -> [ObservedTarget] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the observed file (does it exist?)")
-        }
+        let data = try InputFile.read(path, what: "observed")
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(file: path, line: 1, column: 1, field: "", message: "the observed file is not UTF-8 text")
         }

@@ -26,6 +26,27 @@ public enum ExperimentDesign {
         }
     }
 
+    /// Saltelli's design mapped onto the factors' ranges: N·(k + 2) points.
+    public static func sensitivity(_ spec: SensitivitySpec) -> [[Double]] {
+        saltelliUnit(dimension: spec.factors.count, samples: spec.samples).map { u in
+            zip(spec.factors, u).map { $0.value(atUnit: $1) }
+        }
+    }
+
+    /// The corners of the factors' ranges, 2^k points (k ≤ `maxCornerFactors`; none beyond). A
+    /// search may visit any point of the box; the scenario's rules that bind several fields
+    /// together are inequalities between them (`tolerance_min ≤ tolerance_max`), and such a
+    /// rule that fails anywhere in the box fails at a corner.
+    public static func corners(_ factors: [ExperimentFactor]) -> [[Double]] {
+        guard factors.count <= maxCornerFactors, factors.allSatisfy({ $0.range != nil }) else { return [] }
+        return factors.reduce([[]]) { points, factor in
+            points.flatMap { p in [p + [factor.value(atUnit: 0)], p + [factor.value(atUnit: 1)]] }
+        }
+    }
+
+    /// Above this many factors a search's corners (2^k) are too many to check up front.
+    public static let maxCornerFactors = 16
+
     /// Saltelli's design for first-order and total Sobol indices (Saltelli et al. 2010), in
     /// SALib's row order: for each base sample j, the rows A_j, AB⁽¹⁾_j … AB⁽ᵏ⁾_j, B_j, where
     /// AB⁽ⁱ⁾ is A with column i taken from B. A and B are the two halves of a 2k-dimensional

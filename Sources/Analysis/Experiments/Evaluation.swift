@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Scenario
 import Stochastics
+import Synchronization
 
 /// The result of running the model once at one point of an experiment: every metric of every
 /// strategy (group "all"), with each replication's value kept so that points can be compared
@@ -151,5 +152,48 @@ public struct ExperimentEvaluator: Sendable {
             for c in o.constraints { try check(c.metric, c.mark) }
             if let f = o.frontierMetric { try check(f, o.marks["frontier.against"]) }
         }
+        try validatePoints(scenario)
+    }
+
+    /// Refuses an experiment with a point that is not a valid scenario before anything is
+    /// evaluated. Loading checked each factor alone at the ends of its range; here the factors
+    /// are set together, at every point of a design (sweep, sensitivity) and at every corner of a
+    /// search's box (optimize, calibrate), so that `tolerance_min` swept above `tolerance_max`
+    /// is caught now rather than hours into the experiment. The error is located at the
+    /// experiment's factors in the user's file and names the point.
+    public static func validatePoints(_ scenario: Scenario) throws {
+        guard let e = scenario.experiment else { return }
+        var checks: [(kind: String, factors: [ExperimentFactor], points: [[Double]], what: String)] = []
+        if let s = e.sweep { checks.append(("sweep", s.factors, ExperimentDesign.sweep(s), "design point")) }
+        if let s = e.sensitivity { checks.append(("sensitivity", s.factors, ExperimentDesign.sensitivity(s), "design point")) }
+        if let o = e.optimize { checks.append(("optimize", o.factors, ExperimentDesign.corners(o.factors), "corner of the search range")) }
+        if let c = e.calibrate { checks.append(("calibrate", c.factors, ExperimentDesign.corners(c.factors), "corner of the search range")) }
+        let editor = ScenarioEditor(scenario)
+        for check in checks where !check.factors.isEmpty && !check.points.isEmpty {
+            guard let (index, problem) = firstInvalid(check.points, factors: check.factors, editor: editor) else { continue }
+            let point = zip(check.factors, check.points[index]).map { "\($0.path.text) = \(ScenarioEditor.format($1))" }.joined(separator: ", ")
+            let mark = check.factors[0].mark
+            throw ScenarioError(file: scenario.sourceFile, line: mark.line, column: mark.column, field: "experiment.\(check.kind).factors",
+                                message: "\(check.what) \(index + 1) of \(check.points.count) (\(point)) is not a valid scenario: \(problem)")
+        }
+    }
+
+    /// The first point (by index) whose scenario is refused, with the reason; the points are
+    /// checked on every core, each a scenario resolved from the shared YAML tree.
+    static func firstInvalid(_ points: [[Double]], factors: [ExperimentFactor], editor: ScenarioEditor) -> (Int, String)? {
+        let chunks = min(points.count, 64)
+        let found = Mutex<[Int: String]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for i in stride(from: chunk, to: points.count, by: chunks) {
+                do { _ = try editor.scenario(setting: zip(factors, points[i]).map { ($0.path, $1) }) } catch let e as ScenarioError {
+                    found.withLock { $0[i] = e.message }
+                    return
+                } catch {
+                    found.withLock { $0[i] = "\(error)" }
+                    return
+                }
+            }
+        }
+        return found.withLock { f in f.keys.min().map { ($0, f[$0]!) } }
     }
 }
