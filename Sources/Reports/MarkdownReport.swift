@@ -16,6 +16,21 @@ public enum MarkdownReport {
         return out
     }
 
+    /// `s` as a Markdown code span, shown literally whatever it holds: the fence is one back-tick
+    /// longer than the longest run of back-ticks inside (CommonMark), so a back-tick in a
+    /// strategy name cannot close the span early and let the rest render as HTML. In a table
+    /// cell (`inTable`) a pipe is escaped too, as GitHub's tables split cells on it even inside
+    /// a span; line breaks become spaces.
+    public static func code(_ s: String, inTable: Bool = false) -> String {
+        var text = s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        if inTable { text = text.replacingOccurrences(of: "|", with: "\\|") }
+        var longest = 0, run = 0
+        for c in text { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return fence + pad + text + pad + fence
+    }
+
     public static func render(_ data: ReportData) -> String {
         var out = "# \(escape(data.scenario))\n\n"
         if data.partial { out += "**Partial run:** stopped after \(data.replications) replications.\n\n" }
@@ -45,7 +60,7 @@ public enum MarkdownReport {
         }
         out += "\n---\n"
         out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(data.replications) replications × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
-        out += "Reproduce (in this folder): `\(ReportContent.reproduceCommand)`\n"
+        out += "Reproduce (in this folder): \(code(ReportContent.reproduceCommand))\n"
         return out
     }
 }

@@ -359,7 +359,7 @@ public enum CalibrateExperiment {
         guard !o.parameters.isEmpty else { return "Stopped before a fit.\n" }
         var out = "| Parameter | Start | Fitted | Standard error |\n|---|---:|---:|---:|\n"
         for p in o.parameters {
-            out += "| `\(p.factor.path.text)` | \(ScenarioEditor.format(p.start)) | \(String(format: "%.5g", p.estimate)) | \(String(format: "%.3g", p.standardError)) |\n"
+            out += "| \(MarkdownReport.code(p.factor.path.text, inTable: true)) | \(ScenarioEditor.format(p.start)) | \(String(format: "%.5g", p.estimate)) | \(String(format: "%.3g", p.standardError)) |\n"
         }
         out += String(format: "\nχ² = %.2f on %d degrees of freedom (p = %.3f), with the targets' correlations.", o.correlatedChiSquare, o.degreesOfFreedom, o.pValue)
             + " Ended: \(o.ending).\n\n"

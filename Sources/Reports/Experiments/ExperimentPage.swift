@@ -61,7 +61,7 @@ public struct ExperimentPage: Sendable {
         out += "Scenario **\(MarkdownReport.escape(scenario.name))** · \(sizeText) · common random numbers · 95% CIs\n\n"
         if partial { out += "**Partial \(kind):** stopped after \(evaluations) of \(budget) planned evaluations.\n\n" }
         out += body
-        out += "\n---\nScenario SHA-256 `\(hash)` · seed \(scenario.seed) · CollectSim \(RunWriter.version) · \(ReportContent.reportDate()) · reproduce: `\(reproduceCommand)`\n"
+        out += "\n---\nScenario SHA-256 `\(hash)` · seed \(scenario.seed) · CollectSim \(RunWriter.version) · \(ReportContent.reportDate()) · reproduce: \(MarkdownReport.code(reproduceCommand))\n"
         return out
     }
 

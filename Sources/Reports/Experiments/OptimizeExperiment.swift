@@ -331,7 +331,7 @@ public enum OptimizeExperiment {
         guard let best = o.best else { return out + "No candidate has been evaluated yet.\n" }
         out += "| Parameter | Start | Best |\n|---|---:|---:|\n"
         for (i, f) in p.factors.enumerated() {
-            out += "| `\(f.path.text)` | \(ScenarioEditor.format(o.start[i])) | \(ScenarioEditor.format(o.candidates[best].evaluation.values[i])) |\n"
+            out += "| \(MarkdownReport.code(f.path.text, inTable: true)) | \(ScenarioEditor.format(o.start[i])) | \(ScenarioEditor.format(o.candidates[best].evaluation.values[i])) |\n"
         }
         if let c = o.confirmation {
             out += "\nOn fresh replications:\n\n| Metric | Start | Best |\n|---|---:|---:|\n"

@@ -61,10 +61,7 @@ public enum SensitivityExperiment {
 
     /// Saltelli's design mapped onto the factors' ranges: N·(k + 2) points.
     public static func points(_ scenario: Scenario) -> [[Double]] {
-        let spec = scenario.experiment!.sensitivity!
-        return ExperimentDesign.saltelliUnit(dimension: spec.factors.count, samples: spec.samples).map { u in
-            zip(spec.factors, u).map { $0.value(atUnit: $1) }
-        }
+        ExperimentDesign.sensitivity(scenario.experiment!.sensitivity!)
     }
 
     public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
@@ -180,7 +177,7 @@ public enum SensitivityExperiment {
         out += "| Strategy · metric | Factor | S1 | ST |\n|---|---|---:|---:|\n"
         for r in o.results {
             for (i, f) in o.spec.factors.enumerated() {
-                out += "| \(MarkdownReport.escape("\(r.strategy) · \(r.metric)")) | `\(f.path.text)` | "
+                out += "| \(MarkdownReport.escape("\(r.strategy) · \(r.metric)")) | \(MarkdownReport.code(f.path.text, inTable: true)) | "
                 out += String(format: "%.3f ± %.3f | %.3f ± %.3f |\n", r.indices.first[i], r.indices.firstHalfWidth[i], r.indices.total[i], r.indices.totalHalfWidth[i])
             }
         }

@@ -159,7 +159,7 @@ public enum SweepExperiment {
     static func markdown(_ o: Outcome) -> String {
         let spec = o.page.spec
         var out = "## Factors\n\n"
-        for f in spec.sweep!.factors { out += "- `\(f.path.text)`\n" }
+        for f in spec.sweep!.factors { out += "- \(MarkdownReport.code(f.path.text))\n" }
         guard !o.evaluations.isEmpty else { return out + "\nNo point has been evaluated yet.\n" }
         out += "\n## Best points\n\n| Metric | " + spec.strategies.map(MarkdownReport.escape).joined(separator: " | ") + " |\n"
         out += "|---|" + spec.strategies.map { _ in "---" }.joined(separator: "|") + "|\n"

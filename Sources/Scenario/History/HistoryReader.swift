@@ -15,10 +15,8 @@ public enum HistoryReader {
     /// Reads `url`; columns named in `ignore` are skipped. `name` is how errors name the file.
     public static func read(_ url: URL, name: String, ignore: [String] = []) throws -> AccountHistory {
         var problems = InputProblems(file: name)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path), attributes[.type] as? FileAttributeType == .typeRegular else {
-            throw problems.fatal(line: 0, column: 0, field: "", "cannot read the history file (does it exist, and is it a file?)")
-        }
-        guard (attributes[.size] as? Int ?? 0) > 0 else {
+        if let problem = InputFile.problem(at: url.path, what: "history") { throw problems.fatal(line: 0, column: 0, field: "", problem) }
+        guard ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0) > 0 else {
             throw problems.fatal(line: 1, column: 1, field: "", "the history file is empty; it needs a header row and one row per account and month")
         }
         var position: [Int?]?
@@ -146,7 +144,7 @@ public enum HistoryReader {
         mutating func text(_ f: Field) -> String? {
             guard let b = bytes(f) else { return nil }
             guard !b.isEmpty, b.count <= 200, let s = String(validating: b, as: UTF8.self) else { bad(f, b); return nil }
-            return s
+            return CSVRecords.unescapedText(s)
         }
 
         mutating func whole(_ f: Field, _ range: ClosedRange<Int>) -> Int? {

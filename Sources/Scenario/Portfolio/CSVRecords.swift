@@ -18,9 +18,27 @@ import Foundation
 public struct CSVRecords {
     /// `s` as a CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled.
     /// Bytes are tested, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    ///
+    /// A text that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return, and is not a number) is written quoted after a `'`, as OWASP
+    /// advises against CSV injection; `unescapedText` takes the `'` off again when CollectSim
+    /// reads its own files back.
     public static func field(_ s: String) -> String {
+        if let first = s.utf8.first, isFormulaStart(first), Double(s) == nil {
+            return "\"'" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
         guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `=`, `+`, `-`, `@`, tab, carriage return: what a spreadsheet reads as a formula's start.
+    static func isFormulaStart(_ b: UInt8) -> Bool { b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 || b == 0x09 || b == 0x0D }
+
+    /// A text field as `field(_:)` meant it: the `'` written before a formula-like text removed.
+    public static func unescapedText(_ s: String) -> String {
+        let b = s.utf8
+        guard b.count >= 2, b.first == 0x27, isFormulaStart(b[b.index(after: b.startIndex)]) else { return s }
+        return String(s.dropFirst())
     }
 
     /// A malformed file: the line and what is wrong.
