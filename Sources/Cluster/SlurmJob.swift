@@ -81,8 +81,9 @@ public struct SlurmJob: Codable, Sendable, Equatable {
         lines += resources()
         lines += [
             "set -euo pipefail",
+            "# --yes: a task's time is bounded by the job's time limit, not by the day an interactive start allows.",
             "exec \(exe) \(command) \(Self.quoted(slurm + "/" + Self.scenarioFile)) --shard \"${SLURM_ARRAY_TASK_ID}/\(tasks)\" \\",
-            "    --out \(Self.quoted(Self.shardsFolder(dir).path)) --threads \"${SLURM_CPUS_PER_TASK:-1}\" --quiet",
+            "    --out \(Self.quoted(Self.shardsFolder(dir).path)) --threads \"${SLURM_CPUS_PER_TASK:-1}\" --quiet --yes",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

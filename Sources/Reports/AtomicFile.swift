@@ -30,7 +30,6 @@ public enum AtomicFile {
         try write(to: url) { try $0.write(contentsOf: data) }
     }
 
-    /// Writes through `body`, which may stream any amount into the handle, then renames into place.
     /// Writes `header` and then each of `files`' bytes to `target`, streaming, atomically.
     /// With `skippingMissing`, a file that does not exist adds nothing (a cluster shard without
     /// rows of some replication has no file for it); otherwise it is an error.
@@ -46,15 +45,17 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes through `body`, which may stream any amount into the handle, then renames into
+    /// place. A failed write is a `FileWriteError` naming `url`; the target is untouched.
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
         let stream = try Stream(url)
         do {
             try body(stream.handle)
-            try stream.commit()
         } catch {
             stream.abandon()
-            throw error
+            throw FileWriteError.isWriteFailure(error) ? FileWriteError.from(error, path: url.path) : error
         }
+        try stream.commit()
     }
 
     /// A file written piece by piece under a temporary name and put in place by `commit()`;
@@ -64,18 +65,24 @@ public enum AtomicFile {
         let temp: URL
         let handle: FileHandle
 
+        /// Errors are `FileWriteError`s naming the target and what happened.
         public init(_ url: URL) throws {
             self.url = url
             let dir = url.deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            temp = dir.appendingPathComponent(AtomicFile.temporaryName(for: url.lastPathComponent))
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp.path])
+            do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+                throw FileWriteError.from(error, path: dir.path)
             }
-            handle = try FileHandle(forWritingTo: temp)
+            temp = dir.appendingPathComponent(AtomicFile.temporaryName(for: url.lastPathComponent))
+            let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw FileWriteError.from(NSError(domain: NSPOSIXErrorDomain, code: Int(errno)), path: url.path)
+            }
+            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         }
 
-        public func write(_ data: Data) throws { try handle.write(contentsOf: data) }
+        public func write(_ data: Data) throws {
+            do { try handle.write(contentsOf: data) } catch { throw FileWriteError.from(error, path: url.path) }
+        }
 
         /// Flushes the file to disk and renames it over the target.
         public func commit() throws {
@@ -83,11 +90,11 @@ public enum AtomicFile {
                 try handle.synchronize()
                 try handle.close()
                 if rename(temp.path, url.path) != 0 {
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                    throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno))
                 }
             } catch {
                 abandon()
-                throw error
+                throw FileWriteError.from(error, path: url.path)
             }
         }
 

@@ -47,6 +47,27 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertEqual(Set(folders.map { f in list.stdout.contains("/runs/\(f)\n") }), [true], list.stdout)
     }
 
+    /// `output.dir` is checked on its text when the scenario loads; a link on the way that
+    /// leads out of the working directory is refused at run time, and nothing is written there.
+    /// `--out` still names any folder, and a link that stays inside is followed.
+    func testAnOutputDirThatLeavesTheWorkingDirectoryThroughALinkIsRefused() throws {
+        let dir = TestRun.temporaryDirectory(), elsewhere = TestRun.temporaryDirectory()
+        let s = try scenario(in: dir)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("runs").path, withDestinationPath: elsewhere.path)
+        let r = try TestProcess.run(binary, ["run", s.path, "--quiet"], in: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("output.dir leads out of the working directory"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--out"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path), [], "nothing written through the link")
+
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("runs"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("runs").path, withDestinationPath: "inside")
+        let inside = try TestProcess.run(binary, ["run", s.path, "--quiet"], in: dir)
+        XCTAssertEqual(inside.status, 0, inside.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("inside").path).filter { $0.hasPrefix("s-") }.count, 1)
+    }
+
     func testAFinishedRunIsRefusedUntouchedAndReplacedOnlyWithForce() throws {
         let dir = TestRun.temporaryDirectory()
         let s = try scenario(in: dir)

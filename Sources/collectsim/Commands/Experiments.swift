@@ -30,12 +30,15 @@ struct ExperimentOptions: ParsableArguments {
     @Flag(help: "Start over in an --out folder that already holds an experiment, finished or not (without it, such a folder is refused untouched).")
     var force = false
 
+    @Flag(help: "Start an experiment estimated at more than a day on this machine (without it, such work is refused before anything is written).")
+    var yes = false
+
     @Option(help: ArgumentHelp("sweep and sensitivity: evaluate only the K-th of N shares of the design's points into <out>/shard-K-of-N (default out: <output.dir>/<name>-<kind>-shards); `collectsim merge` finishes the experiment from the shards.", valueName: "K/N"))
     var shard: ShardName?
 
     func validate() throws {
         try validateThreads(threads)
-        if resume != nil && (scenario != nil || out != nil || force || shard != nil) {
+        if resume != nil && (scenario != nil || out != nil || force || yes || shard != nil) {
             throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
         }
         if resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
@@ -86,6 +89,17 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     } catch let e as ScenarioError {
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(65)
+    }
+    if options.resume == nil {
+        // The trial runs the first point the experiment evaluates: its factors' start values.
+        let factors = spec.sweep?.factors ?? spec.sensitivity?.factors ?? spec.optimize?.factors ?? spec.calibrate?.factors ?? []
+        let evaluator = ExperimentEvaluator(base: s, factors: factors, threads: 1)
+        if let trial = try? evaluator.scenario(at: evaluator.startValues()) {
+            let share = Double(options.shard?.count ?? 1)
+            try announceWork(trial: trial, borrowerDays: ExperimentEvaluator.borrowerDaysPerEvaluation(s) * Double(kind.budget(s)) / share,
+                             threads: options.threads, yes: options.yes,
+                             what: options.shard == nil ? "this \(kind.name)" : "this shard of the \(kind.name)")
+        }
     }
     if let shard = options.shard, let shardKind = ShardManifest.Kind(rawValue: kind.name) {
         return try runShardTask(shardKind, scenario: s, shard: shard, out: options.out, threads: options.threads, force: options.force, quiet: options.quiet)

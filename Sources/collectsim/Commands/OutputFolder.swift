@@ -65,9 +65,12 @@ struct OutputFolder {
         return try OutputFolder(locking: url)
     }
 
-    /// `path`, or `path-2`, `path-3`, … : the first that this process creates itself.
+    /// `path`, or `path-2`, `path-3`, … : the first that this process creates itself. The path
+    /// comes from the scenario's `output.dir`, so it must stay inside the working directory
+    /// once its links are followed (`checkInsideWorkingDirectory`).
     private static func claimFresh(_ path: String) throws -> OutputFolder {
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try checkInsideWorkingDirectory(parent.path)
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         for n in 1...10_000 {
             let candidate = URL(fileURLWithPath: n == 1 ? path : "\(path)-\(n)")
@@ -77,6 +80,35 @@ struct OutputFolder {
             }
         }
         throw Refusal(description: "cannot find a free folder name beside \(path)")
+    }
+
+    /// Refuses a path from a scenario (`output.dir`) that leads out of the working directory
+    /// through a symbolic link: the scenario's text is checked when it is loaded, but a link on
+    /// the way (`notebooks-out -> /etc`) is only seen here, where every existing component is
+    /// resolved. A folder elsewhere is always reachable by naming it with `--out`.
+    static func checkInsideWorkingDirectory(_ path: String) throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        guard let root = realPath(cwd) else { return }
+        // The deepest existing ancestor, resolved; what is below it does not exist yet, so it
+        // holds no link.
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var rest: [String] = []
+        while realPath(existing.path) == nil && existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing = existing.deletingLastPathComponent()
+        }
+        guard let resolved = realPath(existing.path) else { return }
+        let full = ([resolved] + rest).joined(separator: "/")
+        guard full == root || full.hasPrefix(root == "/" ? "/" : root + "/") else {
+            throw Refusal(description: "the scenario's output.dir leads out of the working directory (\(root)) through a symbolic link: "
+                          + "\(existing.path) is \(resolved); to write there, name the folder with --out")
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
     }
 
     private init(locking url: URL) throws {

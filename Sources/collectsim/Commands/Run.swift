@@ -46,6 +46,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Start over in an --out folder that already holds a run, finished or not (without it, such a folder is refused untouched).")
     var force = false
 
+    @Flag(help: "Start work estimated at more than a day on this machine (without it, such work is refused before anything is written).")
+    var yes = false
+
     @Option(help: ArgumentHelp("Run only the K-th of N shares of the work into <out>/shard-K-of-N (default out: <output.dir>/<name>-shards); `collectsim merge` combines the shards into the run folder this command writes without it, byte for byte.", valueName: "K/N"))
     var shard: ShardName?
 
@@ -55,7 +58,7 @@ struct Run: ParsableCommand {
         if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
             throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
         }
-        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || exportHistory || force || shard != nil) {
+        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || exportHistory || force || yes || shard != nil) {
             throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
         }
     }
@@ -80,6 +83,11 @@ struct Run: ParsableCommand {
             if exportHistory { s.output.exportHistory = true }
             if seed != nil || replications != nil || population != nil { try refuseUnloadable(s) }
             try refuseBeyondMemory(s)
+            // A shard does its share of the replications' blocks.
+            let share = Double(s.population.size) * Double(s.horizonDays) * Double(s.strategies.count) / Double(shard?.count ?? 1)
+            try announceWork(trial: s, borrowerDays: share * Double(s.replications),
+                             upTo: s.precision.map { share * Double($0.maxReplications) }, threads: threads, yes: yes,
+                             what: shard == nil ? "this run" : "this shard")
             if let shard {
                 return try runShardTask(.run, scenario: s, shard: shard, out: out, threads: threads, force: force, quiet: quiet)
             }
@@ -89,6 +97,20 @@ struct Run: ParsableCommand {
                                           force: force, command: "collectsim run")
             }
         }
+        do {
+            try simulate(s, in: folder)
+        } catch where FileWriteError.isWriteFailure(error) {
+            FileHandle.standardError.write(Data("error: \(FileWriteError.from(error, path: folder.url.path))\n".utf8))
+            if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("scenario.resolved.yaml").path) {
+                FileHandle.standardError.write(Data("What is complete stays in \(folder.url.path); once that is fixed, finish the run with: collectsim run --resume \(folder.url.path)\n".utf8))
+            }
+            throw ExitCode(74)
+        }
+    }
+
+    /// Runs `s` in its claimed folder: the resolved scenario first, then checkpointed
+    /// replications, outputs and the registry row.
+    func simulate(_ s: Scenario, in folder: OutputFolder) throws {
         let dir = folder.url
         // The resolved scenario goes first, so that a killed run can be resumed from its folder.
         if resume == nil { try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml")) }
@@ -191,10 +213,12 @@ func refuseUnloadable(_ s: Scenario) throws {
     }
 }
 
-/// Refuses a run whose results would not fit in memory (exit status 65), before any folder is made.
+/// Refuses a run whose results would not fit in the memory this process may use (exit status
+/// 65), before any folder is made.
 func refuseBeyondMemory(_ s: Scenario) throws {
     if let refusal = MemoryEstimate.refusal(s) {
-        FileHandle.standardError.write(Data("\(s.sourceFile): error: field '--replications': \(refusal)\n".utf8))
+        let field = s.precision == nil ? "replications" : "precision.max_replications"
+        FileHandle.standardError.write(Data("\(s.sourceFile): error: field '\(field)': \(refusal)\n".utf8))
         throw ExitCode(65)
     }
 }
