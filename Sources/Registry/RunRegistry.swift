@@ -39,12 +39,30 @@ public struct RunRegistry {
 
     let pool: DatabasePool
 
+    /// A registry file that is not a sound SQLite database (truncated, overwritten, a page
+    /// corrupted), found when it is opened: nothing is written into it.
+    public struct Damaged: Error, CustomStringConvertible {
+        public let path: String
+        public let detail: String
+        public var description: String {
+            "the run registry \(path) is damaged (\(detail)); move it aside (mv \(path) \(path).damaged) and a new one is made on the next run"
+        }
+    }
+
+    /// Opens (or creates) the registry at `path` and checks it (`PRAGMA quick_check`) before
+    /// anything is written: a damaged file is `Damaged`, never written into.
     public init(path: String) throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         var config = Configuration()
         config.busyMode = .timeout(60)
-        pool = try Self.retrying { try DatabasePool(path: path, configuration: config) }
+        do {
+            pool = try Self.retrying { try DatabasePool(path: path, configuration: config) }
+            let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            guard check == ["ok"] else { throw Damaged(path: path, detail: "quick_check: " + check.prefix(3).joined(separator: "; ")) }
+        } catch let e as DatabaseError where [ResultCode.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(e.resultCode.primaryResultCode) {
+            throw Damaged(path: path, detail: e.message ?? "\(e.resultCode)")
+        }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -206,6 +224,10 @@ public struct RunRegistry {
         let time = ISO8601DateFormatter().string(from: createdAt)
         let headline = Self.headlineText(data)
         return try pool.write { db in
+            // Recording the same finished folder again (a resume after a kill that came between
+            // the record and the checkpoint's removal) replaces its row rather than adding one.
+            try db.execute(sql: "DELETE FROM runs WHERE folder = ? AND scenario_sha256 = ? AND partial = ? AND replications = ?",
+                           arguments: [folder, data.scenarioHash, data.partial, data.replications])
             try db.execute(sql: """
                 INSERT INTO runs (created_at, scenario, scenario_sha256, seed, replications, population, horizon_days,
                                   version, command_line, folder, partial, baseline, headline)

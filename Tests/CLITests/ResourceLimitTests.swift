@@ -74,4 +74,25 @@ final class ResourceLimitTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Estimated time: about "), r.stdout)
         XCTAssertTrue(r.stdout.contains("(from a "), r.stdout)
     }
+
+    /// A disk that fills up mid-run: the error names the file and what happened, says how to
+    /// resume, and leaves no temporary file behind. The disk is a 64 KiB tmpfs, which holds the
+    /// scenario and the checkpoint but not the outputs.
+    func testAFullDiskNamesTheFileAndHowToResume() throws {
+        let dir = TestRun.temporaryDirectory()
+        let disk = dir.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        let mount = try TestProcess.shell("mount -t tmpfs -o size=64k tmpfs '\(disk.path)'")
+        try XCTSkipIf(mount.status != 0, "needs permission to mount a small tmpfs: \(mount.stdout)")
+        defer { _ = try? TestProcess.shell("umount '\(disk.path)'") }
+        let s = try write("name: s\nreplications: 1\nhorizon_days: 30\npopulation: {size: 500}\n", "s.yaml", in: dir)
+        let run = disk.appendingPathComponent("run")
+        let r = try TestProcess.run(binary, ["run", s.path, "--out", run.path, "--quiet"], in: dir)
+        XCTAssertEqual(r.status, 74, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: cannot write \(run.path)/"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(": the disk is full (no space left on the device); free space, or write elsewhere with --out"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("finish the run with: collectsim run --resume \(run.path)"), r.stderr)
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(left, [], "no temporary file is left behind")
+    }
 }

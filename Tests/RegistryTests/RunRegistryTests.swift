@@ -38,6 +38,36 @@ final class RunRegistryTests: XCTestCase {
         XCTAssertNil(try registry.run(id + 1))
     }
 
+    /// Recording one finished folder twice (a resume after a kill between the record and the
+    /// checkpoint's removal) keeps one row, with its metrics once; another folder is another row.
+    func testRecordingTheSameFinishedFolderAgainReplacesItsRow() throws {
+        let registry = try RunRegistry(path: temporaryPath())
+        let first = try registry.record(try data(seed: 7, recovery: (0.5, 0.49, 0.51)), folder: "/runs/a", commandLine: "")
+        let again = try registry.record(try data(seed: 7, recovery: (0.5, 0.49, 0.51)), folder: "/runs/a", commandLine: "")
+        _ = try registry.record(try data(seed: 7, recovery: (0.5, 0.49, 0.51)), folder: "/runs/b", commandLine: "")
+        XCTAssertEqual(try registry.runs().map(\.folder), ["/runs/a", "/runs/b"])
+        XCTAssertNil(try registry.run(first))
+        XCTAssertEqual(try registry.metrics(again, group: nil).count, 3)
+    }
+
+    /// A truncated or overwritten registry is refused on opening, and left as it was.
+    func testADamagedRegistryIsRefusedAndNotWrittenInto() throws {
+        let path = temporaryPath()
+        _ = try registry(at: path).record(try data(seed: 1, recovery: (0.5, 0.49, 0.51)), folder: "a", commandLine: "")
+        for damage in [Data(repeating: 0x41, count: 4096), Data("SQLite format 3\0".utf8) + Data(repeating: 0xFF, count: 4080)] {
+            try? FileManager.default.removeItem(atPath: path + "-wal")
+            try? FileManager.default.removeItem(atPath: path + "-shm")
+            try damage.write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try RunRegistry(path: path)) { error in
+                XCTAssertTrue(error is RunRegistry.Damaged, "\(error)")
+                XCTAssertTrue("\(error)".contains("move it aside (mv \(path) \(path).damaged)"), "\(error)")
+            }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), damage)
+        }
+    }
+
+    func registry(at path: String) throws -> RunRegistry { try RunRegistry(path: path) }
+
     func testDiffSaysWhichMetricsMovedBeyondTheirCIs() throws {
         let registry = try RunRegistry(path: temporaryPath())
         let a = try registry.record(try data(seed: 1, recovery: (0.50, 0.49, 0.51)), folder: "a", commandLine: "")

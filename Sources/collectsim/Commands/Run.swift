@@ -149,8 +149,21 @@ struct Run: ParsableCommand {
             throw ExitCode(128 + signalNumber)
         }
         let data = try RunWriter.write(analysis, to: dir, identity: identity)
+        // Recorded before the checkpoint goes: until then the folder is not complete, and
+        // `--resume` rewrites the same bytes and records the run (replacing a row it finds).
+        let id: Int64
+        do {
+            id = try RunRegistry(path: registryPath(registry, outputDirectory: s.output.directory))
+                .record(data, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
+        } catch {
+            FileHandle.standardError.write(Data("""
+            error: the results are written in \(dir.path), but the run registry could not record them: \(error)
+            Once that is fixed, record the run with: collectsim run --resume \(dir.path)
+
+            """.utf8))
+            throw ExitCode(74)
+        }
         CheckpointedRun.discard(in: dir)
-        let id = recordRun(data, in: dir, scenario: s)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
@@ -167,7 +180,7 @@ struct Run: ParsableCommand {
                   ? "Precision targets met after \(result.replicationsCompleted) replications."
                   : "Precision targets NOT met: stopped at max_replications = \(p.maxReplications).")
         }
-        print("Results written to \(dir.path)" + (id.map { " (run #\($0) in the registry)" } ?? ""))
+        print("Results written to \(dir.path) (run #\(id) in the registry)")
     }
 
     @discardableResult
