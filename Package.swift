@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "collectsim", targets: ["collectsim"]),
         .executable(name: "limit-kernel", targets: ["LimitKernel"]),
-        .library(name: "CollectSimKit", targets: ["Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics"]),
+        .library(name: "CollectSimKit", targets: ["Reports", "Analysis", "Engine", "Cluster", "Scenario", "CollectionsModel", "Stochastics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // The coverage-guided fuzz targets (libFuzzer): the scenario loader and validator
-// (scenario-fuzz), and the portfolio and history readers (input-fuzz).
+// (scenario-fuzz), the portfolio and history readers (input-fuzz), and shard folders as
+// `collectsim merge` reads them (shard-fuzz).
 // Build and run it with fuzz/run.sh, not with a plain `swift build`.
 import PackageDescription
 
@@ -16,6 +17,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "input-fuzz",
+            dependencies: ["FuzzDriver", .product(name: "CollectSimKit", package: "CollectSim")]
+        ),
+        .executableTarget(
+            name: "shard-fuzz",
             dependencies: ["FuzzDriver", .product(name: "CollectSimKit", package: "CollectSim")]
         ),
     ]

@@ -9,7 +9,7 @@ import Scenario
 @_cdecl("LLVMFuzzerTestOneInput")
 public func inputFuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-    let url = InputFile.url
+    let url = FuzzInputFile.url
     do { try data.write(to: url) } catch { fatalError("cannot write the input to \(url.path): \(error)") }
     check("portfolio") {
         let book = try PortfolioReader.read(url, name: "fuzz.csv", segments: ["salaried", "self_employed", "low_income"], ignore: ["note"])
@@ -39,7 +39,7 @@ func check(_ what: String, _ read: () throws -> Void) {
 }
 
 /// The one file each input is written to (in memory where the system has /dev/shm).
-enum InputFile {
+enum FuzzInputFile {
     static let url: URL = {
         let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         return URL(fileURLWithPath: dir).appendingPathComponent("collectsim-input-fuzz-\(getpid()).csv")
