@@ -36,8 +36,10 @@ public enum ShardMerge {
             let reader = try TallyRecords.Reader(file, strategies: strategies, segmentCount: segments, horizonDays: horizon)
             func damaged(_ what: String) -> TallyRecords.Reader.Damaged { .init(description: "\(file.path): \(what)") }
             while let record = try reader.next() {
-                let unit = units.unit(replication: record.replication, block: record.firstBlock)
-                guard unit == nextUnit, record.replication == tallies[0].count, record.firstBlock == fold.nextBlock else {
+                // The replication and block are checked before they are combined: a damaged
+                // record's values could overflow the unit number.
+                guard record.replication == tallies[0].count, record.firstBlock == fold.nextBlock,
+                      units.unit(replication: record.replication, block: record.firstBlock) == nextUnit else {
                     throw damaged("records out of order: replication \(record.replication) block \(record.firstBlock) where unit \(nextUnit) was due")
                 }
                 switch record.kind {

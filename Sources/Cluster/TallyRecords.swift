@@ -97,7 +97,11 @@ public enum TallyRecords {
                     tallies.append(t)
                 }
             }
-            return Record(kind: kind, replication: Int(Self.integer(head, at: 8)), firstBlock: Int(Self.integer(head, at: 16)), tallies: tallies)
+            // Checked, not trapped on: a damaged file may hold any 64-bit value here.
+            guard let replication = Int(exactly: Self.integer(head, at: 8)), let firstBlock = Int(exactly: Self.integer(head, at: 16)) else {
+                throw Damaged(description: "\(file.path): a record names a replication or block beyond any run")
+            }
+            return Record(kind: kind, replication: replication, firstBlock: firstBlock, tallies: tallies)
         }
 
         func read(_ count: Int) throws -> Data? {
