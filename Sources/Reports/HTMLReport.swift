@@ -1,4 +1,5 @@
 import CollectionsModel
+import Scenario
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, no network) that says
 /// which strategy wins, by how much, at what price in complaints, and how sure we are.
@@ -47,9 +48,9 @@ public enum HTMLReport {
     public static func render(_ data: ReportData) -> String {
         var h = head(title: "\(data.scenario) — CollectSim report")
         h += "<h1>\(escape(data.scenario))</h1>"
-        h += "<p class=\"sub\">\(data.strategies.count) strategies against the baseline <b>\(escape(data.baseline))</b> · \(data.replications) replications × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · common random numbers · 95% confidence intervals</p>\n"
+        h += "<p class=\"sub\">\(counted(data.strategies.count, "strategy", "strategies")) against the baseline <b>\(escape(data.baseline))</b> · \(counted(data.replications, "replication")) × \(escape(data.accountsPhrase)) × \(counted(data.horizonDays, "day")) · common random numbers · 95% confidence intervals</p>\n"
         if data.partial {
-            h += "<p class=\"partial\">Partial run: it was stopped after \(data.replications) replications. Finish it with <code>collectsim run --resume</code> on this folder.</p>\n"
+            h += "<p class=\"partial\">Partial run: it was stopped after \(counted(data.replications, "replication")). Finish it with <code>collectsim run --resume</code> on this folder.</p>\n"
         }
         h += headline(data)
         h += "<h2>Findings</h2><ul class=\"findings\">"
@@ -61,7 +62,7 @@ public enum HTMLReport {
             h += "<tr><td>\(escape(s))\(s == data.baseline ? " <span class=\"ns\">(baseline)</span>" : "")</td><td style=\"text-align:left\">\(escape(data.descriptions[s] ?? ""))</td></tr>"
         }
         h += "</tbody></table>\n"
-        h += "<footer>Scenario <b>\(escape(data.scenario))</b> · SHA-256 <code>\(escape(data.scenarioHash))</code> · seed \(escape(data.seed)) · \(data.replications) replications · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())<br>"
+        h += "<footer>Scenario <b>\(escape(data.scenario))</b> · SHA-256 <code>\(escape(data.scenarioHash))</code> · seed \(escape(data.seed)) · \(counted(data.replications, "replication")) · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())<br>"
         h += "Reproduce from this folder: <code>\(escape(ReportContent.reproduceCommand))</code></footer>\n"
         return h + "</body></html>\n"
     }

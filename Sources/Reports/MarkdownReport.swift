@@ -1,3 +1,5 @@
+import Scenario
+
 /// `report.md`: the headline table and the sentences, for pasting into a memo.
 public enum MarkdownReport {
     /// Escapes text from a scenario so Markdown shows it literally (no links, emphasis or HTML).
@@ -33,7 +35,7 @@ public enum MarkdownReport {
 
     public static func render(_ data: ReportData) -> String {
         var out = "# \(escape(data.scenario))\n\n"
-        if data.partial { out += "**Partial run:** stopped after \(data.replications) replications.\n\n" }
+        if data.partial { out += "**Partial run:** stopped after \(counted(data.replications, "replication")).\n\n" }
         out += "| Strategy | " + ReportContent.columns.map(\.title).joined(separator: " | ") + " |\n"
         out += "|---|" + ReportContent.columns.map { _ in "---:" }.joined(separator: "|") + "|\n"
         let best = ReportContent.columns.map { ReportContent.best($0, data) }
@@ -50,7 +52,7 @@ public enum MarkdownReport {
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
         out += data.replications < 2 ? "\nEach cell: the mean of one replication, which gives no confidence interval (run at least 2). **Bold**: best in its column. "
-                                     : "\nEach cell: mean (95% CI) over \(data.replications) replications. **Bold**: best in its column. "
+                                     : "\nEach cell: mean (95% CI) over \(counted(data.replications, "replication")). **Bold**: best in its column. "
         out += "▲/▼: significant paired difference from \(escape(data.baseline)) (p < 0.05).\n\n"
         out += escape(ReportContent.columnNotes) + "\n\n"
         for sentence in ReportContent.sentences(data) { out += "- \(escape(sentence))\n" }
@@ -59,7 +61,7 @@ public enum MarkdownReport {
             out += "- **\(escape(s))**: \(escape(data.descriptions[s] ?? ""))\n"
         }
         out += "\n---\n"
-        out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(data.replications) replications × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
+        out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(counted(data.replications, "replication")) × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
         out += "Reproduce (in this folder): \(code(ReportContent.reproduceCommand))\n"
         return out
     }

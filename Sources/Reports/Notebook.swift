@@ -1,4 +1,5 @@
 import Foundation
+import Scenario
 
 /// `analysis.ipynb`: a Jupyter notebook that loads its run folder's CSVs with pandas and draws
 /// the main charts with matplotlib, a starting point for a researcher's own analysis. It reads
@@ -23,8 +24,8 @@ public enum Notebook {
             markdown([
                 "# \(MarkdownReport.escape(data.scenario))",
                 "",
-                "CollectSim run: \(data.strategies.count) strategies, baseline `\(data.baseline.replacingOccurrences(of: "`", with: "'"))`, "
-                    + "\(data.replications) replications × \(data.accountsPhrase) × \(data.horizonDays) days, seed \(data.seed).",
+                "CollectSim run: \(counted(data.strategies.count, "strategy", "strategies")), baseline `\(data.baseline.replacingOccurrences(of: "`", with: "'"))`, "
+                    + "\(counted(data.replications, "replication")) × \(data.accountsPhrase) × \(counted(data.horizonDays, "day")), seed \(data.seed).",
                 "This notebook reads the files in its own folder: `metrics.csv` (one row per strategy, group and metric, "
                     + "with 95% CI), `comparison.csv` (paired differences from the baseline), `curves.csv` (daily curves) "
                     + "and `summary.json`.",

@@ -144,7 +144,7 @@ public enum RunWriter {
         for row in rows { out += line(row) + "\n" }
         out += r.replications < 2
             ? "No confidence intervals: one replication shows no spread (run at least 2).\n"
-            : "± is the 95% CI half-width over \(r.replications) replications; ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
+            : "± is the 95% CI half-width over \(counted(r.replications, "replication")); ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
         out += "recovery_rate: cash over the whole balance at entry, scheduled installments included; overdue_recovery_rate: "
             + "share of the overdue balance at entry now current or paid off (催回率); satisfaction: a 0–1 score, not a share of borrowers.\n"
         return out

@@ -70,7 +70,7 @@ public enum MemoryEstimate {
         let bytes = resultBytes(scenario)
         let (available, source) = limit()
         guard bytes > available / 2 else { return nil }
-        return "this run would keep about \(gib(bytes)) of results in memory (\(scenario.strategies.count) strategies × \(replications(scenario)) replications × \(String(format: "%.0f", Double(tallyBytes(scenario)) / 1024)) KiB per tally over \(scenario.horizonDays) days), more than half of the \(gib(available)) of \(source); use fewer replications or a shorter horizon"
+        return "this run would keep about \(gib(bytes)) of results in memory (\(counted(scenario.strategies.count, "strategy", "strategies")) × \(counted(replications(scenario), "replication")) × \(String(format: "%.0f", Double(tallyBytes(scenario)) / 1024)) KiB per tally over \(scenario.horizonDays) days), more than half of the \(gib(available)) of \(source); use fewer replications or a shorter horizon"
     }
 
     static func gib(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / 1_073_741_824) }

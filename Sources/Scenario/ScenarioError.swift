@@ -61,7 +61,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable, Sendable
         let place = line > 0 ? "\(file):\(line):\(column)" : file
         var text = "\(place): error:\(at) \(message)"
         for o in others { text += "\n" + o.description }
-        if unlisted > 0 { text += "\n… and \(unlisted) more problem\(unlisted == 1 ? "" : "s") in \(file)" }
+        if unlisted > 0 { text += "\n… and \(counted(unlisted, "more problem")) in \(file)" }
         return text
     }
 }

@@ -103,6 +103,28 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// Counts of one are said in the singular everywhere a count is stated (issue 27, item 20).
+    func testACountOfOneIsSaidInTheSingular() throws {
+        let dir = TestRun.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let s = dir.appendingPathComponent("one.yaml")
+        try "name: one\nreplications: 1\nhorizon_days: 30\npopulation: {size: 500}\nstrategies: [graded]\n".write(to: s, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("one")
+        let r = try TestProcess.run(binary, ["run", s.path, "--threads", "1", "--out", out.path, "--quiet"],
+                                    environment: ["COLLECTSIM_REGISTRY": dir.appendingPathComponent("r.sqlite").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("seed 20261123, 1 replication × 500 accounts × 30 days"), r.stdout)
+        XCTAssertTrue(r.stdout.contains(" on 1 thread)."), r.stdout)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains(">1 strategy against the baseline"), "report header")
+        XCTAssertTrue(html.contains(" · 1 replication × 500 accounts × 30 days"), "report header")
+        let v = try TestProcess.run(binary, ["validate", s.path])
+        XCTAssertTrue(v.stdout.contains("1 strategy (graded), baseline graded, 1 replication × 500 accounts × 30 days"), v.stdout)
+        for text in [r.stdout, html, try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8), v.stdout] {
+            XCTAssertNil(text.range(of: #"\b1 (strategies|replications|threads)\b"#, options: .regularExpression), text)
+        }
+    }
+
     func testReportCommandRebuildsTheSameBytes() throws {
         let out = try hostileRun()
         let html = try Data(contentsOf: out.appendingPathComponent("report.html"))

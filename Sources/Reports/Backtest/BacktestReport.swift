@@ -53,7 +53,7 @@ public enum BacktestReport {
 
     static func header(_ o: Backtest.Outcome) -> String {
         "\(o.scenario.name) on \(ReportData.accountsPhrase(o.scenario))"
-            + " against \(URL(fileURLWithPath: o.historyFile).lastPathComponent), \(o.months) months · \(o.replications) replications"
+            + " against \(URL(fileURLWithPath: o.historyFile).lastPathComponent), \(counted(o.months, "month")) · \(counted(o.replications, "replication"))"
     }
 
     /// The aggregates furthest from the book, by |z|.
@@ -86,7 +86,7 @@ public enum BacktestReport {
             }
             out += "\n"
         }
-        out += "Observed: one book, with its sampling error. Simulated: the mean of \(o.replications) replications of the same book, with its error; "
+        out += "Observed: one book, with its sampling error. Simulated: the mean of \(counted(o.replications, "replication")) of the same book, with its error; "
         out += "backtest.csv also gives the range one simulated book spans. Roll rates and χ² as docs/portfolio.md (\"Backtests\") defines them.\n"
         return out
     }
@@ -160,7 +160,7 @@ public enum BacktestReport {
             }
             h += "</tbody></table>\n"
         }
-        h += "<footer>Scenario <b>\(HTMLReport.escape(o.scenario.name))</b> · seed \(o.scenario.seed) · \(o.replications) replications · CollectSim \(HTMLReport.escape(RunWriter.version))</footer>\n"
+        h += "<footer>Scenario <b>\(HTMLReport.escape(o.scenario.name))</b> · seed \(o.scenario.seed) · \(counted(o.replications, "replication")) · CollectSim \(HTMLReport.escape(RunWriter.version))</footer>\n"
         return h + "</body></html>\n"
     }
 }

@@ -207,7 +207,7 @@ public enum CalibrateExperiment {
                                                residuals: { try residuals(fromUnit($0)) },
                                                jacobian: { u, _ in try jacobian(u, try residuals(fromUnit(u))) })
                 best = fromUnit(fit.x)
-                ending = ["stopped after 200 iterations", "converged (small step)", "converged (small gradient)", "converged (small change of χ²)"][min(fit.convergence, 3)]
+                ending = ["stopped after 200 iterations", "converged: small step", "converged: small gradient", "converged: small change of χ²"][min(fit.convergence, 3)]
             } catch is OptimizationSearch.BudgetSpent {
                 // The best point seen so far stands.
                 best = memo.min { a, b in

@@ -33,10 +33,9 @@ public struct ExperimentPage: Sendable {
     /// "9 evaluations × 2 strategies × 4 replications × 20000 accounts × 180 days".
     public static func size(evaluations: Int, scenario: Scenario) -> String {
         let e = scenario.experiment!
-        func n(_ k: Int, _ one: String, _ many: String) -> String { "\(k) \(k == 1 ? one : many)" }
-        return [n(evaluations, "evaluation", "evaluations"), n(e.strategies.count, "strategy", "strategies"),
-                n(e.replications, "replication", "replications"), n(e.population, "account", "accounts"),
-                n(scenario.horizonDays, "day", "days")].joined(separator: " × ")
+        return [counted(evaluations, "evaluation"), counted(e.strategies.count, "strategy", "strategies"),
+                counted(e.replications, "replication"), counted(e.population, "account"),
+                counted(scenario.horizonDays, "day")].joined(separator: " × ")
     }
 
     public var reproduceCommand: String {

@@ -272,7 +272,7 @@ public enum OptimizeExperiment {
                     .compactMap { $0 }.joined(separator: ", ")
             }.map(HTMLReport.escape).joined(separator: ", ")
         }
-        h += ". Every candidate runs the same \(o.page.spec.replications) replications (common random numbers); constraints are judged on the mean. \(o.candidates.count) candidates evaluated.</p>"
+        h += ". Every candidate runs the same \(counted(o.page.spec.replications, "replication")) (common random numbers); constraints are judged on the mean. \(o.candidates.count) candidates evaluated.</p>"
         guard let best = o.best else { return h + "<p>No candidate has been evaluated yet.</p>\n" }
         h += "<h2>Best parameters</h2><table><thead><tr><th>Parameter</th><th>Start</th><th>Best</th><th>Range</th></tr></thead><tbody>"
         for (i, f) in p.factors.enumerated() {

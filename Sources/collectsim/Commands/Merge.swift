@@ -58,13 +58,13 @@ struct Merge: ParsableCommand {
             let outcome = try ShardMerge.writeRun(set, to: dir, identity: identity)
             let id = recordRunInRegistry(outcome.data, in: dir, scenario: s, registry: registry)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(outcome.analysis.replications) replications × \(s.population.size) accounts × \(s.horizonDays) days, merged from \(set.folders.count) shards")
+            print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(outcome.analysis.replications, "replication")) × \(s.population.size) accounts × \(s.horizonDays) days, merged from \(set.folders.count) shards")
             print()
             print(RunWriter.table(outcome.analysis), terminator: "")
             print()
             if let p = s.precision {
                 print(outcome.targetsMet
-                      ? "Precision targets met after \(outcome.analysis.replications) replications."
+                      ? "Precision targets met after \(counted(outcome.analysis.replications, "replication"))."
                       : "Precision targets NOT met: stopped at max_replications = \(p.maxReplications).")
             }
             print(String(format: "Merged in %.2f s. ", seconds) + "Results written to \(dir.path)" + (id.map { " (run #\($0) in the registry)" } ?? ""))

@@ -142,7 +142,7 @@ struct Run: ParsableCommand {
                 recordRun(data, in: dir, scenario: s)
             }
             FileHandle.standardError.write(Data("""
-            Stopped by signal \(signalNumber) after \(result.replicationsCompleted) replications; what is complete is in \(dir.path) (partial: true).
+            Stopped by signal \(signalNumber) after \(counted(result.replicationsCompleted, "replication")); what is complete is in \(dir.path) (partial: true).
             Finish it with: collectsim run --resume \(dir.path)
 
             """.utf8))
@@ -164,20 +164,20 @@ struct Run: ParsableCommand {
             throw ExitCode(74)
         }
         CheckpointedRun.discard(in: dir)
-        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(result.replicationsCompleted) replications × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
+        print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(result.replicationsCompleted, "replication")) × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
         print()
         print(RunWriter.table(analysis), terminator: "")
         print()
         let simulated = result.borrowerDays * Double(result.replicationsCompleted - outcome.resumed) / Double(max(result.replicationsCompleted, 1))
         let rate = simulated / max(result.elapsedSeconds, 1e-9)
-        print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on %d threads).", simulated, result.elapsedSeconds, rate / 1e6, threadCount))
+        print(String(format: "Simulated %.3g borrower-days in %.2f s (%.1f million/s on ", simulated, result.elapsedSeconds, rate / 1e6) + counted(threadCount, "thread") + ").")
         if simulated > 0 {
             print(String(format: "Random draws: %.4f per borrower-day, population set-up included.", result.randomDraws / simulated))
         }
-        if outcome.resumed > 0 { print("Resumed: \(outcome.resumed) replications came from checkpoints.") }
+        if outcome.resumed > 0 { print("Resumed: \(counted(outcome.resumed, "replication")) came from checkpoints.") }
         if let p = s.precision {
             print(outcome.targetsMet
-                  ? "Precision targets met after \(result.replicationsCompleted) replications."
+                  ? "Precision targets met after \(counted(result.replicationsCompleted, "replication"))."
                   : "Precision targets NOT met: stopped at max_replications = \(p.maxReplications).")
         }
         print("Results written to \(dir.path) (run #\(id) in the registry)")

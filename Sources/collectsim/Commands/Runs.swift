@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Registry
+import Scenario
 
 /// Where the registry lives: --registry, else $COLLECTSIM_REGISTRY, else notebooks-out/runs.sqlite.
 func registryPath(_ option: String?, outputDirectory: String = "notebooks-out") -> String {
@@ -57,7 +58,7 @@ struct Runs: ParsableCommand {
             print("run #\(r.id) — \(r.scenario)\(r.partial ? " (partial)" : "")")
             print("  recorded     \(r.createdAt)")
             print("  scenario     sha256 \(r.scenarioHash)")
-            print("  seed         \(r.seed); \(r.replications) replications × \(r.population) accounts × \(r.horizonDays) days")
+            print("  seed         \(r.seed); \(counted(r.replications, "replication")) × \(r.population) accounts × \(r.horizonDays) days")
             print("  version      \(r.version)")
             print("  baseline     \(r.baseline)")
             print("  folder       \(r.folder)")

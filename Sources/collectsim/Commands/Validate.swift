@@ -15,7 +15,7 @@ struct Validate: ParsableCommand {
         if resolved {
             print(ScenarioWriter.yaml(s), terminator: "")
         } else {
-            print("\(scenario): OK — '\(s.name)': \(s.strategies.count) strategies (\(s.strategies.map(\.name).joined(separator: ", "))), baseline \(s.baseline), \(s.replications) replications × \(s.population.size) accounts × \(s.horizonDays) days")
+            print("\(scenario): OK — '\(s.name)': \(counted(s.strategies.count, "strategy", "strategies")) (\(s.strategies.map(\.name).joined(separator: ", "))), baseline \(s.baseline), \(counted(s.replications, "replication")) × \(counted(s.population.size, "account")) × \(counted(s.horizonDays, "day"))")
         }
     }
 }

@@ -22,7 +22,7 @@ func announceWork(trial: Scenario, borrowerDays: Double, upTo: Double? = nil, th
     let estimate = WorkEstimate.measure(trial, borrowerDays: borrowerDays, threads: threadCount)
     let most = WorkEstimate(borrowerDays: worst, secondsPerBorrowerDay: estimate.secondsPerBorrowerDay,
                             trialSeconds: estimate.trialSeconds, threads: threadCount)
-    var line = "Estimated time: about \(WorkEstimate.duration(estimate.seconds)) on \(threadCount) thread\(threadCount == 1 ? "" : "s")"
+    var line = "Estimated time: about \(WorkEstimate.duration(estimate.seconds)) on \(counted(threadCount, "thread"))"
     if most.seconds > estimate.seconds * 1.05 { line += ", up to \(WorkEstimate.duration(most.seconds)) if the precision targets are not met sooner" }
     line += String(format: " (from a %.2f s trial of its first accounts).", estimate.trialSeconds)
     guard estimate.seconds > workBoundSeconds && !yes else {
@@ -30,7 +30,7 @@ func announceWork(trial: Scenario, borrowerDays: Double, upTo: Double? = nil, th
         return
     }
     FileHandle.standardError.write(Data("""
-    error: \(what) is estimated at about \(WorkEstimate.duration(estimate.seconds)) on \(threadCount) thread\(threadCount == 1 ? "" : "s") \
+    error: \(what) is estimated at about \(WorkEstimate.duration(estimate.seconds)) on \(counted(threadCount, "thread")) \
     (\(String(format: "%.3g", borrowerDays)) borrower-days; from a \(String(format: "%.2f", estimate.trialSeconds)) s trial), more than \
     the \(WorkEstimate.duration(workBoundSeconds)) this command starts without asking. Make it smaller, spread it over a cluster \
     (--shard, `collectsim slurm`), or add --yes to start it anyway.
