@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Scenario
 
 /// How long a piece of work will take on this machine, estimated before it starts from a short
@@ -52,6 +53,6 @@ public struct WorkEstimate: Sendable {
             return m == 0 ? "\(h) h" : "\(h) h \(m) min"
         }
         let days = seconds / 86400
-        return days < 10 ? "\((days * 10).rounded() / 10) days" : "\(Int(days.rounded())) days"
+        return days < 10 ? "\((days * 10).rounded() / 10) days" : String(format: "%.0f days", days)
     }
 }
