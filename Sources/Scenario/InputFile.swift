@@ -4,10 +4,21 @@ import Foundation
 /// read as one, said in a user's terms. Checked before any byte is read: reading a pipe would
 /// block until something writes to it, and a device may never end.
 public enum InputFile {
-    /// Nil when `path` names a readable regular file (links followed); else what is wrong.
-    /// `what` names the file's role ("scenario", "portfolio", …).
-    public static func problem(at path: String, what: String) -> String? {
+    /// What is wrong with an input path, in a user's words.
+    public struct Problem: Error {
+        public let message: String
+    }
+
+    /// The size in bytes of the readable regular file at `path` (links followed), or a
+    /// `Problem` saying what is wrong. `what` names the file's role ("scenario", "portfolio", …).
+    public static func size(at path: String, what: String) throws -> Int {
         var info = stat()
+        if let message = problem(at: path, what: what, info: &info) { throw Problem(message: message) }
+        return Int(info.st_size)
+    }
+
+    /// What is wrong with `path`, or nil; `info` receives what `stat` says of it.
+    static func problem(at path: String, what: String, info: inout stat) -> String? {
         guard stat(path, &info) == 0 else {
             switch errno {
             case ENOENT: return "there is no such \(what) file"
@@ -32,8 +43,8 @@ public enum InputFile {
 
     /// The bytes of the file at `path`, or an error naming the file and what is wrong with it.
     public static func read(_ path: String, what: String) throws -> Data {
-        if let problem = problem(at: path, what: what) {
-            throw ScenarioError(file: path, line: 0, column: 0, field: "", message: problem)
+        do { _ = try size(at: path, what: what) } catch let p as Problem {
+            throw ScenarioError(file: path, line: 0, column: 0, field: "", message: p.message)
         }
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ScenarioError(file: path, line: 0, column: 0, field: "", message: "cannot read the \(what) file: \(String(cString: strerror(errno)))")

@@ -11,13 +11,15 @@ enum Names {
     static func problem(in name: String) -> String? {
         for scalar in name.unicodeScalars {
             let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
-            switch scalar.properties.generalCategory {
-            case .control: return "holds the control character \(code)"
-            case .format: return "holds the invisible character \(code) (a zero-width or text-direction mark)"
-            case .lineSeparator, .paragraphSeparator: return "holds the line break \(code)"
-            case .unassigned, .privateUse, .surrogate: return "holds \(code), which is not a character"
-            default: continue
+            let category = scalar.properties.generalCategory
+            if scalar.isHiddenInText {
+                switch category {
+                case .control: return "holds the control character \(code)"
+                case .format: return "holds the invisible character \(code) (a zero-width or text-direction mark)"
+                default: return "holds the line break \(code)"
+                }
             }
+            if [.unassigned, .privateUse, .surrogate].contains(category) { return "holds \(code), which is not a character" }
         }
         let scripts = Set(name.unicodeScalars.compactMap(script))
         if scripts.count > 1 {
@@ -74,4 +76,16 @@ enum Names {
 
 private extension String {
     func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
+
+extension Unicode.Scalar {
+    /// Whether the character does not show as itself in text: a control character (ESC, BEL,
+    /// a line feed), an invisible format mark (zero-width space, right-to-left override) or a
+    /// line or paragraph separator. Names may not hold one, and errors show them as `\u{…}`.
+    var isHiddenInText: Bool {
+        switch properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
+    }
 }

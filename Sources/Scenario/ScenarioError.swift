@@ -27,16 +27,10 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable, Sendable
     /// user's input, and an ESC or BEL in it must not act on the terminal that prints it, nor a
     /// right-to-left override reorder the line.
     static func printable(_ text: String) -> String {
-        func hidden(_ s: Unicode.Scalar) -> Bool {
-            switch s.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: return true
-            default: return false
-            }
-        }
-        guard text.unicodeScalars.contains(where: hidden) else { return text }
+        guard text.unicodeScalars.contains(where: \.isHiddenInText) else { return text }
         var out = ""
         for s in text.unicodeScalars {
-            if hidden(s) {
+            if s.isHiddenInText {
                 out += "\\u{" + String(s.value, radix: 16, uppercase: true) + "}"
             } else {
                 out.unicodeScalars.append(s)

@@ -11,11 +11,7 @@ final class CLITests: XCTestCase {
         try TestProcess.run(binary, args, in: dir)
     }
 
-    func write(_ text: String, _ name: String, in dir: URL) throws -> URL {
-        let url = dir.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
+    func write(_ text: String, _ name: String, in dir: URL) throws -> URL { try TestRun.write(text, name, in: dir) }
 
     func testRunWritesEveryOutputFileWithTheDocumentedColumns() throws {
         let dir = TestRun.temporaryDirectory()

@@ -7,11 +7,7 @@ import XCTest
 final class ResourceLimitTests: XCTestCase {
     var binary: URL { TestRun.collectsimBinary }
 
-    func write(_ text: String, _ name: String, in dir: URL) throws -> URL {
-        let url = dir.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
+    func write(_ text: String, _ name: String, in dir: URL) throws -> URL { try TestRun.write(text, name, in: dir) }
 
     /// 4 strategies × 1000 replications × 537 KiB per 3650-day tally: about 2 GiB of results,
     /// well within half of any CI machine's memory and beyond half of a 2.9 GiB address space.

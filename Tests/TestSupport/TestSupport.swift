@@ -45,6 +45,13 @@ public enum TestRun {
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// Writes `text` to the file `name` in `dir`; returns its URL.
+    public static func write(_ text: String, _ name: String, in dir: URL) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
 }
 
 /// What a finished process printed, and how it ended.

@@ -15,8 +15,11 @@ public enum HistoryReader {
     /// Reads `url`; columns named in `ignore` are skipped. `name` is how errors name the file.
     public static func read(_ url: URL, name: String, ignore: [String] = []) throws -> AccountHistory {
         var problems = InputProblems(file: name)
-        if let problem = InputFile.problem(at: url.path, what: "history") { throw problems.fatal(line: 0, column: 0, field: "", problem) }
-        guard ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0) > 0 else {
+        let size: Int
+        do { size = try InputFile.size(at: url.path, what: "history") } catch let p as InputFile.Problem {
+            throw problems.fatal(line: 0, column: 0, field: "", p.message)
+        }
+        guard size > 0 else {
             throw problems.fatal(line: 1, column: 1, field: "", "the history file is empty; it needs a header row and one row per account and month")
         }
         var position: [Int?]?

@@ -17,9 +17,9 @@ public enum PortfolioReader {
     public static func read(_ given: URL, name: String, segments: [String], ignore: [String]) throws -> AccountBook {
         let url = given.resolvingSymlinksInPath()
         var problems = InputProblems(file: name)
-        if let problem = InputFile.problem(at: url.path, what: "portfolio") { throw problems.fatal(line: 0, column: 0, field: "", problem) }
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else {
-            throw problems.fatal(line: 0, column: 0, field: "", "cannot read the size of the portfolio file")
+        let size: Int
+        do { size = try InputFile.size(at: url.path, what: "portfolio") } catch let p as InputFile.Problem {
+            throw problems.fatal(line: 0, column: 0, field: "", p.message)
         }
         guard size > 0 else { throw problems.fatal(line: 1, column: 1, field: "", "the portfolio file is empty; it needs a header row and one row per account") }
         let (sha, lineBreaks) = try fingerprint(of: url)

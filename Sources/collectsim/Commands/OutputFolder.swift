@@ -93,11 +93,13 @@ struct OutputFolder {
         // holds no link.
         var existing = URL(fileURLWithPath: path).standardizedFileURL
         var rest: [String] = []
-        while realPath(existing.path) == nil && existing.path != "/" {
+        var resolved = realPath(existing.path)
+        while resolved == nil && existing.path != "/" {
             rest.insert(existing.lastPathComponent, at: 0)
             existing = existing.deletingLastPathComponent()
+            resolved = realPath(existing.path)
         }
-        guard let resolved = realPath(existing.path) else { return }
+        guard let resolved else { return }
         let full = ([resolved] + rest).joined(separator: "/")
         guard full == root || full.hasPrefix(root == "/" ? "/" : root + "/") else {
             throw Refusal(description: "the scenario's output.dir leads out of the working directory (\(root)) through a symbolic link: "

@@ -153,8 +153,7 @@ struct Run: ParsableCommand {
         // `--resume` rewrites the same bytes and records the run (replacing a row it finds).
         let id: Int64
         do {
-            id = try RunRegistry(path: registryPath(registry, outputDirectory: s.output.directory))
-                .record(data, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
+            id = try registerRun(data, in: dir, scenario: s, registry: registry)
         } catch {
             FileHandle.standardError.write(Data("""
             error: the results are written in \(dir.path), but the run registry could not record them: \(error)
@@ -191,15 +190,21 @@ struct Run: ParsableCommand {
     func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
 }
 
-/// Adds a run folder's results to the run registry. The results are already safe in the
-/// folder, so a registry that cannot be written is a warning, not a failed run.
+/// Adds a run folder's results to the run registry (`--registry`, `$COLLECTSIM_REGISTRY` or
+/// `<output.dir>/runs.sqlite`); returns the run's id.
+func registerRun(_ data: ReportData, in dir: URL, scenario s: Scenario, registry: String?) throws -> Int64 {
+    try RunRegistry(path: registryPath(registry, outputDirectory: s.output.directory))
+        .record(data, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
+}
+
+/// `registerRun`, with a registry that cannot be written taken as a warning: for a partial run
+/// (its resume records it) and a merge, whose results are already safe in the folder.
 @discardableResult
 func recordRunInRegistry(_ data: ReportData, in dir: URL, scenario s: Scenario, registry: String?) -> Int64? {
-    let path = registryPath(registry, outputDirectory: s.output.directory)
     do {
-        return try RunRegistry(path: path).record(data, folder: dir.standardizedFileURL.path,
-                                                  commandLine: CommandLine.arguments.joined(separator: " "))
+        return try registerRun(data, in: dir, scenario: s, registry: registry)
     } catch {
+        let path = registryPath(registry, outputDirectory: s.output.directory)
         FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))
         return nil
     }
