@@ -33,12 +33,14 @@ struct ExperimentOptions: ParsableArguments {
     @Flag(help: "Start an experiment estimated at more than a day on this machine (without it, such work is refused before anything is written).")
     var yes = false
 
+    @OptionGroup var overrides: OverrideOptions
+
     @Option(help: ArgumentHelp("sweep and sensitivity: evaluate only the K-th of N shares of the design's points into <out>/shard-K-of-N (default out: <output.dir>/<name>-<kind>-shards); `collectsim merge` finishes the experiment from the shards.", valueName: "K/N"))
     var shard: ShardName?
 
     func validate() throws {
         try validateThreads(threads)
-        if resume != nil && (scenario != nil || out != nil || force || yes || shard != nil) {
+        if resume != nil && (scenario != nil || out != nil || force || yes || shard != nil || !overrides.isEmpty) {
             throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
         }
         if resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
@@ -77,7 +79,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
         }
         s = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
     } else {
-        s = try loadScenario(options.scenario)
+        s = try options.overrides.apply(to: loadScenario(options.scenario), experiment: true)
     }
     guard let spec = s.experiment, kind.declared(spec) else {
         FileHandle.standardError.write(Data("\(s.sourceFile): error: field 'experiment.\(kind.name)': the scenario declares no \(kind.name) experiment; add an `experiment: {\(kind.name): …}` section (see docs/experiments.md)\n".utf8))

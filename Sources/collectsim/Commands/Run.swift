@@ -16,14 +16,7 @@ struct Run: ParsableCommand {
     @Option(help: "Output folder for this run (default: <output.dir>/<name>-<time>).")
     var out: String?
 
-    @Option(help: "Seed (overrides the scenario's).")
-    var seed: UInt64?
-
-    @Option(help: "Replications (overrides the scenario's).")
-    var replications: Int?
-
-    @Option(help: "Population size (overrides the scenario's).")
-    var population: Int?
+    @OptionGroup var overrides: OverrideOptions
 
     @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
     var threads: Int?
@@ -53,13 +46,9 @@ struct Run: ParsableCommand {
     var shard: ShardName?
 
     func validate() throws {
-        if let r = replications, r < 1 { throw ValidationError("--replications must be at least 1.") }
         try validateThreads(threads)
-        if let p = population, p < 1 || p > ScenarioLoader.maxPopulation {
-            throw ValidationError("--population must be between 1 and \(ScenarioLoader.maxPopulation).")
-        }
-        if resume != nil && (scenario != nil || out != nil || seed != nil || replications != nil || population != nil || exportAccounts || exportHistory || force || yes || shard != nil) {
-            throw ValidationError("--resume takes the scenario, seed and sizes from the run folder; give only --threads or --quiet with it.")
+        if resume != nil && (scenario != nil || out != nil || !overrides.isEmpty || exportAccounts || exportHistory || force || yes || shard != nil) {
+            throw ValidationError("--resume takes the scenario, seed, sizes and --set values from the run folder; give only --threads or --quiet with it.")
         }
     }
 
@@ -75,13 +64,9 @@ struct Run: ParsableCommand {
             s = try loadScenario(folder.url.appendingPathComponent("scenario.resolved.yaml").path)
             try refuseBeyondMemory(s)
         } else {
-            s = try loadScenario(scenario)
-            if let seed { s.seed = seed }
-            if let replications { s.replications = replications }
-            if let population { s.population.size = population }
+            s = try overrides.apply(to: loadScenario(scenario), experiment: false)
             if exportAccounts { s.output.exportAccounts = true }
             if exportHistory { s.output.exportHistory = true }
-            if seed != nil || replications != nil || population != nil { try refuseUnloadable(s) }
             try refuseBeyondMemory(s)
             // A shard does its share of the replications' blocks.
             let share = Double(s.population.size) * Double(s.horizonDays) * Double(s.strategies.count) / Double(shard?.count ?? 1)
@@ -225,7 +210,8 @@ func refuseUnloadable(_ s: Scenario) throws {
     do {
         _ = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(s), file: "<command line>")
     } catch let e as ScenarioError {
-        let flag = ["seed": "--seed", "replications": "--replications", "population.size": "--population"][e.field] ?? e.field
+        let flag = ["seed": "--seed", "replications": "--replications", "population.size": "--population",
+                    "experiment.replications": "--replications", "experiment.population": "--population"][e.field] ?? "--set \(e.field)"
         FileHandle.standardError.write(Data("error: \(flag): \(e.message)\n".utf8))
         throw ExitCode(64)
     }

@@ -81,6 +81,8 @@ struct Slurm: ParsableCommand {
         @Option(help: "What to run: run, sweep or sensitivity.")
         var command: String = "run"
 
+        @OptionGroup var overrides: OverrideOptions
+
         @Option(help: "Slurm partition.") var partition: String?
         @Option(help: "Time limit per task (Slurm format, e.g. 2:00:00).") var time: String?
         @Option(help: "Memory per task (e.g. 8G).") var mem: String?
@@ -106,7 +108,7 @@ struct Slurm: ParsableCommand {
 
         func run() throws {
             let kind = ShardManifest.Kind(rawValue: command)!
-            let s = try loadScenario(scenario)
+            let s = try overrides.apply(to: loadScenario(scenario), experiment: kind != .run)
             if kind != .run {
                 guard let spec = s.experiment, kind == .sweep ? spec.sweep != nil : spec.sensitivity != nil else {
                     FileHandle.standardError.write(Data("\(s.sourceFile): error: field 'experiment.\(kind.rawValue)': the scenario declares no \(kind.rawValue) experiment\n".utf8))
