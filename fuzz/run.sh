@@ -2,14 +2,15 @@
 # Builds a fuzz target with libFuzzer and AddressSanitizer and runs it.
 # Usage: fuzz/run.sh [TARGET] [SECONDS] [extra libFuzzer flags...]
 #   TARGET: scenario (the scenario loader, the default), input (the portfolio and history
-#   readers) or shard (shard folders as merge reads them); SECONDS: 60 by default.
+#   readers), shard (shard folders as merge reads them) or override (the command line's
+#   --set, --seed, --replications and --population); SECONDS: 60 by default.
 # The scenario corpus starts from scenarios/ and the bad-input corpus, the input corpus from
-# fuzz/inputs/; inputs that crash, hang or exhaust memory are written to fuzz/findings/ and
-# must become regression cases (fuzz/regressions/).
+# fuzz/inputs/, the override corpus from fuzz/overrides/; inputs that crash, hang or exhaust
+# memory are written to fuzz/findings/ and must become regression cases (fuzz/regressions/).
 set -euo pipefail
 cd "$(dirname "$0")"
 target=scenario
-if [[ "${1:-}" == scenario || "${1:-}" == input || "${1:-}" == shard ]]; then target="$1"; shift; fi
+if [[ "${1:-}" == scenario || "${1:-}" == input || "${1:-}" == shard || "${1:-}" == override ]]; then target="$1"; shift; fi
 seconds="${1:-60}"; shift || true
 ../scripts/setup.sh
 # SwiftPM keeps a stale list of a path dependency's source files; drop it so new files build.
@@ -30,6 +31,11 @@ elif [[ "$target" == input ]]; then
   cp inputs/* "$corpus"/
   cp regressions/*.csv "$corpus"/ 2>/dev/null || true
   flags=(-max_len=8192 -dict=csv.dict)
+elif [[ "$target" == override ]]; then
+  # One argument per line, applied to the target's own base scenario.
+  cp overrides/* "$corpus"/
+  cp regressions/override-* "$corpus"/ 2>/dev/null || true
+  flags=(-max_len=1024 -dict=override.dict)
 else
   # The target writes its own two shards and mutates their files; it starts from no corpus.
   # LeakSanitizer reports Foundation's own reads of small files (FileManager.contents, 4 KiB

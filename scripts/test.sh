@@ -10,9 +10,10 @@ scripts/setup.sh
 # settlement (Sources/CollectionsModel/Invariants.swift); the release build skips them.
 swift test -c release -Xswiftc -enable-testing -Xswiftc -DCOLLECTSIM_INVARIANTS --disable-swift-testing --scratch-path .build-test
 # About a minute of coverage-guided fuzzing of the scenario loader, and half a minute each of
-# the portfolio and history readers and of shard folders as merge reads them (fixed seeds, so
-# a CI failure reproduces); a crash, hang or memory blow-up fails the suite and lands in
-# fuzz/findings/.
+# the portfolio and history readers, of shard folders as merge reads them and of the command
+# line's overrides (fixed seeds, so a CI failure reproduces); a crash, hang or memory blow-up
+# fails the suite and lands in fuzz/findings/.
 fuzz/run.sh scenario 60 -seed=1
 fuzz/run.sh input 30 -seed=1
 fuzz/run.sh shard 30 -seed=1
+fuzz/run.sh override 30 -seed=1

@@ -48,8 +48,9 @@ public struct ScenarioOverride: Sendable, Hashable, CustomStringConvertible {
 
     /// The scenario with every override applied, its experiment section kept. Overrides of the
     /// same field twice, or of a field an experiment varies (its factors would set it anyway), are
-    /// refused. Errors are `ScenarioError`s whose field is the override's path.
-    public static func apply(_ overrides: [ScenarioOverride], to scenario: Scenario) throws -> Scenario {
+    /// refused. Errors are `ScenarioError`s whose field is the override's path. `editor`, when
+    /// given, is `ScenarioEditor(scenario)` made once for many calls.
+    public static func apply(_ overrides: [ScenarioOverride], to scenario: Scenario, editor: ScenarioEditor? = nil) throws -> Scenario {
         guard !overrides.isEmpty else { return scenario }
         var seen: Set<String> = []
         for o in overrides where !seen.insert(o.path.text).inserted {
@@ -62,7 +63,7 @@ public struct ScenarioOverride: Sendable, Hashable, CustomStringConvertible {
                                     message: "is a factor of the experiment, which sets it at every point; change its values or range in the file instead")
             }
         }
-        var changed = try ScenarioEditor(scenario).scenario(setting: overrides.map { ($0.path, $0.value) })
+        var changed = try (editor ?? ScenarioEditor(scenario)).scenario(setting: overrides.map { ($0.path, $0.value) })
         changed.experiment = scenario.experiment
         return changed
     }
