@@ -160,6 +160,10 @@ public struct RunRegistry {
     public func record(experiment e: ExperimentEntry, folder: String, commandLine: String, createdAt: Date = Date()) throws -> Int64 {
         let time = ISO8601DateFormatter().string(from: createdAt)
         return try pool.write { db in
+            // Recording the same finished folder again (a resume after the registry failed, or
+            // after a kill between the record and the evaluations' removal) replaces its row.
+            try db.execute(sql: "DELETE FROM experiments WHERE folder = ? AND scenario_sha256 = ? AND kind = ? AND partial = ? AND evaluations = ?",
+                           arguments: [folder, e.scenarioHash, e.kind, e.partial, e.evaluations])
             try db.execute(sql: """
                 INSERT INTO experiments (created_at, kind, scenario, scenario_sha256, seed, evaluations, budget, version,
                                          command_line, folder, partial, headline)

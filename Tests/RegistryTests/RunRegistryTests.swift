@@ -50,6 +50,21 @@ final class RunRegistryTests: XCTestCase {
         XCTAssertEqual(try registry.metrics(again, group: nil).count, 3)
     }
 
+    /// The same for an experiment: a resume after a kill between the record and the
+    /// evaluations' removal keeps one row, with its results once.
+    func testRecordingTheSameFinishedExperimentFolderAgainReplacesItsRow() throws {
+        let registry = try RunRegistry(path: temporaryPath())
+        let entry = RunRegistry.ExperimentEntry(kind: "sweep", scenario: "unit", scenarioHash: String(repeating: "cd", count: 32), seed: "3",
+                                                evaluations: 2, budget: 2, version: "0.1.0", partial: false, headline: "h",
+                                                rows: [.init(item: "1", strategy: "s", metric: "recovery_rate", value: 0.5, low: 0.4, high: 0.6, n: 2)])
+        let first = try registry.record(experiment: entry, folder: "/x/a", commandLine: "")
+        let again = try registry.record(experiment: entry, folder: "/x/a", commandLine: "")
+        _ = try registry.record(experiment: entry, folder: "/x/b", commandLine: "")
+        XCTAssertEqual(try registry.experiments().map(\.folder), ["/x/a", "/x/b"])
+        XCTAssertNil(try registry.experiment(first))
+        XCTAssertEqual(try registry.experiment(again)?.rows.count, 1)
+    }
+
     /// A truncated or overwritten registry is refused on opening, and left as it was.
     func testADamagedRegistryIsRefusedAndNotWrittenInto() throws {
         let path = temporaryPath()

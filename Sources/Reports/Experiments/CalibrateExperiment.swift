@@ -259,7 +259,6 @@ public enum CalibrateExperiment {
                               degreesOfFreedom: targets.count - factors.count, ending: "stopped", parameterCorrelation: [])
         }
         try write(outcome!, to: dir)
-        if !outcome!.page.partial { session.discard() }
         return outcome!
     }
 

@@ -119,9 +119,11 @@ public final class ExperimentSession: @unchecked Sendable {
         return evaluations
     }
 
-    /// Removes the stored evaluations once the outputs are written.
-    public func discard() {
-        try? FileManager.default.removeItem(at: dir.appendingPathComponent(Self.folderName))
+    /// Removes the stored evaluations of a finished experiment, once its outputs are written
+    /// and it is recorded in the registry: until then the folder is not complete, and
+    /// `--resume` rewrites the same outputs from them and records the experiment.
+    public static func discard(in dir: URL) {
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent(folderName))
     }
 
     func report() {

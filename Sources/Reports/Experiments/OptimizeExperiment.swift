@@ -161,7 +161,6 @@ public enum OptimizeExperiment {
         let outcome = Outcome(page: page, problem: problem, candidates: candidates, best: best, start: start,
                               confirmation: confirmation.map { (start: $0.0, best: $0.1) }, frontier: frontier, frontierMetric: spec.frontierMetric)
         try write(outcome, to: dir)
-        if !stopped { session.discard() }
         return outcome
     }
 

@@ -73,7 +73,6 @@ public enum SensitivityExperiment {
         let evaluations = try session.evaluateUntilStopped(points)
         let outcome = analyze(scenario, points: points, evaluations: evaluations)
         try write(outcome, to: dir)
-        if !outcome.page.partial { session.discard() }
         return outcome
     }
 

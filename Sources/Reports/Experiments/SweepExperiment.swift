@@ -60,7 +60,6 @@ public enum SweepExperiment {
                                   partial: evaluations.count < points.count)
         let outcome = Outcome(page: page, points: points, evaluations: evaluations)
         try write(outcome, to: dir)
-        if !outcome.partial { session.discard() }
         return outcome
     }
 

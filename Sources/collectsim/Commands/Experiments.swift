@@ -137,8 +137,8 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     }
     line.finish()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-    let id = recordExperiment(outcome, in: dir, registry: options.registry, scenario: s)
     if outcome.page.partial {
+        recordExperiment(outcome, in: dir, registry: options.registry, scenario: s)
         let number = stop.signal ?? SIGINT
         FileHandle.standardError.write(Data("""
         Stopped by signal \(number) after \(outcome.page.evaluations) of \(budget) evaluations; what is complete is in \(dir.path) (partial: true).
@@ -147,25 +147,45 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
         """.utf8))
         throw ExitCode(128 + number)
     }
+    // Recorded before the evaluations go: until then the folder is not complete, and `--resume`
+    // rewrites the same outputs from them and records the experiment (replacing a row it finds).
+    let id: Int64
+    do {
+        id = try registerExperiment(outcome, in: dir, registry: options.registry, scenario: s)
+    } catch {
+        FileHandle.standardError.write(Data("""
+        error: the results are written in \(dir.path), but the run registry could not record them: \(error)
+        Once that is fixed, record the experiment with: collectsim \(kind.name) --resume \(dir.path)
+
+        """.utf8))
+        throw ExitCode(74)
+    }
+    ExperimentSession.discard(in: dir)
     print()
     print(outcome.consoleSummary, terminator: "")
     print()
     print(String(format: "%d evaluations in %.1f s.", outcome.page.evaluations, seconds))
-    print("Results written to \(dir.path)" + (id.map { " (experiment #\($0) in the registry)" } ?? ""))
+    print("Results written to \(dir.path) (experiment #\(id) in the registry)")
 }
 
-/// Adds the experiment to the registry; a registry that cannot be written is a warning, since
-/// the results are already safe in the folder.
-@discardableResult
-func recordExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?, scenario s: Scenario) -> Int64? {
-    let path = registryPath(registry, outputDirectory: s.output.directory)
+/// Adds an experiment folder's results to the run registry; returns the experiment's id.
+func registerExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?, scenario s: Scenario) throws -> Int64 {
     let entry = RunRegistry.ExperimentEntry(kind: o.page.kind, scenario: s.name, scenarioHash: o.page.hash, seed: String(s.seed),
                                             evaluations: o.page.evaluations, budget: o.page.budget, version: RunWriter.version,
                                             partial: o.page.partial, headline: o.headline, rows: o.resultRows)
+    return try RunRegistry(path: registryPath(registry, outputDirectory: s.output.directory))
+        .record(experiment: entry, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
+}
+
+/// `registerExperiment`, with a registry that cannot be written taken as a warning: for a
+/// partial experiment (its resume records it) and a merge, whose results are already safe in
+/// the folder.
+@discardableResult
+func recordExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?, scenario s: Scenario) -> Int64? {
     do {
-        return try RunRegistry(path: path).record(experiment: entry, folder: dir.standardizedFileURL.path,
-                                                  commandLine: CommandLine.arguments.joined(separator: " "))
+        return try registerExperiment(o, in: dir, registry: registry, scenario: s)
     } catch {
+        let path = registryPath(registry, outputDirectory: s.output.directory)
         FileHandle.standardError.write(Data("warning: the experiment was not recorded in the registry \(path): \(error)\n".utf8))
         return nil
     }
