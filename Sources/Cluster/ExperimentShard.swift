@@ -43,7 +43,7 @@ public enum ExperimentShard {
             names.append("\(folderName)/" + ExperimentSession.file(index: i, in: folder).lastPathComponent)
             progress?(i - range.lowerBound + 1, range.count)
         }
-        let manifest = ShardManifest(kind: kind, scenario: scenario.name, scenarioSHA256: hash, seed: scenario.seed, shard: shard,
+        let manifest = ShardManifest(kind: kind, scenario: scenario.name, scenarioSHA256: RunWriter.resolvedHash(scenario), seed: scenario.seed, shard: shard,
                                      units: range, unitsTotal: points.count, blocksPerReplication: 0,
                                      files: try names.map { try ShardManifest.payload(folder.appendingPathComponent($0), name: $0) })
         try AtomicFile.write(try manifest.encoded(), to: folder.appendingPathComponent(ShardManifest.fileName))

@@ -43,7 +43,7 @@ public enum RunShard {
         let stopped = stop?() == true
         let files = try writer.finish(complete: !stopped)
         guard !stopped else { throw Stopped() }
-        let manifest = ShardManifest(kind: .run, scenario: scenario.name, scenarioSHA256: RunWriter.scenarioHash(scenario),
+        let manifest = ShardManifest(kind: .run, scenario: scenario.name, scenarioSHA256: RunWriter.resolvedHash(scenario),
                                      seed: scenario.seed, shard: shard, units: range, unitsTotal: units.count,
                                      blocksPerReplication: units.blocksPerReplication,
                                      files: try files.map { try ShardManifest.payload(folder.appendingPathComponent($0)) })

@@ -30,6 +30,8 @@ public struct ShardManifest: Codable, Sendable, Equatable {
     public let kind: Kind
     public let version: String
     public let scenario: String
+    /// SHA-256 of the shard's whole resolved scenario, output options included
+    /// (`RunWriter.resolvedHash`): shards that wrote different extra files do not merge.
     public let scenarioSHA256: String
     public let seed: UInt64
     public let shard: Int

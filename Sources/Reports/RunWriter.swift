@@ -22,9 +22,23 @@ public struct RunIdentity: Sendable {
 public enum RunWriter {
     public static let version = "0.1.0"
 
-    /// SHA-256 of the resolved scenario text, hex.
+    /// SHA-256 of the resolved scenario text without its output options, hex: what identifies
+    /// the scenario (summary.json, the registry, an experiment's stored evaluations). Where the
+    /// results go and which extra files are written (`output:`, `--export-accounts`) do not make
+    /// another scenario, so they leave it unchanged.
     public static func scenarioHash(_ scenario: Scenario) -> String {
-        SHA256.hash(data: Data(ScenarioWriter.yaml(scenario).utf8)).map { String(format: "%02x", $0) }.joined()
+        var model = scenario
+        model.output = OutputSpec()
+        return sha256(ScenarioWriter.yaml(model))
+    }
+
+    /// SHA-256 of the whole resolved scenario text, output options included, hex: what a shard
+    /// folder or a cluster job is checked against, since shards that wrote different extra
+    /// files cannot be merged into one run.
+    public static func resolvedHash(_ scenario: Scenario) -> String { sha256(ScenarioWriter.yaml(scenario)) }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Writes every output file; `partial` marks a run stopped before all its replications.

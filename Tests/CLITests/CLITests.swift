@@ -55,6 +55,23 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: again.appendingPathComponent("metrics.csv")), try Data(contentsOf: out.appendingPathComponent("metrics.csv")))
     }
 
+    /// Where results go and which extra files a run writes do not make another scenario: the
+    /// hash in summary.json (and the registry) stays; a seed or a model value changes it.
+    func testOutputOptionsLeaveTheScenarioHashUnchanged() throws {
+        let dir = TestRun.temporaryDirectory()
+        let scenario = try write("name: hash-me\nreplications: 2\nhorizon_days: 30\npopulation: {size: 500}\nstrategies: [graded]\n", "h.yaml", in: dir)
+        func hash(_ folder: String, _ flags: [String]) throws -> String {
+            let r = try collectsim(["run", scenario.path, "--out", dir.appendingPathComponent(folder).path, "--quiet"] + flags, in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(folder).appendingPathComponent("summary.json"))) as? [String: Any]
+            return try XCTUnwrap(summary?["scenario_sha256"] as? String)
+        }
+        let plain = try hash("plain", [])
+        XCTAssertEqual(try hash("exports", ["--export-accounts", "--export-history"]), plain)
+        XCTAssertNotEqual(try hash("seeded", ["--seed", "8"]), plain)
+        XCTAssertNotEqual(try hash("stressed", ["--set", "model.capacity.macro_stress=1.2"]), plain)
+    }
+
     func testBadScenarioExitsNonZeroNamesTheSpotAndWritesNothing() throws {
         let dir = TestRun.temporaryDirectory()
         let cases: [(String, String)] = [

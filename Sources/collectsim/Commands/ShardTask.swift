@@ -35,7 +35,7 @@ func runShardTask(_ kind: ShardManifest.Kind, scenario s: Scenario, shard: Shard
     }
     defer { withExtendedLifetime(lock) {} }
 
-    let hash = RunWriter.scenarioHash(s)
+    let hash = RunWriter.resolvedHash(s)
     if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(ShardManifest.fileName).path),
        let old = try? JSONDecoder().decode(ShardManifest.self, from: data) {
         let same = old.kind == kind && old.scenarioSHA256 == hash && old.seed == s.seed && old.version == RunWriter.version && old.name == shard

@@ -131,7 +131,7 @@ struct Slurm: ParsableCommand {
                 throw ExitCode(69)
             }
             let dir = URL(fileURLWithPath: out).standardizedFileURL
-            let hash = RunWriter.scenarioHash(s)
+            let hash = RunWriter.resolvedHash(s)
             let old = try? SlurmJob.load(dir)
             let sameRun = old.map { $0.scenarioSHA256 == hash && $0.tasks == tasks && $0.command == command } ?? false
             if let old, !sameRun, !force {
