@@ -2,13 +2,23 @@ import Foundation
 import GRDB
 import Reports
 
-/// The run registry: a SQLite database (default `notebooks-out/runs.sqlite`) with one row per
-/// run and one row per metric, so past runs can be listed, shown and compared.
+/// The run registry: a SQLite database (one per user by default, see `defaultPath`) with one
+/// row per run and one row per metric, so past runs can be listed, shown and compared.
 ///
 /// It is opened in WAL mode and written in single transactions with a busy timeout, so runs
 /// finishing at the same time in several processes each land whole.
 public struct RunRegistry {
-    public static let defaultPath = "notebooks-out/runs.sqlite"
+    /// Where the registry lives unless `--registry` says otherwise: `$COLLECTSIM_REGISTRY`, else
+    /// `collectsim/runs.sqlite` in the user's data folder (`$XDG_DATA_HOME`, or
+    /// `~/.local/share` when it is unset or not absolute, as the XDG base directory spec says).
+    /// One place per user, whatever the current folder: following a report's "reproduce" line
+    /// inside a run folder must not start a second registry there.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit = environment["COLLECTSIM_REGISTRY"], !explicit.isEmpty { return explicit }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? ((environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/share")
+        return (dataHome as NSString).appendingPathComponent("collectsim/runs.sqlite")
+    }
 
     public struct RunRecord: Sendable {
         public let id: Int64

@@ -121,7 +121,6 @@ final class CLITests: XCTestCase {
         let r = try collectsim(["run", evil.path, "--quiet"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let made = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("notebooks-out").path)
-            .filter { !$0.hasPrefix("runs.sqlite") }
         XCTAssertEqual(made.count, 1, "\(made)")
         XCTAssertFalse(made[0].contains("/") || made[0].contains(".."), made[0])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped").path))
@@ -129,6 +128,29 @@ final class CLITests: XCTestCase {
         let refused = try collectsim(["run", climbing.path], in: dir)
         XCTAssertEqual(refused.status, 65)
         XCTAssertTrue(refused.stderr.contains("field 'output.dir'"), refused.stderr)
+    }
+
+    /// One registry per user, whatever the current folder: re-running a run's saved scenario
+    /// from inside its folder (as the report's "reproduce" line says) records into the same
+    /// registry and leaves no second one in the folder.
+    func testTheDefaultRegistryIsTheUsersWhateverTheCurrentFolder() throws {
+        let dir = TestRun.temporaryDirectory()
+        let data = dir.appendingPathComponent("data")
+        let scenario = try write("name: here\nreplications: 2\nhorizon_days: 30\npopulation: {size: 500}\nstrategies: [graded]\n", "here.yaml", in: dir)
+        let env = ["XDG_DATA_HOME": data.path, "COLLECTSIM_REGISTRY": ""]
+        XCTAssertEqual(try TestProcess.run(binary, ["run", scenario.path, "--out", "first", "--quiet"], in: dir, environment: env).status, 0)
+        let first = dir.appendingPathComponent("first")
+        let again = try TestProcess.run(binary, ["run", "scenario.resolved.yaml", "--out", "again", "--quiet"], in: first, environment: env)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let registry = data.appendingPathComponent("collectsim/runs.sqlite").path
+        XCTAssertEqual(try RunRegistry(path: registry).runs().count, 2)
+        for folder in [dir, first, first.appendingPathComponent("again")] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            XCTAssertFalse(names.contains { $0.hasPrefix("runs.sqlite") } || names.contains("notebooks-out"), "\(folder.path): \(names)")
+        }
+        // Without XDG_DATA_HOME (or with a relative one, which the spec says to ignore), ~/.local/share.
+        XCTAssertEqual(RunRegistry.defaultPath(environment: ["HOME": "/home/u", "XDG_DATA_HOME": "rel"]), "/home/u/.local/share/collectsim/runs.sqlite")
+        XCTAssertEqual(RunRegistry.defaultPath(environment: ["HOME": "/home/u", "COLLECTSIM_REGISTRY": "/r.sqlite"]), "/r.sqlite")
     }
 
     func testConcurrentRunsAllLandInTheRegistry() throws {

@@ -78,7 +78,7 @@ final class ExperimentCommandTests: XCTestCase {
         let p = Process()
         p.executableURL = binary
         p.arguments = [kind, s.path, "--out", stopped.path, "--threads", "1", "--quiet"] + extra
-        p.environment = ProcessInfo.processInfo.environment.merging(TestProcess.reproducibleDate) { $1 }
+        p.environment = TestProcess.environment(TestProcess.reproducibleDate)
         p.standardOutput = FileHandle.nullDevice
         let err = Pipe()
         p.standardError = err

@@ -26,7 +26,7 @@ final class InterruptionTests: XCTestCase {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(TestProcess.reproducibleDate) { $1 }
+        p.environment = TestProcess.environment(TestProcess.reproducibleDate)
         p.standardOutput = FileHandle.nullDevice
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
         p.standardError = try FileHandle(forWritingTo: stderr)

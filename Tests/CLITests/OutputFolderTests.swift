@@ -29,7 +29,7 @@ final class OutputFolderTests: XCTestCase {
     func testRunsStartedTogetherEachGetTheirOwnFolderAndRegistryRow() throws {
         let dir = TestRun.temporaryDirectory()
         let s = try scenario(in: dir)
-        let r = try TestProcess.shell("for i in 1 2 3 4; do '\(binary.path)' run '\(s.path)' --seed $i --quiet >/dev/null & done; wait", in: dir)
+        let r = try TestProcess.shell("export XDG_DATA_HOME='\(dir.path)/data'; unset COLLECTSIM_REGISTRY; for i in 1 2 3 4; do '\(binary.path)' run '\(s.path)' --seed $i --quiet >/dev/null & done; wait", in: dir)
         XCTAssertEqual(r.status, 0, r.stdout)
         let folders = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("runs").path).filter { $0.hasPrefix("s-") }
         XCTAssertEqual(folders.count, 4, "\(folders)")
@@ -43,7 +43,7 @@ final class OutputFolderTests: XCTestCase {
             XCTAssertTrue(resolved.contains("seed: \(seed.filter(\.isNumber))"), "\(f): \(seed)")
         }
         XCTAssertEqual(seeds.count, 4, "every seed in a folder of its own: \(seeds)")
-        let list = try TestProcess.run(binary, ["runs", "list", "--registry", dir.appendingPathComponent("runs/runs.sqlite").path])
+        let list = try TestProcess.run(binary, ["runs", "list"], environment: ["XDG_DATA_HOME": dir.appendingPathComponent("data").path, "COLLECTSIM_REGISTRY": ""])
         XCTAssertEqual(Set(folders.map { f in list.stdout.contains("/runs/\(f)\n") }), [true], list.stdout)
     }
 

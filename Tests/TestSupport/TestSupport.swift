@@ -67,6 +67,17 @@ public enum TestProcess {
     /// either side of midnight still compare byte for byte.
     public static let reproducibleDate = ["SOURCE_DATE_EPOCH": "1795000000"]
 
+    /// The registry every child process gets as `$COLLECTSIM_REGISTRY` unless a test gives its
+    /// own, so that runs without `--registry` record into the tests' registry, never the user's.
+    /// (`XDG_DATA_HOME` is left alone: Jupyter reads it too.)
+    public static let registry: String = FileManager.default.temporaryDirectory
+        .appendingPathComponent("collectsim-test-registry-\(getpid())/runs.sqlite").path
+
+    /// This process's environment with the tests' registry, then `extra`, for a child.
+    public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["COLLECTSIM_REGISTRY": registry]) { $1 }.merging(extra) { $1 }
+    }
+
     /// Runs `executable` to the end. Standard error is drained on another thread while
     /// standard output is read, so neither pipe can fill up and stall the child.
     public static func run(_ executable: URL, _ arguments: [String], in dir: URL? = nil,
@@ -75,7 +86,7 @@ public enum TestProcess {
         p.executableURL = executable
         p.arguments = arguments
         if let dir { p.currentDirectoryURL = dir }
-        if !extra.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 } }
+        p.environment = environment(extra)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -18,7 +18,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
     var threads: Int?
 
-    @Option(help: "Run registry to record the experiment in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite).")
+    @Option(help: "Run registry to record the experiment in (default: \(registryDefaultHelp)).")
     var registry: String?
 
     @Flag(help: "Do not print the progress line.")
@@ -173,7 +173,7 @@ func registerExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: Strin
     let entry = RunRegistry.ExperimentEntry(kind: o.page.kind, scenario: s.name, scenarioHash: o.page.hash, seed: String(s.seed),
                                             evaluations: o.page.evaluations, budget: o.page.budget, version: RunWriter.version,
                                             partial: o.page.partial, headline: o.headline, rows: o.resultRows)
-    return try RunRegistry(path: registryPath(registry, outputDirectory: s.output.directory))
+    return try RunRegistry(path: registryPath(registry))
         .record(experiment: entry, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
 }
 
@@ -185,7 +185,7 @@ func recordExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?
     do {
         return try registerExperiment(o, in: dir, registry: registry, scenario: s)
     } catch {
-        let path = registryPath(registry, outputDirectory: s.output.directory)
+        let path = registryPath(registry)
         FileHandle.standardError.write(Data("warning: the experiment was not recorded in the registry \(path): \(error)\n".utf8))
         return nil
     }

@@ -21,7 +21,7 @@ struct Merge: ParsableCommand {
     @Option(help: "Folder to write the run or experiment into (default, for a single cluster run folder: that folder).")
     var out: String?
 
-    @Option(help: "Run registry to record the merged run in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite).")
+    @Option(help: "Run registry to record the merged run in (default: \(registryDefaultHelp)).")
     var registry: String?
 
     @Flag(help: "Replace a run or experiment already in --out.")

@@ -27,7 +27,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write history.csv: each account's state at entry and at every 30-day month end in replication 1, in the history format `collectsim observe` and `collectsim backtest` read.")
     var exportHistory = false
 
-    @Option(help: "Run registry to record this run in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite).")
+    @Option(help: "Run registry to record this run in (default: \(registryDefaultHelp)).")
     var registry: String?
 
     @Flag(help: "Do not print the progress bar.")
@@ -176,9 +176,9 @@ struct Run: ParsableCommand {
 }
 
 /// Adds a run folder's results to the run registry (`--registry`, `$COLLECTSIM_REGISTRY` or
-/// `<output.dir>/runs.sqlite`); returns the run's id.
+/// the user's data folder); returns the run's id.
 func registerRun(_ data: ReportData, in dir: URL, scenario s: Scenario, registry: String?) throws -> Int64 {
-    try RunRegistry(path: registryPath(registry, outputDirectory: s.output.directory))
+    try RunRegistry(path: registryPath(registry))
         .record(data, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
 }
 
@@ -189,7 +189,7 @@ func recordRunInRegistry(_ data: ReportData, in dir: URL, scenario s: Scenario, 
     do {
         return try registerRun(data, in: dir, scenario: s, registry: registry)
     } catch {
-        let path = registryPath(registry, outputDirectory: s.output.directory)
+        let path = registryPath(registry)
         FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))
         return nil
     }

@@ -3,10 +3,14 @@ import Foundation
 import Registry
 import Scenario
 
-/// Where the registry lives: --registry, else $COLLECTSIM_REGISTRY, else notebooks-out/runs.sqlite.
-func registryPath(_ option: String?, outputDirectory: String = "notebooks-out") -> String {
-    option ?? ProcessInfo.processInfo.environment["COLLECTSIM_REGISTRY"] ?? (outputDirectory as NSString).appendingPathComponent("runs.sqlite")
+/// Where the registry lives: --registry, else `RunRegistry.defaultPath()` ($COLLECTSIM_REGISTRY,
+/// else the user's data folder).
+func registryPath(_ option: String?) -> String {
+    option ?? RunRegistry.defaultPath()
 }
+
+/// The registry's default, as option help says it.
+let registryDefaultHelp = "$COLLECTSIM_REGISTRY, else ${XDG_DATA_HOME:-~/.local/share}/collectsim/runs.sqlite"
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +18,7 @@ struct Runs: ParsableCommand {
         subcommands: [List.self, Show.self, Diff.self, Experiment.self], defaultSubcommand: List.self)
 
     struct Options: ParsableArguments {
-        @Option(help: "Registry database (default: $COLLECTSIM_REGISTRY or notebooks-out/runs.sqlite).")
+        @Option(help: "Registry database (default: \(registryDefaultHelp)).")
         var registry: String?
 
         func open() throws -> RunRegistry {

@@ -89,7 +89,7 @@ struct Slurm: ParsableCommand {
         @Option(help: "Cores per task (the shard's --threads).") var cpusPerTask: Int?
         @Option(help: "Slurm account to charge.") var account: String?
 
-        @Option(help: "Run registry the merge job records the run in (default: $COLLECTSIM_REGISTRY or <output.dir>/runs.sqlite, made absolute).")
+        @Option(help: "Run registry the merge job records the run in (default: \(registryDefaultHelp), made absolute).")
         var registry: String?
 
         @Flag(help: "Submit both jobs with sbatch and print their ids.")
@@ -139,7 +139,7 @@ struct Slurm: ParsableCommand {
                 throw ExitCode(73)
             }
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let registryFile = URL(fileURLWithPath: registryPath(registry, outputDirectory: s.output.directory)).standardizedFileURL.path
+            let registryFile = URL(fileURLWithPath: registryPath(registry)).standardizedFileURL.path
             var job = SlurmJob(command: command, tasks: tasks, scenarioName: s.name, scenarioSHA256: hash, executable: executable, registry: registryFile)
             job.partition = partition; job.time = time; job.mem = mem; job.cpusPerTask = cpusPerTask; job.account = account
             // The same run prepared again keeps the ids of what was submitted, for `status`.
