@@ -8,7 +8,11 @@ public struct MetricEstimate: Sendable {
     public let strategy: String
     public let group: String
     public let metric: String
+    /// The 95% CI, cut to the values the metric can take (`MetricDefinition.range`).
     public let interval: ConfidenceInterval
+    /// t · s/√n before the cut: the estimate's precision, which precision rules and the
+    /// terminal's "±" report (NaN with one replication).
+    public let halfWidth: Double
 }
 
 /// A strategy's paired difference from the baseline on one metric (same replications, common
@@ -61,7 +65,12 @@ public struct AnalysisResult: Sendable {
 
     /// The estimate of a metric for a strategy (group "all" unless given).
     public func estimate(_ metric: String, strategy: String, group: String = "all") -> ConfidenceInterval? {
-        estimates.first { $0.metric == metric && $0.strategy == strategy && $0.group == group }?.interval
+        metricEstimate(metric, strategy: strategy, group: group)?.interval
+    }
+
+    /// The estimate of a metric for a strategy, with its precision.
+    public func metricEstimate(_ metric: String, strategy: String, group: String = "all") -> MetricEstimate? {
+        estimates.first { $0.metric == metric && $0.strategy == strategy && $0.group == group }
     }
 
     /// The paired comparison of a strategy with the baseline on a metric (group "all" unless given).
@@ -94,7 +103,9 @@ public enum Analyzer {
                         if v.isFinite { m.add(v) }
                     }
                     if m.count == 0 && g != 0 { continue }
-                    estimates.append(MetricEstimate(strategy: name, group: group, metric: metric.name, interval: ConfidenceInterval(m)))
+                    let interval = ConfidenceInterval(m)
+                    estimates.append(MetricEstimate(strategy: name, group: group, metric: metric.name,
+                                                    interval: interval.clamped(to: metric.range), halfWidth: interval.halfWidth))
                 }
             }
         }
@@ -160,7 +171,7 @@ public enum Analyzer {
                     }
                     guard rates[0].count > 0 else { continue }
                     for to in buckets.indices {
-                        out.append(RollRate(strategy: name, month: month + 1, from: buckets[from], to: buckets[to], interval: ConfidenceInterval(rates[to])))
+                        out.append(RollRate(strategy: name, month: month + 1, from: buckets[from], to: buckets[to], interval: ConfidenceInterval(rates[to]).clamped(to: 0...1)))
                     }
                 }
             }
@@ -198,7 +209,7 @@ public enum Analyzer {
                     }
                 }
                 for d in 0..<horizon {
-                    points.append(CurvePoint(strategy: name, curve: kind.name, day: d + 1, interval: ConfidenceInterval(perDay[d])))
+                    points.append(CurvePoint(strategy: name, curve: kind.name, day: d + 1, interval: ConfidenceInterval(perDay[d]).clamped(to: 0...Double.infinity)))
                 }
             }
         }

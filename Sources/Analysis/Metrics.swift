@@ -6,6 +6,9 @@ public struct MetricDefinition: Sendable {
     public let meaning: String
     /// Whether a higher value is better (for marking winners in reports).
     public let higherIsBetter: Bool
+    /// The values the metric can take: counts, rates and costs are never negative, shares of
+    /// accounts (and 0–1 scores) never above one. Confidence intervals are cut to it.
+    public internal(set) var range: ClosedRange<Double> = 0...Double.infinity
     let compute: @Sendable (Tally, Int) -> Double
 
     public func value(_ tally: Tally, group: Int = 0) -> Double { compute(tally, group) }
@@ -18,17 +21,17 @@ public enum Metrics {
     public static let all: [MetricDefinition] = [
         .init(name: "recovery_rate", meaning: "amount collected within the horizon / amount outstanding at entry: cash over the whole balance, scheduled installments of current accounts included (overdue_recovery_rate is the collections figure)", higherIsBetter: true) { t, g in
             ratio(t.value(.collected, group: g), t.value(.outstanding, group: g)) },
-        .init(name: "overdue_recovery_rate", meaning: "balance at entry of accounts delinquent at entry that are current or paid off at the horizon / balance at entry of all accounts delinquent at entry (the industry's recovery of overdue amounts, 催回率 by amount)", higherIsBetter: true) { t, g in
+        .init(name: "overdue_recovery_rate", meaning: "balance at entry of accounts delinquent at entry that are current or paid off at the horizon / balance at entry of all accounts delinquent at entry (the industry's recovery of overdue amounts, 催回率 by amount)", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.value(.overdueRecovered, group: g), t.value(.overdueAtEntry, group: g)) },
-        .init(name: "net_recovery_rate", meaning: "(collected − collection costs − commissions) / outstanding at entry", higherIsBetter: true) { t, g in
+        .init(name: "net_recovery_rate", meaning: "(collected − collection costs − commissions) / outstanding at entry", higherIsBetter: true, range: -Double.infinity...Double.infinity) { t, g in
             ratio(t.value(.collected, group: g) - t.value(.costs, group: g) - t.value(.commission, group: g), t.value(.outstanding, group: g)) },
         .init(name: "npv_recovery_rate", meaning: "collections discounted at payment.discount_rate / outstanding at entry", higherIsBetter: true) { t, g in
             ratio(t.value(.discountedCollected, group: g), t.value(.outstanding, group: g)) },
-        .init(name: "cure_rate", meaning: "share of accounts delinquent at some point that cured (arrears fully paid) at least once", higherIsBetter: true) { t, g in
+        .init(name: "cure_rate", meaning: "share of accounts delinquent at some point that cured (arrears fully paid) at least once", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.value(.cured, group: g), t.value(.everDelinquent, group: g)) },
-        .init(name: "default_rate", meaning: "share of accounts that reached default (DPD ≥ metrics.default_dpd), at entry or within the horizon", higherIsBetter: false) { t, g in
+        .init(name: "default_rate", meaning: "share of accounts that reached default (DPD ≥ metrics.default_dpd), at entry or within the horizon", higherIsBetter: false, range: 0...1) { t, g in
             ratio(t.value(.defaulted, group: g), t.value(.accounts, group: g)) },
-        .init(name: "chargeoff_rate", meaning: "share of accounts that reached charge-off (DPD ≥ metrics.chargeoff_dpd)", higherIsBetter: false) { t, g in
+        .init(name: "chargeoff_rate", meaning: "share of accounts that reached charge-off (DPD ≥ metrics.chargeoff_dpd)", higherIsBetter: false, range: 0...1) { t, g in
             ratio(t.value(.chargedOff, group: g), t.value(.accounts, group: g)) },
         .init(name: "complaints_per_1000", meaning: "complaints per 1,000 accounts over the horizon", higherIsBetter: false) { t, g in
             1000 * ratio(t.value(.complaints, group: g), t.value(.accounts, group: g)) },
@@ -46,9 +49,9 @@ public enum Metrics {
             ratio(t.value(.costs, group: g) + t.value(.commission, group: g), t.value(.collected, group: g)) },
         .init(name: "cost_per_account", meaning: "(collection costs + commissions) per account", higherIsBetter: false) { t, g in
             ratio(t.value(.costs, group: g) + t.value(.commission, group: g), t.value(.accounts, group: g)) },
-        .init(name: "satisfaction", meaning: "mean satisfaction score at the horizon: a 0–1 score that starts at satisfaction.initial, not a share of satisfied borrowers", higherIsBetter: true) { t, g in
+        .init(name: "satisfaction", meaning: "mean satisfaction score at the horizon: a 0–1 score that starts at satisfaction.initial, not a share of satisfied borrowers", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.value(.satisfaction, group: g), t.value(.accounts, group: g)) },
-        .init(name: "retention", meaning: "mean retention score at the horizon: the 0–1 probability a borrower would keep using the platform, not a measured share", higherIsBetter: true) { t, g in
+        .init(name: "retention", meaning: "mean retention score at the horizon: the 0–1 probability a borrower would keep using the platform, not a measured share", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.value(.retention, group: g), t.value(.accounts, group: g)) },
         .init(name: "peak_stress", meaning: "mean over accounts of the peak stress reached (harm)", higherIsBetter: false) { t, g in
             ratio(t.value(.peakStress, group: g), t.value(.accounts, group: g)) },
@@ -66,7 +69,7 @@ public enum Metrics {
             ratio(t.value(.callAttempts, group: g), t.value(.accounts, group: g)) },
         .init(name: "rpc_per_account", meaning: "right-party call contacts per account", higherIsBetter: true) { t, g in
             ratio(t.value(.callsConnected, group: g), t.value(.accounts, group: g)) },
-        .init(name: "rpc_rate", meaning: "share of call attempts that reached the right party", higherIsBetter: true) { t, g in
+        .init(name: "rpc_rate", meaning: "share of call attempts that reached the right party", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.value(.callsConnected, group: g), t.value(.callAttempts, group: g)) },
         .init(name: "complaints_per_1000_calls", meaning: "complaints per 1,000 call attempts", higherIsBetter: false) { t, g in
             1000 * ratio(t.value(.complaints, group: g), t.value(.callAttempts, group: g)) },
@@ -78,9 +81,9 @@ public enum Metrics {
             ratio(t.value(.plansBroken, group: g), t.value(.plansAccepted, group: g)) },
         .init(name: "placements_per_1000", meaning: "accounts placed with an agency per 1,000 accounts", higherIsBetter: false) { t, g in
             1000 * ratio(t.value(.placements, group: g), t.value(.accounts, group: g)) },
-        .init(name: "resolved_within_30_days", meaning: "share of ever-delinquent accounts cured or settled within 30 days of first delinquency", higherIsBetter: true) { t, g in
+        .init(name: "resolved_within_30_days", meaning: "share of ever-delinquent accounts cured or settled within 30 days of first delinquency", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.resolutionHistogram(group: g).prefix(31).reduce(0, +), t.value(.everDelinquent, group: g)) },
-        .init(name: "resolution_rate", meaning: "share of ever-delinquent accounts cured or settled within the horizon", higherIsBetter: true) { t, g in
+        .init(name: "resolution_rate", meaning: "share of ever-delinquent accounts cured or settled within the horizon", higherIsBetter: true, range: 0...1) { t, g in
             ratio(t.value(.resolved, group: g), t.value(.everDelinquent, group: g)) },
         .init(name: "collector_utilisation", meaning: "call tasks made / call capacity offered (all accounts only)", higherIsBetter: true) { t, g in
             g == 0 ? ratio(t.callsUsed, t.callCapacity) : .nan },

@@ -60,8 +60,8 @@ public enum PrecisionRun {
     public static func met(_ p: PrecisionSpec, _ a: AnalysisResult) -> Bool {
         p.targets.allSatisfy { t in
             a.strategies.allSatisfy { s in
-                guard let ci = a.estimate(t.metric, strategy: s), ci.n > 1 else { return false }
-                return ci.halfWidth <= t.halfWidth
+                guard let e = a.metricEstimate(t.metric, strategy: s), e.interval.n > 1 else { return false }
+                return e.halfWidth <= t.halfWidth
             }
         }
     }

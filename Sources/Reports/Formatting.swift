@@ -1,5 +1,6 @@
 import Foundation
 import Scenario
+import Stochastics
 
 /// Number formatting shared by the writers: fixed, locale-independent, round-trippable.
 enum Format {
@@ -37,12 +38,36 @@ enum Format {
     /// A value for people: percentages for rates (shares of accounts or of amounts), fixed
     /// decimals otherwise. Satisfaction, retention, willingness and literacy are scores on a
     /// 0–1 scale, not shares of borrowers, so they are never shown as percentages.
-    static func human(_ v: Double, metric: String) -> String {
+    ///
+    /// The decimals follow the magnitude of `scale` (the value itself unless given): an
+    /// interval's bounds are written with the mean's decimals, so a column reads consistently
+    /// (`10.0 (0.0–27.8)`, not `10.0 (-7.789–27.8)`). A value that rounds to zero is written
+    /// without a minus sign.
+    static func human(_ v: Double, metric: String, scale: Double? = nil) -> String {
         guard v.isFinite else { return "–" }
-        if metric.hasSuffix("_rate") { return String(format: "%.1f%%", v * 100) }
-        if abs(v) >= 100 { return String(format: "%.0f", v) }
-        if abs(v) >= 10 { return String(format: "%.1f", v) }
-        if v != 0 && abs(v) < 0.01 { return String(format: "%.2g", v) }
-        return String(format: "%.3f", v)
+        if metric.hasSuffix("_rate") { return unsignedZero(String(format: "%.1f%%", v * 100)) }
+        return unsignedZero(String(format: "%.\(decimals(scale ?? v))f", v))
+    }
+
+    /// Decimals for a value of this magnitude: none from 100, one from 10, three down to 0.01,
+    /// then two significant figures.
+    static func decimals(_ magnitude: Double) -> Int {
+        let a = abs(magnitude)
+        guard a.isFinite else { return 3 }
+        if a >= 100 { return 0 }
+        if a >= 10 { return 1 }
+        if a == 0 || a >= 0.01 { return 3 }
+        return min(12, 1 - Int(log10(a).rounded(.down)))
+    }
+
+    /// A mean and its interval's bounds, all with the mean's decimals.
+    static func human(_ ci: ConfidenceInterval, metric: String) -> (mean: String, low: String, high: String) {
+        (human(ci.mean, metric: metric), human(ci.low, metric: metric, scale: ci.mean), human(ci.high, metric: metric, scale: ci.mean))
+    }
+
+    /// "-0.0" and "-0.0%" as "0.0" and "0.0%": a rounded zero has no sign worth printing.
+    static func unsignedZero(_ text: String) -> String {
+        guard text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." || $0 == "%" }) else { return text }
+        return String(text.dropFirst())
     }
 }

@@ -86,7 +86,7 @@ public enum HTMLReport {
                     }
                 }
                 h += "<td\(best[i] == s ? " class=\"best\"" : "")>\(escape(ReportContent.value(e.mean, c.metric)))\(mark)"
-                h += e.low.isFinite ? "<span class=\"ci\">\(escape(ReportContent.value(e.low, c.metric))) – \(escape(ReportContent.value(e.high, c.metric)))</span></td>"
+                h += e.low.isFinite ? "<span class=\"ci\">\(escape(ReportContent.value(e.low, c.metric, scale: e.mean))) – \(escape(ReportContent.value(e.high, c.metric, scale: e.mean)))</span></td>"
                                     : "<span class=\"ci\">no interval (1 replication)</span></td>"
             }
             h += "</tr>"

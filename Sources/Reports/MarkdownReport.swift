@@ -44,7 +44,7 @@ public enum MarkdownReport {
             for (i, col) in ReportContent.columns.enumerated() {
                 guard let e = data.estimate(col.metric, s) else { cells.append("–"); continue }
                 var cell = ReportContent.value(e.mean, col.metric)
-                if e.low.isFinite { cell += " (\(ReportContent.value(e.low, col.metric))–\(ReportContent.value(e.high, col.metric)))" }
+                if e.low.isFinite { cell += " (\(ReportContent.value(e.low, col.metric, scale: e.mean))–\(ReportContent.value(e.high, col.metric, scale: e.mean)))" }
                 if let d = data.difference(col.metric, s), d.isSignificant { cell += d.diff > 0 ? " ▲" : " ▼" }
                 if best[i] == s { cell = "**\(cell)**" }
                 cells.append(cell)

@@ -43,7 +43,7 @@ public enum ReportContent {
     }
 
     /// A value for people, with its unit.
-    public static func value(_ v: Double, _ metric: String) -> String { Format.human(v, metric: metric) }
+    public static func value(_ v: Double, _ metric: String, scale: Double? = nil) -> String { Format.human(v, metric: metric, scale: scale) }
 
     static func points(_ v: Double) -> String { String(format: "%.1f", v * 100) }
 

@@ -141,9 +141,9 @@ public enum RunWriter {
         for name in r.strategies {
             var row = [name + (name == r.baseline ? " (baseline)" : "")]
             for m in metrics {
-                let ci = r.estimate(m, strategy: name)
-                var cell = ci.map { $0.halfWidth.isFinite ? "\(Format.human($0.mean, metric: m)) ±\(Format.human($0.halfWidth, metric: m))"
-                                                          : Format.human($0.mean, metric: m) } ?? "–"
+                let e = r.metricEstimate(m, strategy: name)
+                var cell = e.map { $0.halfWidth.isFinite ? "\(Format.human($0.interval.mean, metric: m)) ±\(Format.human($0.halfWidth, metric: m, scale: $0.interval.mean))"
+                                                         : Format.human($0.interval.mean, metric: m) } ?? "–"
                 if let c = r.comparison(m, strategy: name), c.isSignificant { cell += c.difference.mean > 0 ? " ▲" : " ▼" }
                 row.append(cell)
             }

@@ -48,6 +48,14 @@ public struct ConfidenceInterval: Hashable, Sendable, Codable {
         self.n = n
     }
 
+    /// The interval cut to the values the quantity can take: a count or a rate is never below
+    /// zero, nor a share above one, though mean ± t·s/√n can be with few replications. The
+    /// mean is untouched; undefined (NaN) bounds stay undefined.
+    public func clamped(to range: ClosedRange<Double>) -> ConfidenceInterval {
+        func cut(_ v: Double) -> Double { v.isNaN ? v : Swift.min(Swift.max(v, range.lowerBound), range.upperBound) }
+        return ConfidenceInterval(mean: mean, low: cut(low), high: cut(high), n: n)
+    }
+
     /// The interval mean ± t_{n−1}(1 − α/2) · s/√n. With one observation no spread can be
     /// estimated, so the bounds are undefined (NaN: reports print no interval, CSV leaves the
     /// cells empty); with none, the mean is NaN too.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Reports
+import Stochastics
 import XCTest
 
 /// Chart coordinates are formatted without Foundation; the bytes must be printf's.
@@ -14,6 +15,19 @@ final class FormattingTests: XCTestCase {
         }
         XCTAssertEqual(Format.human(0.7302, metric: "recovery_rate"), "73.0%")
         XCTAssertEqual(Format.human(0.7302, metric: "overdue_recovery_rate"), "73.0%")
+    }
+
+    /// An interval's bounds take the mean's decimals, and a rounded zero has no minus sign.
+    func testIntervalBoundsFollowTheMeansDecimalsAndZeroIsUnsigned() {
+        let f = Format.human(ConfidenceInterval(mean: 10, low: 0, high: 27.8, n: 2), metric: "complaints_per_1000")
+        XCTAssertEqual([f.mean, f.low, f.high], ["10.0", "0.0", "27.8"])
+        let small = Format.human(ConfidenceInterval(mean: 0.0042, low: 0.00012, high: 0.0083, n: 5), metric: "cost_per_account")
+        XCTAssertEqual([small.mean, small.low, small.high], ["0.0042", "0.0001", "0.0083"])
+        XCTAssertEqual(Format.human(-0.0, metric: "cost_per_account"), "0.000")
+        XCTAssertEqual(Format.human(-0.0001, metric: "default_rate"), "0.0%")
+        XCTAssertEqual(Format.human(-0.04, metric: "complaints_per_1000", scale: 12), "0.0")
+        XCTAssertEqual(Format.human(-0.4, metric: "net_recovery_rate"), "-40.0%")
+        XCTAssertEqual(Format.human(-3, metric: "cost_per_account"), "-3.000")
     }
 
     func testOneDecimalMatchesPrintfAtTiesAndTheirNeighbours() {

@@ -25,7 +25,8 @@ public struct PointEvaluation: Sendable, Codable, Equatable {
     public func estimate(_ metric: String, strategy: String, level: Double = 0.95) -> ConfidenceInterval {
         var m = Moments()
         for v in perReplication[strategy]?[metric] ?? [] where v.isFinite { m.add(v) }
-        return ConfidenceInterval(m, level: level)
+        let interval = ConfidenceInterval(m, level: level)
+        return Metrics.byName[metric].map { interval.clamped(to: $0.range) } ?? interval
     }
 
     /// The mean of a metric (NaN when undefined in every replication).

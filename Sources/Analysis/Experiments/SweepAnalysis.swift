@@ -27,7 +27,8 @@ public enum SweepAnalysis {
                 for s in series where s[r].isFinite { sum += s[r]; n += 1 }
                 if n > 0 { m.add(sum / Double(n)) }
             }
-            return Level(value: level, interval: ConfidenceInterval(m), points: points.count)
+            let interval = ConfidenceInterval(m)
+            return Level(value: level, interval: Metrics.byName[metric].map { interval.clamped(to: $0.range) } ?? interval, points: points.count)
         }
     }
 }

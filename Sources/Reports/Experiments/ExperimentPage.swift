@@ -92,9 +92,16 @@ public struct ExperimentPage: Sendable {
         return "\(f(ci.mean))\(points ? " points" : "") (95% CI \(f(ci.low)) to \(f(ci.high)))"
     }
 
+    /// A metric with its CI as an HTML table cell's content: the mean, then the bounds small.
+    static func htmlCell(_ ci: ConfidenceInterval, _ metric: String) -> String {
+        let f = Format.human(ci, metric: metric)
+        return "\(HTMLReport.escape(f.mean))<span class=\"ci\">\(HTMLReport.escape(f.low)) – \(HTMLReport.escape(f.high))</span>"
+    }
+
     /// A metric with its CI, for tables.
     static func cell(_ ci: ConfidenceInterval, _ metric: String) -> String {
-        "\(human(ci.mean, metric)) (\(human(ci.low, metric))–\(human(ci.high, metric)))"
+        let f = Format.human(ci, metric: metric)
+        return "\(f.mean) (\(f.low)–\(f.high))"
     }
 }
 

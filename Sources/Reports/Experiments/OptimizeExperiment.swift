@@ -286,8 +286,7 @@ public enum OptimizeExperiment {
             h += "<table><thead><tr><th>Metric</th><th>Start</th><th>Best</th></tr></thead><tbody>"
             for m in reportedMetrics(o) {
                 let a = c.start.estimate(m, strategy: p.strategy), b = c.best.estimate(m, strategy: p.strategy)
-                h += "<tr><td>\(HTMLReport.escape(m))</td><td>\(HTMLReport.escape(ExperimentPage.human(a.mean, m)))<span class=\"ci\">\(HTMLReport.escape(ExperimentPage.human(a.low, m))) – \(HTMLReport.escape(ExperimentPage.human(a.high, m)))</span></td>"
-                h += "<td>\(HTMLReport.escape(ExperimentPage.human(b.mean, m)))<span class=\"ci\">\(HTMLReport.escape(ExperimentPage.human(b.low, m))) – \(HTMLReport.escape(ExperimentPage.human(b.high, m)))</span></td></tr>"
+                h += "<tr><td>\(HTMLReport.escape(m))</td><td>\(ExperimentPage.htmlCell(a, m))</td><td>\(ExperimentPage.htmlCell(b, m))</td></tr>"
             }
             let d = improvement(o)
             h += "</tbody></table><p>Improvement in \(HTMLReport.escape(p.objective)), paired: <b>\(HTMLReport.escape(ExperimentPage.difference(d, p.objective)))</b>.</p>"

@@ -125,7 +125,7 @@ public enum SweepExperiment {
             h += "<tr><td>\(HTMLReport.escape(m))<br><span class=\"ns\">\(Metrics.byName[m]?.higherIsBetter == false ? "lowest" : "highest")</span></td>"
             for s in spec.strategies {
                 guard let (i, ci) = best(o, metric: m, strategy: s) else { h += "<td>–</td>"; continue }
-                h += "<td>\(HTMLReport.escape(ExperimentPage.human(ci.mean, m)))<span class=\"ci\">\(HTMLReport.escape(ExperimentPage.human(ci.low, m))) – \(HTMLReport.escape(ExperimentPage.human(ci.high, m)))</span><span class=\"ci\">\(HTMLReport.escape(pointText(o, i)))</span></td>"
+                h += "<td>\(ExperimentPage.htmlCell(ci, m))<span class=\"ci\">\(HTMLReport.escape(pointText(o, i)))</span></td>"
             }
             h += "</tr>"
         }
