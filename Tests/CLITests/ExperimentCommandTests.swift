@@ -36,6 +36,33 @@ final class ExperimentCommandTests: XCTestCase {
         try TestProcess.run(binary, args, in: dir, environment: TestProcess.reproducibleDate)
     }
 
+    /// A strategy no factor touches gives the same replications at every point; its "best
+    /// point" would be the first of tied points, so the sweep says the factors do not affect it.
+    func testASweepSaysWhenTheFactorsDoNotAffectAStrategy() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write("""
+        name: untouched
+        seed: 4
+        horizon_days: 60
+        strategies: [graded, strict]
+        experiment:
+          replications: 2
+          population: 1500
+          metrics: [recovery_rate]
+          sweep:
+            factors:
+              - path: strategies.graded.rules[2].every_days
+                values: [2, 9]
+        """, in: dir)
+        let r = try run(["sweep", s.path, "--out", "out", "--quiet", "--registry", "r.sqlite"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("recovery_rate · strict:") && r.stdout.contains("the same at every point: the factors do not affect this strategy"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("recovery_rate · graded: highest"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("recovery_rate · strict: highest"), r.stdout)
+        let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("the factors do not affect this strategy"), md)
+    }
+
     func testSweepWritesEveryPointStrategyAndMetricWithCIs() throws {
         let dir = TestRun.temporaryDirectory()
         let s = try write(Self.sweepScenario, in: dir)

@@ -28,7 +28,10 @@ public enum SweepExperiment {
         public var headline: String {
             guard let m = page.spec.metrics.first else { return "" }
             return page.spec.strategies.compactMap { s in
-                SweepExperiment.best(self, metric: m, strategy: s).map { "\(s): best \(m) \(ExperimentPage.human($1.mean, m)) at \(SweepExperiment.pointText(self, $0))" }
+                SweepExperiment.best(self, metric: m, strategy: s).map { b in
+                    b.unaffected ? "\(s): \(m) \(ExperimentPage.human(b.interval.mean, m)), not affected by the factors"
+                                 : "\(s): best \(m) \(ExperimentPage.human(b.interval.mean, m)) \(SweepExperiment.bestPlace(self, b))"
+                }
             }.joined(separator: "; ")
         }
 
@@ -36,8 +39,9 @@ public enum SweepExperiment {
             var out = ""
             for m in page.spec.metrics {
                 for s in page.spec.strategies {
-                    guard let (i, ci) = SweepExperiment.best(self, metric: m, strategy: s) else { continue }
-                    out += "  \(m) · \(s): \(Metrics.byName[m]?.higherIsBetter == false ? "lowest" : "highest") \(ExperimentPage.cell(ci, m)) at \(SweepExperiment.pointText(self, i))\n"
+                    guard let b = SweepExperiment.best(self, metric: m, strategy: s) else { continue }
+                    let which = b.unaffected ? "" : (Metrics.byName[m]?.higherIsBetter == false ? "lowest " : "highest ")
+                    out += "  \(m) · \(s): \(which)\(ExperimentPage.cell(b.interval, m)) \(SweepExperiment.bestPlace(self, b))\n"
                 }
             }
             return out
@@ -92,7 +96,19 @@ public enum SweepExperiment {
     }
 
     /// The best point per strategy for each charted metric, in its own direction.
-    static func best(_ o: Outcome, metric: String, strategy: String) -> (Int, ConfidenceInterval)? {
+    /// The best point of a metric for a strategy, and how many points share its value.
+    struct Best {
+        /// The first point with the best mean.
+        let point: Int
+        let interval: ConfidenceInterval
+        /// Points whose mean equals the best (1 when it is unique).
+        let tied: Int
+        /// Every point gave the same replications: no factor reaches this strategy (or this
+        /// metric of it), so there is no best point to name.
+        let unaffected: Bool
+    }
+
+    static func best(_ o: Outcome, metric: String, strategy: String) -> Best? {
         let higher = Metrics.byName[metric]?.higherIsBetter ?? true
         var best: (Int, ConfidenceInterval)?
         for (i, e) in o.evaluations.enumerated() {
@@ -100,7 +116,22 @@ public enum SweepExperiment {
             guard ci.mean.isFinite else { continue }
             if best == nil || (higher ? ci.mean > best!.1.mean : ci.mean < best!.1.mean) { best = (i, ci) }
         }
-        return best
+        guard let (point, interval) = best else { return nil }
+        let tied = o.evaluations.filter { $0.estimate(metric, strategy: strategy).mean == interval.mean }.count
+        // Common random numbers: a strategy no factor touches gives bit-identical replications.
+        let first = o.evaluations[0].perReplication[strategy]?[metric]
+        let unaffected = o.evaluations.count > 1 && o.evaluations.allSatisfy { e in
+            let values = e.perReplication[strategy]?[metric]
+            return values?.count == first?.count && zip(values ?? [], first ?? []).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        }
+        return Best(point: point, interval: interval, tied: tied, unaffected: unaffected)
+    }
+
+    /// Where the best is: the point, "N points tie", or that the factors do not affect it.
+    static func bestPlace(_ o: Outcome, _ b: Best) -> String {
+        if b.unaffected { return "the same at every point: the factors do not affect this strategy" }
+        let at = "at " + pointText(o, b.point)
+        return b.tied > 1 ? at + " (tied with \(counted(b.tied - 1, "other point")))" : at
     }
 
     static func pointText(_ o: Outcome, _ i: Int) -> String {
@@ -124,8 +155,8 @@ public enum SweepExperiment {
         for m in spec.metrics {
             h += "<tr><td>\(HTMLReport.escape(m))<br><span class=\"ns\">\(Metrics.byName[m]?.higherIsBetter == false ? "lowest" : "highest")</span></td>"
             for s in spec.strategies {
-                guard let (i, ci) = best(o, metric: m, strategy: s) else { h += "<td>–</td>"; continue }
-                h += "<td>\(ExperimentPage.htmlCell(ci, m))<span class=\"ci\">\(HTMLReport.escape(pointText(o, i)))</span></td>"
+                guard let b = best(o, metric: m, strategy: s) else { h += "<td>–</td>"; continue }
+                h += "<td>\(ExperimentPage.htmlCell(b.interval, m))<span class=\"ci\">\(HTMLReport.escape(bestPlace(o, b)))</span></td>"
             }
             h += "</tr>"
         }
@@ -165,8 +196,8 @@ public enum SweepExperiment {
         for m in spec.metrics {
             var cells = [MarkdownReport.escape(m)]
             for s in spec.strategies {
-                guard let (i, ci) = best(o, metric: m, strategy: s) else { cells.append("–"); continue }
-                cells.append("\(ExperimentPage.cell(ci, m)) at \(MarkdownReport.escape(pointText(o, i)))")
+                guard let b = best(o, metric: m, strategy: s) else { cells.append("–"); continue }
+                cells.append("\(ExperimentPage.cell(b.interval, m)) \(MarkdownReport.escape(bestPlace(o, b)))")
             }
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
