@@ -194,4 +194,56 @@ final class ExampleExperimentTests: XCTestCase {
             XCTAssertEqual(declared, 1, f)
         }
     }
+
+    /// Every factor of an example brackets the scenario's own value of its field, so the study
+    /// varies the model around where it stands (a range far from it reads as "does not matter").
+    func testEveryExampleFactorBracketsTheScenariosValue() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scenarios/experiments")
+        for f in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".yaml") }) {
+            let s = try ScenarioLoader.load(path: folder.appendingPathComponent(f).path)
+            let e = try XCTUnwrap(s.experiment)
+            let editor = ScenarioEditor(s)
+            for factor in (e.sweep?.factors ?? []) + (e.sensitivity?.factors ?? []) + (e.optimize?.factors ?? []) + (e.calibrate?.factors ?? []) {
+                let v = try editor.value(at: factor.path)
+                let levels = factor.values ?? [factor.range!.lowerBound, factor.range!.upperBound]
+                XCTAssertTrue(levels.min()! <= v && v <= levels.max()!, "\(f): \(factor.path.text) varies over \(levels), not around its value \(v)")
+            }
+            XCTAssertEqual(FactorRangeCheck.warnings(s), [], f)
+        }
+    }
+}
+
+/// A factor whose levels lie more than ten times from the scenario's value is flagged.
+final class FactorRangeCheckTests: XCTestCase {
+    func scenario(_ factor: String) throws -> Scenario {
+        try ScenarioLoader.parse(yaml: """
+        name: ranges
+        strategies: [graded]
+        experiment:
+          sensitivity:
+            samples: 4
+            factors:
+              - {path: model.capacity.macro_stress, range: [0.8, 1.2]}
+              - \(factor)
+        """, file: "ranges.yaml")
+    }
+
+    func testARangeFarAboveOrBelowTheValueIsFlaggedAtTheFactor() throws {
+        // low_income.hardship_rate is 0.012 a day.
+        let above = FactorRangeCheck.warnings(try scenario("{path: population.segments.low_income.hardship_rate, range: [0.15, 0.4]}"))
+        XCTAssertEqual(above.count, 1)
+        XCTAssertEqual(above.first?.field, "population.segments.low_income.hardship_rate")
+        XCTAssertEqual(above.first?.line, 8)
+        XCTAssertTrue(above.first?.description.hasPrefix("ranges.yaml:8:9:") == true, "\(above)")
+        XCTAssertTrue(above.first?.message.contains("12.5×") == true, "\(above)")
+        let below = FactorRangeCheck.warnings(try scenario("{path: population.segments.low_income.hardship_rate, range: [0.0001, 0.001]}"))
+        XCTAssertTrue(below.first?.message.contains("below it") == true, "\(below)")
+    }
+
+    func testARangeWithinAnOrderOfMagnitudeIsNotFlagged() throws {
+        XCTAssertEqual(FactorRangeCheck.warnings(try scenario("{path: population.segments.low_income.hardship_rate, range: [0.05, 0.1]}")), [])
+        XCTAssertEqual(FactorRangeCheck.warnings(try scenario("{path: population.segments.low_income.hardship_rate, range: [0.006, 0.024]}")), [])
+        XCTAssertEqual(FactorRangeCheck.warnings(try scenario("{path: population.segments.low_income.hardship_rate, range: [0.0012, 0.002]}")), [])
+    }
 }

@@ -80,6 +80,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
         s = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
     } else {
         s = try options.overrides.apply(to: loadScenario(options.scenario), experiment: true)
+        printWarnings(s)
     }
     guard let spec = s.experiment, kind.declared(spec) else {
         FileHandle.standardError.write(Data("\(s.sourceFile): error: field 'experiment.\(kind.name)': the scenario declares no \(kind.name) experiment; add an `experiment: {\(kind.name): …}` section (see docs/experiments.md)\n".utf8))

@@ -265,6 +265,11 @@ func loadScenario(_ path: String?) throws -> Scenario {
     }
 }
 
+/// Prints the scenario's warnings (`FactorRangeCheck`) on stderr; the work goes on.
+func printWarnings(_ s: Scenario) {
+    for w in FactorRangeCheck.warnings(s) { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
+}
+
 /// A progress bar on stderr, drawn only when stderr is a terminal.
 final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool

@@ -110,6 +110,7 @@ struct Slurm: ParsableCommand {
             let kind = ShardManifest.Kind(rawValue: command)!
             let s = try overrides.apply(to: loadScenario(scenario), experiment: kind != .run)
             if kind != .run {
+                printWarnings(s)
                 guard let spec = s.experiment, kind == .sweep ? spec.sweep != nil : spec.sensitivity != nil else {
                     FileHandle.standardError.write(Data("\(s.sourceFile): error: field 'experiment.\(kind.rawValue)': the scenario declares no \(kind.rawValue) experiment\n".utf8))
                     throw ExitCode(65)

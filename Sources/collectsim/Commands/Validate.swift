@@ -12,6 +12,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let s = try loadScenario(scenario)
+        printWarnings(s)
         if resolved {
             print(ScenarioWriter.yaml(s), terminator: "")
         } else {
