@@ -133,32 +133,46 @@ public enum RunWriter {
         return out
     }
 
-    /// A plain-text comparison table for the terminal.
-    public static func table(_ r: AnalysisResult) -> String {
+    /// A plain-text comparison table for the terminal. The row under the headers says which
+    /// way each metric is better; with `colour` (a terminal that shows it), a significant
+    /// difference from the baseline is green when it is an improvement and red when it is not.
+    public static func table(_ r: AnalysisResult, colour: Bool = false) -> String {
         let metrics = ["recovery_rate", "overdue_recovery_rate", "net_recovery_rate", "default_rate", "complaints_per_1000", "satisfaction"]
         let headers = ["strategy"] + metrics
-        var rows: [[String]] = []
+        let directions = [""] + metrics.map { Metrics.byName[$0]?.higherIsBetter == false ? "↓ lower is better" : "↑ higher is better" }
+        // Cells with the colour of their difference mark (nil: plain).
+        var rows: [[(text: String, better: Bool?)]] = []
         for name in r.strategies {
-            var row = [name + (name == r.baseline ? " (baseline)" : "")]
+            var row: [(text: String, better: Bool?)] = [(name + (name == r.baseline ? " (baseline)" : ""), nil)]
             for m in metrics {
                 let e = r.metricEstimate(m, strategy: name)
                 var cell = e.map { $0.halfWidth.isFinite ? "\(Format.human($0.interval.mean, metric: m)) ±\(Format.human($0.halfWidth, metric: m, scale: $0.interval.mean))"
                                                          : Format.human($0.interval.mean, metric: m) } ?? "–"
-                if let c = r.comparison(m, strategy: name), c.isSignificant { cell += c.difference.mean > 0 ? " ▲" : " ▼" }
-                row.append(cell)
+                var better: Bool?
+                if let c = r.comparison(m, strategy: name), c.isSignificant {
+                    cell += c.difference.mean > 0 ? " ▲" : " ▼"
+                    better = (c.difference.mean > 0) == (Metrics.byName[m]?.higherIsBetter ?? true)
+                }
+                row.append((cell, better))
             }
             rows.append(row)
         }
-        var widths = headers.map(\.count)
-        for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        var widths = zip(headers, directions).map { max($0.count, $1.count) }
+        for row in rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.text.count) } }
+        func line(_ cells: [(text: String, better: Bool?)]) -> String {
+            cells.enumerated().map { i, c in
+                let padded = c.text.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                guard colour, let better = c.better else { return padded }
+                return (better ? "\u{1B}[32m" : "\u{1B}[31m") + padded + "\u{1B}[0m"
+            }.joined(separator: "  ")
         }
-        var out = line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
+        func plain(_ cells: [String]) -> String { line(cells.map { ($0, nil) }) }
+        var out = plain(headers) + "\n" + plain(directions) + "\n" + plain(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in rows { out += line(row) + "\n" }
         out += r.replications < 2
             ? "No confidence intervals: one replication shows no spread (run at least 2).\n"
-            : "± is the 95% CI half-width over \(counted(r.replications, "replication")); ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05).\n"
+            : "± is the 95% CI half-width over \(counted(r.replications, "replication")); ▲/▼ marks a significant paired difference from \(r.baseline) (p < 0.05)"
+                + (colour ? ", green where it is an improvement, red where it is not.\n" : ".\n")
         out += "recovery_rate: cash over the whole balance at entry, scheduled installments included; overdue_recovery_rate: "
             + "share of the overdue balance at entry now current or paid off (催回率); satisfaction: a 0–1 score, not a share of borrowers.\n"
         return out

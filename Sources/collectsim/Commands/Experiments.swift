@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Cluster
 import Dispatch
+import Engine
 import Foundation
 import Registry
 import Reports
@@ -204,19 +205,13 @@ final class ExperimentProgressLine: @unchecked Sendable {
         var text = "\revaluation \(p.done)/\(p.total)"
         if p.reused > 0 { text += " (\(p.reused) from the folder)" }
         if p.secondsPerEvaluation.isFinite { text += String(format: " · %.1f s each", p.secondsPerEvaluation) }
-        if p.etaSeconds.isFinite { text += " · about \(duration(p.etaSeconds)) left" }
+        if p.etaSeconds.isFinite { text += " · about \(WorkEstimate.duration(p.etaSeconds)) left" }
         FileHandle.standardError.write(Data((text + "   ").utf8))
     }
 
     func finish() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\n".utf8))
-    }
-
-    func duration(_ s: Double) -> String {
-        if s < 90 { return String(format: "%.0f s", s) }
-        if s < 5400 { return String(format: "%.0f min", s / 60) }
-        return String(format: "%.1f h", s / 3600)
     }
 }
 

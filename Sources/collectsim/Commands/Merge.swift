@@ -60,7 +60,7 @@ struct Merge: ParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(outcome.analysis.replications, "replication")) × \(s.population.size) accounts × \(s.horizonDays) days, merged from \(set.folders.count) shards")
             print()
-            print(RunWriter.table(outcome.analysis), terminator: "")
+            print(RunWriter.table(outcome.analysis, colour: terminalShowsColour()), terminator: "")
             print()
             if let p = s.precision {
                 print(outcome.targetsMet

@@ -150,7 +150,7 @@ struct Run: ParsableCommand {
         CheckpointedRun.discard(in: dir)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(result.replicationsCompleted, "replication")) × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
         print()
-        print(RunWriter.table(analysis), terminator: "")
+        print(RunWriter.table(analysis, colour: terminalShowsColour()), terminator: "")
         print()
         let simulated = result.borrowerDays * Double(result.replicationsCompleted - outcome.resumed) / Double(max(result.replicationsCompleted, 1))
         let rate = simulated / max(result.elapsedSeconds, 1e-9)
@@ -270,11 +270,21 @@ func printWarnings(_ s: Scenario) {
     for w in FactorRangeCheck.warnings(s) { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
 }
 
-/// A progress bar on stderr, drawn only when stderr is a terminal.
+/// Whether standard output is a terminal that shows colour: not redirected, `NO_COLOR` unset
+/// (no-color.org) and `TERM` not `dumb`.
+func terminalShowsColour(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal: the share of blocks done,
+/// the replication under way, the time since the start and an estimate of the time left.
 final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool
     private let lock = NSLock()
     private var lastDrawn = -1
+    private let started = DispatchTime.now()
+    /// Blocks already done when the bar started (a resumed run's checkpoints), left out of the rate.
+    private var firstSeen: Int?
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -288,7 +298,15 @@ final class ProgressBar: @unchecked Sendable {
         let filled = width * percent / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let current = min(p.replicationsDone + 1, p.replicationsTotal)
-        FileHandle.standardError.write(Data("\r\(bar) \(percent)%  replication \(current)/\(p.replicationsTotal)".utf8))
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let first = firstSeen ?? p.blocksDone
+        if firstSeen == nil { firstSeen = p.blocksDone }
+        var text = "\r\(bar) \(percent)%  replication \(current)/\(p.replicationsTotal) · \(WorkEstimate.duration(elapsed))"
+        if p.blocksDone > first && p.blocksDone < p.blocksTotal {
+            let left = elapsed / Double(p.blocksDone - first) * Double(p.blocksTotal - p.blocksDone)
+            text += " · about \(WorkEstimate.duration(left)) left"
+        }
+        FileHandle.standardError.write(Data((text + "\u{1B}[K").utf8))
     }
 
     func finish() {
