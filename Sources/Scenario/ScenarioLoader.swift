@@ -19,8 +19,8 @@ public enum ScenarioLoader {
                               "initial_hardship_current", "initial_hardship_delinquent", "literacy_mean",
                               "literacy_concentration", "reach_phone", "reach_sms", "reach_email", "reach_app",
                               "complaint_multiplier"]
-    static let strategyKeys = ["description", "extends", "priority", "rules", "agency_strategy", "collector_skill",
-                               "calls_per_day_per_1000", "visits_per_day_per_1000"]
+    static let strategyKeys = ["description", "extends", "priority", "rules", "rules_before", "rules_after", "agency_strategy",
+                               "collector_skill", "calls_per_day_per_1000", "visits_per_day_per_1000"]
     static let ruleKeys = ["when", "do", "every_days", "slot", "tone"]
     static let conditionKeys = ["dpd", "grade", "segment", "risk", "overdue", "day"] + AccountFlags.named.map { $0.0 }
     static let actionKeys = ["action", "every_days", "slot", "tone", "attempts_per_day", "third_party", "installments",
@@ -82,7 +82,7 @@ public enum ScenarioLoader {
             let v = try compose(BuiltinResources.strategies, file: "<built-in strategies>")
             let entries = try v.mapping()
             let context = RuleContext(segments: defaultSegmentNames(), parameters: ParameterTable())
-            return try entries.map { try strategy(named: $0.0, $0.1, builtins: [:], context: context) }
+            return try entries.map { try strategy(named: $0.0, $0.1, library: StrategyLibrary(builtins: [:]), context: context) }
         } catch {
             preconditionFailure("built-in strategies are invalid: \(error)")
         }
@@ -551,64 +551,148 @@ public enum ScenarioLoader {
         } else {
             chosen = ScenarioDefaults.strategies.map { ($0, nil) }
         }
+        // The scenario's own definitions, which `extends` and `agency_strategy` may name too.
+        var definitions: [String: YAMLValue] = [:]
+        for (name, value) in chosen {
+            if let value, !(value.isNull || (try? value.string()) == "builtin") { definitions[name] = value }
+        }
+        let library = StrategyLibrary(builtins: builtins, definitions: definitions)
         var result: [Strategy] = []
         for (name, value) in chosen {
             guard name.count <= 100, !name.isEmpty else {
                 throw (value ?? v ?? root).error("expected a strategy name of 1 to 100 characters")
             }
             if let value, !(value.isNull || (try? value.string()) == "builtin") {
-                result.append(try strategy(named: name, value, builtins: builtins, context: context))
+                result.append(try strategy(named: name, value, library: library, context: context))
             } else {
                 guard let def = builtins[name] else {
                     var msg = "'\(name)' is not a built-in strategy"
                     if let s = Suggest.closest(to: name, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(s)'?" }
                     throw (value ?? v ?? root).error(msg + "; give it rules or 'extends'")
                 }
-                result.append(try strategy(named: name, def, builtins: builtins, context: context))
+                result.append(try strategy(named: name, def, library: library, context: context))
             }
         }
         return result
     }
 
-    static func strategy(named name: String, _ v: YAMLValue, builtins: [String: YAMLValue], context: RuleContext, depth: Int = 0) throws -> Strategy {
+    /// The strategies `extends` and `agency_strategy` can name: the scenario's own first, then
+    /// the built-in ones. A strategy that extends its own name (`graded: {extends: graded}`)
+    /// extends the built-in one.
+    struct StrategyLibrary {
+        var builtins: [String: YAMLValue]
+        var definitions: [String: YAMLValue] = [:]
+
+        /// The definition `name` refers to while `chain` (outermost first) is being resolved.
+        func definition(_ name: String, resolving chain: [String]) -> YAMLValue? {
+            if let own = definitions[name], !chain.contains(name) { return own }
+            return builtins[name]
+        }
+
+        var names: [String] { Array(Set(builtins.keys).union(definitions.keys)).sorted() }
+    }
+
+    /// One strategy. With `extends: parent` it starts as the parent and takes what it says on
+    /// top: `rules` replace the parent's, `rules_before` are checked before them and
+    /// `rules_after` after them (the first rule that matches decides). Without its own
+    /// `description` it is described as what it is: the parent's, with the rules it changed.
+    static func strategy(named name: String, _ v: YAMLValue, library: StrategyLibrary, context: RuleContext,
+                         chain: [String] = []) throws -> Strategy {
+        let chain = chain + [name]
         let entries = try v.mapping(allowed: strategyKeys)
         let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var s: Strategy
+        var parentName: String?
         if let ext = map["extends"] {
-            let parentName = try ext.string()
-            guard depth < 8, let parent = builtins[parentName] else {
-                var msg = "cannot extend '\(parentName)': not a built-in strategy"
-                if let c = Suggest.closest(to: parentName, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(c)'?" }
+            let wanted = try ext.string()
+            guard chain.count < 8, let parent = library.definition(wanted, resolving: chain) else {
+                if chain.contains(wanted) && library.builtins[wanted] == nil {
+                    throw ext.error("cannot extend '\(wanted)': \((chain + [wanted]).joined(separator: " extends ")) is a cycle")
+                }
+                var msg = chain.count >= 8 ? "cannot extend '\(wanted)': more than 8 strategies extend one another"
+                                           : "cannot extend '\(wanted)': not a strategy of this scenario or a built-in one"
+                if chain.count < 8, let c = Suggest.closest(to: wanted, in: library.names) { msg += "; did you mean '\(c)'?" }
                 throw ext.error(msg)
             }
-            s = try strategy(named: name, parent, builtins: builtins, context: context, depth: depth + 1)
+            s = try strategy(named: wanted, parent, library: library, context: context, chain: chain)
+            parentName = wanted
         } else {
-            guard map["rules"] != nil else { throw v.error("strategy '\(name)' needs 'rules' (or 'extends' a built-in)", field: "\(v.path).rules") }
+            if let added = map["rules_before"] ?? map["rules_after"] {
+                throw added.error("'\(added.path.split(separator: ".").last ?? "")' adds to the rules of the strategy named in 'extends'; without 'extends', write 'rules'")
+            }
+            guard map["rules"] != nil else { throw v.error("strategy '\(name)' needs 'rules' (or 'extends' another strategy)", field: "\(v.path).rules") }
             s = Strategy(name: name, rules: [])
+        }
+        for key in ["rules_before", "rules_after"] {
+            guard let given = map[key] else { continue }
+            if map["rules"] != nil { throw given.error("give either 'rules' (in place of the parent's) or 'rules_before'/'rules_after' (added to them), not both") }
         }
         s.name = name
         var agencyName = ScenarioDefaults.agencyStrategy
+        var before: [Rule] = [], after: [Rule] = [], afterItems: [YAMLValue] = []
+        func parseRules(_ value: YAMLValue) throws -> ([Rule], [YAMLValue]) {
+            let items = try value.sequence()
+            guard !items.isEmpty else { throw value.error("expected at least one rule") }
+            return (try items.map { try rule($0, segments: context.segments) }, items)
+        }
         for (key, value, _) in entries {
             switch key {
             case "description": s.description = try value.string()
             case "extends": break
             case "priority": s.priority = Priority(rawValue: try value.choice(Priority.allCases.map(\.rawValue), what: "priority"))!
             case "rules":
-                let items = try value.sequence()
-                guard !items.isEmpty else { throw value.error("expected at least one rule") }
-                s.rules = try items.map { try rule($0, segments: context.segments) }
-                try checkReachable(s.rules, items: items, context: context)
+                let (rules, items) = try parseRules(value)
+                try checkReachable(rules, items: items, context: context)
+                s.rules = rules
+            case "rules_before":
+                let (rules, items) = try parseRules(value)
+                try checkReachable(rules, items: items, context: context)
+                before = rules
+            case "rules_after":
+                (after, afterItems) = try parseRules(value)
             case "agency_strategy": agencyName = try value.string()
-                guard builtins[agencyName] != nil else { throw value.error("unknown agency strategy '\(agencyName)' (built-in strategies only)") }
+                guard library.definition(agencyName, resolving: chain) != nil else {
+                    throw value.error("unknown agency strategy '\(agencyName)' (a strategy of this scenario or a built-in one)")
+                }
             case "collector_skill": s.collectorSkill = try value.double(in: 0...10, what: "a skill multiplier")
             case "calls_per_day_per_1000": s.callsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
-            default: s.visitsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
+            case "visits_per_day_per_1000": s.visitsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
+            default: preconditionFailure("strategy key '\(key)' is allowed but not read")
+            }
+        }
+        if !after.isEmpty {
+            // Rules added after the inherited ones must be reachable past all of them.
+            let ahead = before + s.rules
+            for (j, r) in after.enumerated() {
+                if let reason = impossibility(of: r.condition, chargeoffDPD: context.chargeoffDPD) {
+                    throw afterItems[j].error("rule \(j + 1) of rules_after can never apply: \(reason)", field: "\(afterItems[j].path).when")
+                }
+                if let i = ahead.firstIndex(where: { $0.condition.covers(r.condition) }) {
+                    let which = i < before.count ? "rule \(i + 1) of rules_before" : "rule \(i - before.count + 1) of \(parentName!)"
+                    throw afterItems[j].error("rule \(j + 1) of rules_after can never apply: \(which) comes first and matches every account it matches",
+                                              field: "\(afterItems[j].path).when")
+                }
+                for i in 0..<j where after[i].condition.covers(r.condition) {
+                    throw afterItems[j].error("rule \(j + 1) of rules_after can never apply: rule \(i + 1) of rules_after comes first and matches every account it matches",
+                                              field: "\(afterItems[j].path).when")
+                }
+            }
+        }
+        s.rules = before + s.rules + after
+        if let parentName, map["description"] == nil {
+            if map["rules"] != nil {
+                s.description = "\(parentName)'s settings with \(counted(s.rules.count, "rule")) of its own in place of \(parentName)'s rules."
+            } else if !before.isEmpty || !after.isEmpty {
+                var added: [String] = []
+                if !before.isEmpty { added.append("\(counted(before.count, "rule")) of its own checked before them") }
+                if !after.isEmpty { added.append("\(counted(after.count, "rule")) of its own checked after them") }
+                s.description += (s.description.isEmpty ? "" : " ") + "\(parentName)'s rules, with " + added.joined(separator: " and ") + "."
             }
         }
         let usesAgency = s.rules.contains { $0.actions.contains { $0.kind == .agency } }
         if usesAgency && s.agencyRules.isEmpty || map["agency_strategy"] != nil {
-            if depth == 0 || map["agency_strategy"] != nil, let def = builtins[agencyName], agencyName != name {
-                s.agencyRules = try strategy(named: agencyName, def, builtins: builtins, context: context, depth: depth + 1).rules
+            if chain.count == 1 || map["agency_strategy"] != nil, agencyName != name, let def = library.definition(agencyName, resolving: chain) {
+                s.agencyRules = try strategy(named: agencyName, def, library: library, context: context, chain: chain).rules
                 s.agencyStrategy = agencyName
             }
         }

@@ -113,10 +113,12 @@ public enum ScenarioSchema {
         let builtinNames = ScenarioLoader.builtinDefinitions().map(\.0)
         let strategy = object([
             "description": ["type": "string"],
-            "extends": enumeration(builtinNames),
+            "extends": ["type": "string", "description": "a strategy of this scenario or a built-in one (\(builtinNames.joined(separator: ", "))) to start from"],
             "priority": enumeration(Priority.allCases.map(\.rawValue)),
-            "rules": ["type": "array", "minItems": 1, "items": rule],
-            "agency_strategy": enumeration(builtinNames),
+            "rules": ["type": "array", "minItems": 1, "items": rule, "description": "the strategy's rules; with extends, in place of the parent's"],
+            "rules_before": ["type": "array", "minItems": 1, "items": rule, "description": "with extends: rules checked before the parent's"],
+            "rules_after": ["type": "array", "minItems": 1, "items": rule, "description": "with extends: rules checked after the parent's"],
+            "agency_strategy": ["type": "string", "description": "the strategy an agency applies to placed accounts: one of this scenario or a built-in one"],
             "collector_skill": number(0...10),
             "calls_per_day_per_1000": number(0...1e6),
             "visits_per_day_per_1000": number(0...1e6),

@@ -49,6 +49,68 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(s.strategies[1].priority, .balance)
     }
 
+    /// `rules` under `extends` replace the parent's, and the description says so rather than
+    /// keeping the parent's promises; `rules_before` and `rules_after` add to them.
+    func testExtendsWithRulesSaysWhetherItReplacesOrAddsToTheParentsRules() throws {
+        let s = try ScenarioLoader.parse(yaml: """
+        name: e
+        strategies:
+          graded: builtin
+          own_rules:
+            extends: graded
+            rules: [{when: {dpd: [1, null]}, do: [{action: sms, every_days: 2}]}]
+          early_first:
+            extends: graded
+            rules_before: [{when: {dpd: [-3, -1]}, do: [{action: sms, every_days: 1}]}]
+          late_last:
+            extends: graded
+            description: Graded, and legal action for what graded leaves.
+            rules_after: [{when: {dpd: [-30, -20]}, do: [{action: email, every_days: 5}]}]
+        """, file: "e.yaml")
+        let graded = s.strategies[0]
+        let own = s.strategies[1], before = s.strategies[2], after = s.strategies[3]
+        XCTAssertEqual(own.rules.count, 1)
+        XCTAssertNotEqual(own.description, graded.description)
+        XCTAssertEqual(own.description, "graded's settings with 1 rule of its own in place of graded's rules.")
+        XCTAssertEqual(own.priority, graded.priority)
+        XCTAssertEqual(before.rules.count, graded.rules.count + 1)
+        XCTAssertEqual(Array(before.rules.dropFirst()), graded.rules)
+        XCTAssertEqual(before.description, graded.description + " graded's rules, with 1 rule of its own checked before them.")
+        XCTAssertEqual(Array(after.rules.dropLast()), graded.rules)
+        XCTAssertEqual(after.rules.last?.actions.first?.kind, .email)
+        XCTAssertEqual(after.description, "Graded, and legal action for what graded leaves.", "a description given is kept")
+    }
+
+    /// A scenario's own strategy can be extended, in any order, and placed with an agency.
+    func testCustomStrategiesCanBeExtendedAndUsedAsAnAgencysStrategy() throws {
+        let s = try ScenarioLoader.parse(yaml: """
+        name: e
+        strategies:
+          firm_follow_up:
+            extends: base
+            collector_skill: 1.3
+          base:
+            rules:
+              - when: {dpd: [1, 89]}
+                do: [{action: call, every_days: 3}]
+              - when: {dpd: [90, null]}
+                do: [{action: agency, every_days: 30}]
+            agency_strategy: agency_soft
+          agency_soft:
+            rules: [{when: {dpd: [1, null]}, do: [{action: sms, every_days: 7, tone: gentle}]}]
+          graded: {extends: graded}
+        """, file: "e.yaml")
+        let byName = Dictionary(uniqueKeysWithValues: s.strategies.map { ($0.name, $0) })
+        let base = try XCTUnwrap(byName["base"]), follow = try XCTUnwrap(byName["firm_follow_up"])
+        XCTAssertEqual(follow.rules, base.rules)
+        XCTAssertEqual(follow.collectorSkill, 1.3)
+        XCTAssertEqual(base.agencyStrategy, "agency_soft")
+        XCTAssertEqual(base.agencyRules, byName["agency_soft"]?.rules)
+        XCTAssertEqual(follow.agencyRules, byName["agency_soft"]?.rules, "an extended strategy keeps its parent's agency")
+        let builtin = try ScenarioLoader.parse(yaml: "name: b\nstrategies: [graded]\n", file: "b.yaml").strategies[0]
+        XCTAssertEqual(byName["graded"]?.rules, builtin.rules, "a strategy extending its own name extends the built-in one")
+    }
+
     func testCompliancePresetThenOverrides() throws {
         let s = try ScenarioLoader.parse(yaml: """
         name: c
