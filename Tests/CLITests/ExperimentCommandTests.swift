@@ -189,6 +189,46 @@ final class ExperimentCommandTests: XCTestCase {
         let ran = try run(["run", optimized.path, "--replications", "1", "--population", "500", "--out", dir.appendingPathComponent("rerun").path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
         XCTAssertEqual(ran.status, 0, ran.stderr)
         XCTAssertTrue(r.stdout.contains("Improvement in net_recovery_rate"), r.stdout)
+        // The original strategy stays beside its tuned copy, so a run compares the two.
+        XCTAssertTrue(resolved.stdout.contains("\n  \"graded\":\n") && resolved.stdout.contains("\n  \"graded_tuned\":\n"), resolved.stdout)
+        XCTAssertEqual(summary["tuned_strategy"] as? String, "graded_tuned")
+        // The verdict follows the paired CI of the gain.
+        let gain = try XCTUnwrap(summary["improvement"] as? [String: Any])
+        let low = try XCTUnwrap(gain["ci_low"] as? Double), verdict = try XCTUnwrap(gain["verdict"] as? String)
+        XCTAssertEqual(verdict == "better", low > 0, "\(gain)")
+        XCTAssertEqual(r.stdout.contains("Not significant"), verdict == "not_significant", r.stdout)
+    }
+
+    /// A factor that cannot change the objective (a rule for 180+ DPD on a current book over
+    /// 30 days) yields no gain: the search must say so plainly, not recommend its best point.
+    func testAGainWhoseIntervalIncludesZeroIsCalledNotSignificant() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write("""
+        name: no-gain
+        seed: 2
+        horizon_days: 30
+        population: {delinquent_share: 0}
+        strategies: [graded]
+        experiment:
+          replications: 2
+          population: 800
+          optimize:
+            strategy: graded
+            objective: recovery_rate
+            max_evaluations: 6
+            factors:
+              - {path: "strategies.graded.rules[5].do[0].every_days", range: [1, 30]}
+        """, in: dir)
+        let out = dir.appendingPathComponent("opt")
+        let r = try run(["optimize", s.path, "--out", out.path, "--quiet", "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Not significant: on fresh replications the 95% CI of the gain in recovery_rate includes zero"), r.stdout)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        XCTAssertEqual((summary["improvement"] as? [String: Any])?["verdict"] as? String, "not_significant")
+        let yaml = try String(contentsOf: out.appendingPathComponent("optimized.yaml"), encoding: .utf8)
+        XCTAssertTrue(yaml.hasPrefix("# Written by collectsim optimize.") && yaml.contains("# Not significant:"), yaml)
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("**Not significant:"), md)
     }
 
     /// "Observed" aggregates made by the model itself at known parameters (another seed, more

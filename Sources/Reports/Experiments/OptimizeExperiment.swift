@@ -68,8 +68,9 @@ public enum OptimizeExperiment {
                 let d = OptimizeExperiment.improvement(self)
                 out += "  Improvement in \(problem.objective): \(ExperimentPage.difference(d, problem.objective)), paired on the same replications\n"
             }
+            out += "  \(OptimizeExperiment.verdictText(self))\n"
             if !frontier.isEmpty, let f = frontierMetric { out += "  Pareto frontier of \(problem.objective) against \(f): \(frontier.count) points (frontier.csv)\n" }
-            out += "  Optimized scenario: optimized.yaml\n"
+            out += "  Optimized scenario: optimized.yaml (\(OptimizeExperiment.keepsBoth(problem) ? "\(problem.strategy) as it was and the tuned copy \(OptimizeExperiment.tunedName(self))" : "the tuned parameters in place"))\n"
             return out
         }
     }
@@ -177,6 +178,37 @@ public enum OptimizeExperiment {
         return candidates.indices.min { problem.score(candidates[$0].evaluation) < problem.score(candidates[$1].evaluation) }
     }
 
+    /// What the confirmation says of the gain, in plain words: whether the paired 95% CI of
+    /// best − start on fresh replications excludes zero on the better side (a gain), on the
+    /// worse side (a loss), or spans it (no evidence the tuned parameters are better).
+    public enum Verdict: String, Sendable {
+        case better, notSignificant = "not_significant", worse, unconfirmed
+    }
+
+    static func verdict(_ o: Outcome) -> Verdict {
+        guard o.confirmation != nil else { return .unconfirmed }
+        let d = improvement(o)
+        guard d.low.isFinite, d.high.isFinite else { return .notSignificant }
+        let gain = o.problem.maximize ? d.low > 0 : d.high < 0
+        let loss = o.problem.maximize ? d.high < 0 : d.low > 0
+        return gain ? .better : loss ? .worse : .notSignificant
+    }
+
+    /// The verdict as a sentence for the summary, the reports and optimized.yaml.
+    static func verdictText(_ o: Outcome) -> String {
+        let p = o.problem
+        switch verdict(o) {
+        case .better:
+            return "The tuned parameters improve \(p.objective) significantly on fresh replications (the 95% CI of the paired gain excludes zero)."
+        case .notSignificant:
+            return "Not significant: on fresh replications the 95% CI of the gain in \(p.objective) includes zero, so there is no evidence the tuned parameters beat the start. Keep \(p.strategy) as it is, or search again with more replications."
+        case .worse:
+            return "On fresh replications the tuned parameters do significantly worse on \(p.objective) than the start: the search's best was luck of its replications. Keep \(p.strategy) as it is."
+        case .unconfirmed:
+            return "Not confirmed on fresh replications (the search was stopped first): the best candidate's figures are flattered by the replications that chose it."
+        }
+    }
+
     /// The paired improvement of the objective, best − start, on the confirmation replications.
     static func improvement(_ o: Outcome) -> ConfidenceInterval {
         guard let c = o.confirmation else { return ConfidenceInterval(Moments()) }
@@ -219,19 +251,55 @@ public enum OptimizeExperiment {
             let ci = e.estimate(o.problem.objective, strategy: o.problem.strategy)
             results.append(("best_objective", "{\"mean\": \(Format.json(ci.mean)), \"ci_low\": \(Format.json(ci.low)), \"ci_high\": \(Format.json(ci.high)), \"confirmed\": \(o.confirmation != nil)}"))
             results.append(("feasible", "\(o.problem.violation(o.candidates[best].evaluation) == 0)"))
+            let d = improvement(o)
+            results.append(("improvement", "{\"mean\": \(Format.json(d.mean)), \"ci_low\": \(Format.json(d.low)), \"ci_high\": \(Format.json(d.high)), \"verdict\": \(Format.jsonString(verdict(o).rawValue))}"))
+            if keepsBoth(o.problem) { results.append(("tuned_strategy", Format.jsonString(tunedName(o)))) }
         }
         try AtomicFile.write(o.page.summaryJSON(results: results), to: dir.appendingPathComponent("summary.json"))
     }
 
-    /// The base scenario with the best parameters written in: no experiment section, ready to run.
+    /// Whether every factor is a field of the optimised strategy, so the tuned strategy can sit
+    /// beside the original in one scenario (a model or population factor changes every strategy).
+    static func keepsBoth(_ p: OptimizationProblem) -> Bool {
+        p.factors.allSatisfy { $0.path.text.hasPrefix("strategies.\(p.strategy).") }
+    }
+
+    /// The tuned copy's name: `<strategy>_tuned`, numbered if the scenario has that name.
+    static func tunedName(_ o: Outcome) -> String {
+        let taken = Set(o.page.scenario.strategies.map(\.name))
+        var name = "\(o.problem.strategy)_tuned", n = 2
+        while taken.contains(name) { name = "\(o.problem.strategy)_tuned_\(n)"; n += 1 }
+        return name
+    }
+
+    /// The base scenario, ready to run, with the best parameters: when every factor belongs to
+    /// the strategy, its tuned copy (`<strategy>_tuned`) sits beside it, so that a run compares
+    /// the two on the same replications; otherwise the parameters are written in place. The
+    /// header says whether the gain was significant on fresh replications.
     static func optimizedScenario(_ o: Outcome, values: [Double]) throws -> String {
-        var s = try ScenarioEditor(o.page.scenario).scenario(setting: zip(o.problem.factors.map(\.path), values).map { ($0, $1) })
+        let base = o.page.scenario
+        let tunedAll = try ScenarioEditor(base).scenario(setting: zip(o.problem.factors.map(\.path), values).map { ($0, $1) })
+        let how = "\(o.problem.maximize ? "max" : "min") \(o.problem.objective) of \(o.problem.strategy): " + valuesText(o.problem, values)
+        var s: Scenario
+        if keepsBoth(o.problem), let i = base.strategies.firstIndex(where: { $0.name == o.problem.strategy }),
+           var tuned = tunedAll.strategies.first(where: { $0.name == o.problem.strategy }) {
+            s = base
+            tuned.name = tunedName(o)
+            tuned.description = "\(o.problem.strategy) tuned by collectsim optimize (\(how))."
+            s.strategies.insert(tuned, at: i + 1)
+            s.description = [base.description, "With \(tuned.name), \(o.problem.strategy) tuned by collectsim optimize."].filter { !$0.isEmpty }.joined(separator: " ")
+        } else {
+            s = tunedAll
+            s.description = [base.description, "Optimized by collectsim optimize (\(how))."].filter { !$0.isEmpty }.joined(separator: " ")
+        }
         s.experiment = nil
-        s.name = o.page.scenario.name + "-optimized"
-        s.description = "\(o.page.scenario.description) Optimized by collectsim optimize (\(o.problem.maximize ? "max" : "min") \(o.problem.objective) of \(o.problem.strategy)): "
-            + valuesText(o.problem, values) + "."
-        return "# Written by collectsim optimize: the scenario with the best parameters found. Run it with `collectsim run optimized.yaml`.\n"
-            + ScenarioWriter.yaml(s).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        s.name = base.name + "-optimized"
+        let header = "# Written by collectsim optimize. Run it with `collectsim run optimized.yaml`.\n"
+            + verdictText(o).split(separator: " ").reduce(into: [""]) { lines, word in
+                if lines[lines.count - 1].count + word.count > 92 { lines.append("") }
+                lines[lines.count - 1] += (lines[lines.count - 1].isEmpty ? "" : " ") + word
+            }.map { "# \($0)\n" }.joined()
+        return header + ScenarioWriter.yaml(s).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
     }
 
     public static func candidatesCSV(_ o: Outcome) -> String {
@@ -291,6 +359,7 @@ public enum OptimizeExperiment {
             let d = improvement(o)
             h += "</tbody></table><p>Improvement in \(HTMLReport.escape(p.objective)), paired: <b>\(HTMLReport.escape(ExperimentPage.difference(d, p.objective)))</b>.</p>"
         }
+        h += "<p\(verdict(o) == .better ? "" : " class=\"partial\"")><b>\(HTMLReport.escape(verdictText(o)))</b></p>"
         let scale = p.objective.hasSuffix("_rate") ? 100.0 : 1
         var bestSoFar = Double.nan
         let progress = o.candidates.map { c -> (Double, Double, Double, Double) in
@@ -338,6 +407,7 @@ public enum OptimizeExperiment {
             }
             out += "\nPaired improvement in \(MarkdownReport.escape(p.objective)): \(ExperimentPage.difference(improvement(o), p.objective)).\n"
         }
+        out += "\n**\(MarkdownReport.escape(verdictText(o)))**\n"
         return out
     }
 }
