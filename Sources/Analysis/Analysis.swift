@@ -59,6 +59,9 @@ public struct AnalysisResult: Sendable {
     public let comparisons: [Comparison]
     public let curves: [CurvePoint]
     public let rollRates: [RollRate]
+    /// Each metric's value in each replication, for all accounts: strategy → metric → values
+    /// in replication order (NaN where undefined). Paired across strategies by replication.
+    public let replicationValues: [String: [String: [Double]]]
     public let replications: Int
     public let borrowerDays: Double
     public let elapsedSeconds: Double
@@ -93,15 +96,19 @@ public enum Analyzer {
         let baselineIndex = scenario.baselineIndex
         var estimates: [MetricEstimate] = []
         var comparisons: [Comparison] = []
+        var replicationValues: [String: [String: [Double]]] = [:]
         // values[strategy][metric][replication] for the "all" group, for comparisons.
         for (s, name) in names.enumerated() {
             for (g, group) in groups.enumerated() {
                 for metric in Metrics.all {
                     var m = Moments()
+                    var values: [Double] = []
                     for tally in run.tallies[s] {
                         let v = metric.value(tally, group: g)
                         if v.isFinite { m.add(v) }
+                        if g == 0 { values.append(v) }
                     }
+                    if g == 0 { replicationValues[name, default: [:]][metric.name] = values }
                     if m.count == 0 && g != 0 { continue }
                     let interval = ConfidenceInterval(m)
                     estimates.append(MetricEstimate(strategy: name, group: group, metric: metric.name,
@@ -120,6 +127,7 @@ public enum Analyzer {
         }
         return AnalysisResult(scenario: scenario, strategies: names, baseline: names[baselineIndex], groups: groups,
                               estimates: estimates, comparisons: comparisons, curves: curves(run), rollRates: rollRates(run),
+                              replicationValues: replicationValues,
                               replications: run.replicationsCompleted, borrowerDays: run.borrowerDays,
                               elapsedSeconds: run.elapsedSeconds)
     }

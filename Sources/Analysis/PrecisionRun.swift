@@ -15,6 +15,13 @@ public enum PrecisionRun {
 
     /// Checks that every target names a known metric; errors point at the target in the file.
     public static func validate(_ scenario: Scenario) throws {
+        let objective = scenario.verdict.objective
+        if Metrics.byName[objective] == nil {
+            var msg = "unknown metric '\(objective)'"
+            if let s = Suggest.closest(to: objective, in: Metrics.all.map(\.name)) { msg += "; did you mean '\(s)'?" }
+            throw ScenarioError(file: scenario.sourceFile, line: scenario.verdict.objectiveMark.line, column: scenario.verdict.objectiveMark.column,
+                                field: "verdict.objective", message: msg + " (metrics: \(Metrics.all.map(\.name).joined(separator: ", ")))")
+        }
         for t in scenario.precision?.targets ?? [] where Metrics.byName[t.metric] == nil {
             var msg = "unknown metric '\(t.metric)'"
             if let s = Suggest.closest(to: t.metric, in: Metrics.all.map(\.name)) { msg += "; did you mean '\(s)'?" }

@@ -52,6 +52,9 @@ public enum HTMLReport {
         if data.partial {
             h += "<p class=\"partial\">Partial run: it was stopped after \(counted(data.replications, "replication")). Finish it with <code>collectsim run --resume</code> on this folder.</p>\n"
         }
+        h += "<h2>Verdict</h2><ul class=\"findings\">"
+        for s in ReportContent.verdictSentences(data) { h += "<li>\(escape(s))</li>" }
+        h += "</ul>\n"
         h += headline(data)
         h += "<h2>Findings</h2><ul class=\"findings\">"
         for s in ReportContent.sentences(data) { h += "<li>\(escape(s))</li>" }
@@ -112,14 +115,14 @@ public enum HTMLReport {
                             series: series("complaints", scale: 1), yFormat: { String(format: "%g", $0) })
         h += SVGChart.lines(title: "Cures: share of accounts cured at least once", xLabel: "day", yLabel: "% of accounts",
                             series: series("cure", scale: 100), yFormat: percent)
-        h += "</div><h2>Recovery against complaints</h2>"
+        h += "</div><h2>Net recovery against complaints</h2>"
         let points = data.strategies.compactMap { s -> (String, ReportData.Estimate, ReportData.Estimate)? in
-            guard let c = data.estimate("complaints_per_1000", s), let r = data.estimate("recovery_rate", s) else { return nil }
+            guard let c = data.estimate("complaints_per_1000", s), let r = data.estimate("net_recovery_rate", s) else { return nil }
             return (s, c, r)
         }
-        h += SVGChart.tradeoff(title: "Ringed: Pareto-efficient (no strategy has both more recovery and fewer complaints)",
+        h += SVGChart.tradeoff(title: "Ringed: Pareto-efficient (no strategy has both more net recovery and fewer complaints)",
                                points: points, efficient: Set(ReportContent.paretoEfficient(data)),
-                               xLabel: "complaints per 1,000 accounts", yLabel: "recovery rate")
+                               xLabel: "complaints per 1,000 accounts", yLabel: "net recovery rate")
         let segments = data.groups.filter { !ReportGroups.isReserved($0) }
         let grades = data.groups.filter(ReportGroups.grades.contains)
         let stages = data.groups.filter(ReportGroups.stages.contains)

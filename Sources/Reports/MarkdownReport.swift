@@ -36,6 +36,9 @@ public enum MarkdownReport {
     public static func render(_ data: ReportData) -> String {
         var out = "# \(escape(data.scenario))\n\n"
         if data.partial { out += "**Partial run:** stopped after \(counted(data.replications, "replication")).\n\n" }
+        out += "## Verdict\n\n"
+        for sentence in ReportContent.verdictSentences(data) { out += "- \(escape(sentence))\n" }
+        out += "\n"
         out += "| Strategy | " + ReportContent.columns.map(\.title).joined(separator: " | ") + " |\n"
         out += "|---|" + ReportContent.columns.map { _ in "---:" }.joined(separator: "|") + "|\n"
         let best = ReportContent.columns.map { ReportContent.best($0, data) }

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Scenario
 
 /// What both reports say: the headline columns, the best value per column, the efficient
 /// strategies, and plain sentences generated from the numbers.
@@ -30,16 +31,64 @@ public enum ReportContent {
         return (column.higherIsBetter ? values.max { $0.1 < $1.1 } : values.min { $0.1 < $1.1 })?.0
     }
 
-    /// Strategies no other strategy beats on both recovery (higher) and complaints (lower).
+    /// Strategies no other strategy beats on both net recovery (higher) and complaints
+    /// (lower): net, because a strategy that recovers more by spending more is no better.
     public static func paretoEfficient(_ data: ReportData) -> [String] {
-        let points = data.strategies.compactMap { s -> (String, Double, Double)? in
-            guard let r = data.estimate("recovery_rate", s)?.mean, let c = data.estimate("complaints_per_1000", s)?.mean,
-                  r.isFinite, c.isFinite else { return nil }
+        StrategyVerdict.paretoEfficient(data.strategies.compactMap { s in
+            guard let r = data.estimate("net_recovery_rate", s)?.mean, let c = data.estimate("complaints_per_1000", s)?.mean else { return nil }
             return (s, r, c)
+        })
+    }
+
+    /// The verdict from the folder's per-replication values (nil when it has none: a folder
+    /// written before replications.csv existed).
+    public static func verdict(_ data: ReportData) -> StrategyVerdict? {
+        let spec = data.verdictSpec
+        let objective = data.strategies.reduce(into: [String: [Double]]()) { $0[$1] = data.replicationValues[$1]?[spec.objective] }
+        guard objective.count == data.strategies.count, !data.strategies.isEmpty else { return nil }
+        let complaints = data.strategies.reduce(into: [String: [Double]]()) { $0[$1] = data.replicationValues[$1]?["complaints_per_1000"] }
+        return StrategyVerdict.compute(strategies: data.strategies, objective: spec.objective,
+                                       higherIsBetter: Metrics.byName[spec.objective]?.higherIsBetter ?? true,
+                                       objective: objective, complaints: complaints, cap: spec.complaintsCap, seed: UInt64(data.seed) ?? 0)
+    }
+
+    /// The verdict in sentences: the best strategy on the objective (under the cap), how
+    /// probable it is that each is best, and the efficient set on net recovery and complaints.
+    public static func verdictSentences(_ data: ReportData) -> [String] {
+        guard let v = verdict(data) else {
+            return ["No verdict: this folder has no replications.csv (written by CollectSim before the verdict existed); run the scenario again."]
         }
-        return points.filter { p in
-            !points.contains { q in q.1 >= p.1 && q.2 <= p.2 && (q.1 > p.1 || q.2 < p.2) }
-        }.map(\.0)
+        var out: [String] = []
+        let title = columns.first { $0.metric == v.objective }?.title.lowercased() ?? v.objective
+        let capText = v.complaintsCap.map { " among strategies with at most \(value($0, "complaints_per_1000")) complaints per 1,000 accounts" } ?? ""
+        if let best = v.best, let s = v.standings.first(where: { $0.strategy == best }) {
+            out.append("Best on \(title)\(capText): \(best) (\(value(s.mean, v.objective))).")
+        } else {
+            out.append("No strategy meets the cap of \(value(v.complaintsCap ?? 0, "complaints_per_1000")) complaints per 1,000 accounts.")
+        }
+        if v.resamples > 0 {
+            let ranked = v.standings.sorted { $0.probabilityBest > $1.probabilityBest }
+            let shares: [String] = ranked.map { "\($0.strategy) \(percent($0.probabilityBest))" }
+            var sentence = "Probability of being best, from the \(counted(data.replications, "paired replication")): " + shares.joined(separator: ", ")
+            if v.complaintsCap != nil && v.probabilityNoneMeetsCap > 0 { sentence += "; none meets the cap \(percent(v.probabilityNoneMeetsCap))" }
+            out.append(sentence + ".")
+        } else {
+            out.append("One replication gives no probability of being best (run at least 2).")
+        }
+        let efficient = paretoEfficient(data)
+        if !efficient.isEmpty {
+            out.append("Efficient on net recovery against complaints (no strategy has both more net recovery and fewer complaints): \(efficient.joined(separator: ", ")).")
+        }
+        return out
+    }
+
+    /// A probability as a percentage: "<1%" and ">99%" at the ends, where a finite number of
+    /// resamples cannot tell 0 or 1 from nearly so.
+    static func percent(_ p: Double) -> String {
+        guard p.isFinite else { return "–" }
+        if p < 0.005 { return "<1%" }
+        if p > 0.995 { return ">99%" }
+        return String(format: "%.0f%%", p * 100)
     }
 
     /// A value for people, with its unit.
@@ -80,8 +129,8 @@ public enum ReportContent {
         let efficient = paretoEfficient(data)
         if !efficient.isEmpty {
             out.append(efficient.count == 1
-                       ? "\(efficient[0]) is the only strategy that no other beats on both recovery and complaints."
-                       : "No other strategy beats \(efficient.joined(separator: ", ")) on both recovery and complaints; choosing among them trades recovery for complaints.")
+                       ? "\(efficient[0]) is the only strategy that no other beats on both net recovery and complaints."
+                       : "No other strategy beats \(efficient.joined(separator: ", ")) on both net recovery and complaints; choosing among them trades net recovery for complaints.")
         }
         if data.partial { out.append("This run was stopped early: the figures cover \(data.replications) completed replications.") }
         return out

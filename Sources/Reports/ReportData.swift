@@ -48,6 +48,11 @@ public struct ReportData: Sendable {
         return accountsPhrase(population: scenario.population.size, portfolio: book?.path, portfolioAccounts: book?.sample?.fileAccounts,
                               sampleStrata: book?.sample?.strata)
     }
+    /// Each metric's value per replication (strategy → metric → values), from replications.csv;
+    /// empty for a folder written before that file existed.
+    public var replicationValues: [String: [String: [Double]]] = [:]
+    /// The verdict's objective and cap, from the resolved scenario.
+    public var verdictSpec = VerdictSpec()
     /// Each strategy's description, from the resolved scenario.
     public var descriptions: [String: String] = [:]
     public var groups: [String] = []
@@ -73,11 +78,14 @@ public struct ReportData: Sendable {
         }
         return try ReportData(summary: read("summary.json"), metrics: read("metrics.csv"),
                               comparison: read("comparison.csv"), curves: read("curves.csv"),
-                              scenario: try? ScenarioLoader.load(path: dir.appendingPathComponent("scenario.resolved.yaml").path))
+                              scenario: try? ScenarioLoader.load(path: dir.appendingPathComponent("scenario.resolved.yaml").path),
+                              replications: try? read(RunWriter.replicationsFile))
     }
 
-    public init(summary: String, metrics: String, comparison: String, curves curvesCSV: String, scenario resolved: Scenario? = nil) throws {
+    public init(summary: String, metrics: String, comparison: String, curves curvesCSV: String, scenario resolved: Scenario? = nil,
+                replications replicationsCSV: String? = nil) throws {
         for s in resolved?.strategies ?? [] { descriptions[s.name] = s.description }
+        if let resolved { verdictSpec = resolved.verdict }
         guard let json = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any] else {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "summary.json is not a JSON object"])
         }
@@ -105,6 +113,9 @@ public struct ReportData: Sendable {
             let d = Difference(diff: number(row[4]), low: number(row[5]), high: number(row[6]), pValue: number(row[7]),
                                relative: number(row[8]), relativeLow: number(row[9]), relativeHigh: number(row[10]))
             differences[row[0], default: [:]][row[2], default: [:]][row[3]] = d
+        }
+        for row in CSV.rows(replicationsCSV ?? "").dropFirst() where row.count == 4 {
+            replicationValues[row[0], default: [:]][row[2], default: []].append(number(row[3]))
         }
         for row in CSV.rows(curvesCSV).dropFirst() where row.count == 6 {
             let e = Estimate(mean: number(row[3]), low: number(row[4]), high: number(row[5]), n: 0)

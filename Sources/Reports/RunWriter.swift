@@ -53,8 +53,11 @@ public enum RunWriter {
         try AtomicFile.write(curves, to: dir.appendingPathComponent("curves.csv"))
         try AtomicFile.write(comparison, to: dir.appendingPathComponent("comparison.csv"))
         try AtomicFile.write(rollRatesCSV(result), to: dir.appendingPathComponent("rollrates.csv"))
+        let replications = replicationsCSV(result)
+        try AtomicFile.write(replications, to: dir.appendingPathComponent(replicationsFile))
         // The reports are built from the files' own text, as `collectsim report` rebuilds them.
-        let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario)
+        let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario,
+                                  replications: replications)
         try writeReports(data, to: dir)
         try AtomicFile.write(summary, to: dir.appendingPathComponent("summary.json"))
         return data
@@ -65,6 +68,22 @@ public enum RunWriter {
         try AtomicFile.write(HTMLReport.render(data), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(MarkdownReport.render(data), to: dir.appendingPathComponent("report.md"))
         try AtomicFile.write(Notebook.render(data), to: dir.appendingPathComponent("analysis.ipynb"))
+    }
+
+    /// Tidy per-replication values: one row per strategy, replication (1-based) and metric, for
+    /// all accounts, as Mesa's DataCollector or EMA Workbench's outcomes give them.
+    public static let replicationsFile = "replications.csv"
+
+    public static func replicationsCSV(_ r: AnalysisResult) -> String {
+        var out = "strategy,replication,metric,value\n"
+        for s in r.strategies {
+            for metric in Metrics.all {
+                for (i, v) in (r.replicationValues[s]?[metric.name] ?? []).enumerated() {
+                    out += "\(Format.field(s)),\(i + 1),\(metric.name),\(Format.csv(v))\n"
+                }
+            }
+        }
+        return out
     }
 
     public static func metricsCSV(_ r: AnalysisResult) -> String {

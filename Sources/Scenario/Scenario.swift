@@ -42,6 +42,24 @@ public struct PrecisionSpec: Sendable, Hashable {
     }
 }
 
+/// What the report's verdict judges strategies on: an objective metric (net recovery by
+/// default) and, optionally, a cap on complaints a strategy must meet to be recommended.
+public struct VerdictSpec: Sendable, Hashable {
+    public static let defaultObjective = "net_recovery_rate"
+    public var objective: String = defaultObjective
+    /// Most complaints per 1,000 accounts a recommended strategy may have (nil: no cap).
+    public var complaintsCap: Double?
+    /// Where the objective was written, for errors found by the analysis that knows metrics.
+    public var objectiveMark: (line: Int, column: Int) = (0, 0)
+
+    public init(objective: String = defaultObjective, complaintsCap: Double? = nil) {
+        self.objective = objective; self.complaintsCap = complaintsCap
+    }
+
+    public static func == (a: VerdictSpec, b: VerdictSpec) -> Bool { a.objective == b.objective && a.complaintsCap == b.complaintsCap }
+    public func hash(into h: inout Hasher) { h.combine(objective); h.combine(complaintsCap) }
+}
+
 /// A fully resolved, validated scenario: every default filled in. Immutable input to the engine.
 public struct Scenario: Sendable {
     public var name: String
@@ -57,6 +75,8 @@ public struct Scenario: Sendable {
     public var strategies: [Strategy]
     public var baseline: String
     public var output: OutputSpec
+    /// The report's verdict: objective and optional complaints cap.
+    public var verdict = VerdictSpec()
     /// When set, `replications` is the minimum and runs continue until the targets are met.
     public var precision: PrecisionSpec?
     /// The experiments declared for this scenario (`collectsim sweep`, `sensitivity`, `optimize`,

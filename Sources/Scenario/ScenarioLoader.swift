@@ -11,7 +11,7 @@ public enum ScenarioLoader {
     /// The longest horizon a scenario may have, in days.
     public static let maxHorizonDays = 3650
     static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
-                          "model", "compliance", "strategies", "baseline", "output", "experiment"]
+                          "model", "compliance", "strategies", "baseline", "output", "verdict", "experiment"]
     static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments",
                                  "portfolio", "ignore_columns", "portfolio_sha256", "sample"]
     static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
@@ -178,6 +178,7 @@ public enum ScenarioLoader {
                                 horizonDays: horizon, calendar: calendar, population: population, parameters: parameters,
                                 compliance: compliance, strategies: strategies, baseline: baseline, output: output)
         scenario.sourceFile = file
+        if let v = map["verdict"] { scenario.verdict = try parseVerdict(v) }
         if let p = map["precision"] {
             scenario.precision = try parsePrecision(p, minimum: replications)
         }
@@ -454,6 +455,23 @@ public enum ScenarioLoader {
             }
         }
         return rules
+    }
+
+    /// `verdict: {objective: METRIC, complaints_cap: N}`. The metric name is checked by the
+    /// analysis that knows metrics, at the mark kept here.
+    static func parseVerdict(_ v: YAMLValue) throws -> VerdictSpec {
+        var spec = VerdictSpec()
+        for (key, value, _) in try v.mapping(allowed: ["objective", "complaints_cap"]) {
+            switch key {
+            case "objective":
+                spec.objective = try value.string()
+                spec.objectiveMark = (value.line, value.column)
+            case "complaints_cap":
+                spec.complaintsCap = value.isNull ? nil : try value.double(in: 0...1e6, what: "complaints per 1,000 accounts")
+            default: preconditionFailure("verdict key '\(key)' is allowed but not read")
+            }
+        }
+        return spec
     }
 
     static func parseOutput(_ v: YAMLValue) throws -> OutputSpec {

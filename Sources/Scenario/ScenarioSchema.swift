@@ -165,6 +165,9 @@ public enum ScenarioSchema {
             "strategies": strategies,
             "baseline": ["type": "string"],
             "output": object(["dir": ["type": "string"], "export_accounts": ["type": "boolean"], "export_history": ["type": "boolean"]]),
+            "verdict": object(["objective": ["type": "string", "description": "the metric the report's verdict ranks strategies on (default net_recovery_rate)"],
+                               "complaints_cap": ["type": ["number", "null"], "minimum": 0, "maximum": 1e6,
+                                                  "description": "most complaints per 1,000 accounts a recommended strategy may have"]]),
         ], required: ["name"], description: "A CollectSim scenario. Everything but `name` has a default.")
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         root["title"] = "CollectSim scenario"

@@ -125,6 +125,50 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// The verdict leads both reports: the best strategy on the scenario's objective under its
+    /// complaints cap, each strategy's probability of being best, and the efficient set on net
+    /// recovery; its per-replication values are in replications.csv.
+    func testTheVerdictNamesTheBestStrategyUnderTheCapWithProbabilities() throws {
+        let dir = TestRun.temporaryDirectory()
+        let scenario = dir.appendingPathComponent("verdict.yaml")
+        try """
+        name: verdict-check
+        seed: 4
+        replications: 3
+        horizon_days: 90
+        population: {size: 3000}
+        strategies: [gentle, strict, graded]
+        verdict: {objective: recovery_rate, complaints_cap: 1}
+        """.write(to: scenario, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let r = try run(binary, ["run", scenario.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        let verdict = try XCTUnwrap(md.components(separatedBy: "## Verdict\n\n").dropFirst().first?.components(separatedBy: "\n\n").first)
+        XCTAssertTrue(verdict.contains("- Best on cash recovered / balance among strategies with at most 1.000 complaints per 1,000 accounts: "), verdict)
+        XCTAssertFalse(verdict.contains("balance among strategies with at most 1.000 complaints per 1,000 accounts: strict"), "strict makes far more complaints than the cap: \(verdict)")
+        XCTAssertTrue(verdict.contains("- Probability of being best, from the 3 paired replications: "), verdict)
+        XCTAssertTrue(verdict.contains("- Efficient on net recovery against complaints"), verdict)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<h2>Verdict</h2>") && html.range(of: "<h2>Verdict</h2>")!.lowerBound < html.range(of: "<h2>Headline</h2>")!.lowerBound)
+        // Per-replication values: one row per strategy, replication and metric.
+        let rows = try String(contentsOf: out.appendingPathComponent("replications.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.first, "strategy,replication,metric,value")
+        let metrics = Set(rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] })
+        XCTAssertEqual(rows.count - 1, 3 * 3 * metrics.count)
+        XCTAssertTrue(metrics.contains("net_recovery_rate") && metrics.contains("complaints_per_1000"))
+        // The mean of each metric's replications is metrics.csv's mean.
+        let csv = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        let values = rows.filter { $0.hasPrefix("graded,") && $0.contains(",recovery_rate,") }.map { Double($0.split(separator: ",")[3])! }
+        let mean = try XCTUnwrap(csv.split(separator: "\n").first { $0.hasPrefix("graded,all,recovery_rate,") }.map { Double($0.split(separator: ",")[3])! })
+        XCTAssertEqual(values.reduce(0, +) / 3, mean, accuracy: 1e-12)
+        // A metric the analysis does not know is refused where the file names it.
+        try "name: v\nverdict: {objective: net_recovery_rte}\n".write(to: scenario, atomically: true, encoding: .utf8)
+        let bad = try run(binary, ["validate", scenario.path])
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertTrue(bad.stderr.contains("verdict.yaml:2:22: error: field 'verdict.objective': unknown metric 'net_recovery_rte'; did you mean 'net_recovery_rate'?"), bad.stderr)
+    }
+
     func testReportCommandRebuildsTheSameBytes() throws {
         let out = try hostileRun()
         let html = try Data(contentsOf: out.appendingPathComponent("report.html"))
