@@ -65,6 +65,11 @@ public enum HTMLReport {
             h += "<tr><td>\(escape(s))\(s == data.baseline ? " <span class=\"ns\">(baseline)</span>" : "")</td><td style=\"text-align:left\">\(escape(data.descriptions[s] ?? ""))</td></tr>"
         }
         h += "</tbody></table>\n"
+        h += "<h2>Glossary</h2><table><thead><tr><th>Metric or curve</th><th style=\"text-align:left\">Definition</th><th>Better</th></tr></thead><tbody>"
+        for g in ReportContent.glossary {
+            h += "<tr><td><code>\(escape(g.name))</code></td><td style=\"text-align:left\">\(escape(g.meaning))</td><td>\(escape(g.better))</td></tr>"
+        }
+        h += "</tbody></table>\n"
         h += "<footer>Scenario <b>\(escape(data.scenario))</b> · SHA-256 <code>\(escape(data.scenarioHash))</code> · seed \(escape(data.seed)) · \(counted(data.replications, "replication")) · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())<br>"
         h += "Reproduce from this folder: <code>\(escape(ReportContent.reproduceCommand))</code></footer>\n"
         return h + "</body></html>\n"

@@ -63,6 +63,10 @@ public enum MarkdownReport {
         for s in data.strategies where !(data.descriptions[s] ?? "").isEmpty {
             out += "- **\(escape(s))**: \(escape(data.descriptions[s] ?? ""))\n"
         }
+        out += "\n## Glossary\n\n"
+        for g in ReportContent.glossary {
+            out += "- \(code(g.name)): \(escape(g.meaning))\(g.better.isEmpty ? "" : " (\(g.better) is better)")\n"
+        }
         out += "\n---\n"
         out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(counted(data.replications, "replication")) × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
         out += "Reproduce (in this folder): \(code(ReportContent.reproduceCommand))\n"

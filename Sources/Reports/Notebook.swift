@@ -97,6 +97,9 @@ public enum Notebook {
                 "plt.show()",
                 "table",
             ]),
+            markdown(["## Glossary", ""] + ReportContent.glossary.map { g in
+                "- `\(g.name)`: \(MarkdownReport.escape(g.meaning))\(g.better.isEmpty ? "" : " (\(g.better) is better)")"
+            }),
         ]
         // nbformat 4.5 wants a stable id per cell.
         for i in cells.indices { cells[i]["id"] = "cell-\(i + 1)" }

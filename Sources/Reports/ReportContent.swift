@@ -25,6 +25,22 @@ public enum ReportContent {
         + "collections teams quote. Satisfaction: a score from 0 to 1 that starts at satisfaction.initial and moves with "
         + "how borrowers are treated; it is not a share of satisfied borrowers."
 
+    /// What each curve of curves.csv and the charts measures. The curves divide by all accounts,
+    /// where some metrics divide by a subset: the cure curve ends well below `cure_rate`.
+    public static let curveGlossary: [(name: String, meaning: String)] = [
+        ("default (curve)", "share of all accounts that have reached default (DPD ≥ metrics.default_dpd) by the day, those in default at entry included"),
+        ("chargeoff (curve)", "share of all accounts charged off by the day, those charged off at entry included"),
+        ("cure (curve)", "share of all accounts (not only the delinquent ones) that have cured at least once by the day; cure_rate divides by the accounts ever delinquent, so it is higher"),
+        ("recovery (curve)", "amount collected by the day / amount outstanding at entry (recovery_rate at the horizon)"),
+        ("complaints (curve)", "complaints made by the day per 1,000 accounts (complaints_per_1000 at the horizon)"),
+    ]
+
+    /// Every metric and curve with its definition and which way is better, for the glossaries
+    /// of the reports and the notebook.
+    public static var glossary: [(name: String, meaning: String, better: String)] {
+        Metrics.all.map { ($0.name, $0.meaning, $0.higherIsBetter ? "higher" : "lower") } + curveGlossary.map { ($0.name, $0.meaning, "") }
+    }
+
     /// The strategy with the best mean on a column.
     public static func best(_ column: Column, _ data: ReportData) -> String? {
         let values = data.strategies.compactMap { s in data.estimate(column.metric, s).map { (s, $0.mean) } }.filter { $0.1.isFinite }

@@ -169,6 +169,26 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("verdict.yaml:2:22: error: field 'verdict.objective': unknown metric 'net_recovery_rte'; did you mean 'net_recovery_rate'?"), bad.stderr)
     }
 
+    /// Every metric in the folder and every curve is defined in both reports and the notebook,
+    /// with the denominators that make cure_rate differ from the cure curve's end.
+    func testTheGlossaryDefinesEveryMetricAndExplainsTheCureCurve() throws {
+        let out = try hostileRun()
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        let notebook = try String(contentsOf: out.appendingPathComponent("analysis.ipynb"), encoding: .utf8)
+        let glossary = try XCTUnwrap(md.components(separatedBy: "## Glossary\n\n").dropFirst().first)
+        let metrics = Set(try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[2]) })
+        XCTAssertGreaterThan(metrics.count, 20)
+        for m in metrics {
+            XCTAssertTrue(glossary.contains("- `\(m)`: "), m)
+            XCTAssertTrue(html.contains("<code>\(m)</code>"), m)
+            XCTAssertTrue(notebook.contains("- `\(m)`: "), m)
+        }
+        XCTAssertTrue(glossary.contains("- `cure (curve)`: share of all accounts (not only the delinquent ones)"), glossary)
+        XCTAssertTrue(glossary.contains("- `cure_rate`: share of accounts delinquent at some point"), glossary)
+    }
+
     func testReportCommandRebuildsTheSameBytes() throws {
         let out = try hostileRun()
         let html = try Data(contentsOf: out.appendingPathComponent("report.html"))
