@@ -166,7 +166,7 @@ final class ScenarioLoaderTests: XCTestCase {
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let properties = try XCTUnwrap(object["properties"] as? [String: Any])
         XCTAssertEqual(Set(properties.keys), ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar",
-                                              "population", "model", "compliance", "strategies", "baseline", "output", "experiment"])
+                                              "population", "model", "compliance", "strategies", "baseline", "output", "verdict", "experiment"])
         XCTAssertEqual(object["required"] as? [String], ["name"])
         let model = try XCTUnwrap(properties["model"] as? [String: Any])
         let payment = try XCTUnwrap((model["properties"] as? [String: Any])?["payment"] as? [String: Any])
