@@ -179,6 +179,12 @@ final class CLITests: XCTestCase {
         let diff = try collectsim(["runs", "diff", "1", "2", "--registry", registry, "--all"])
         XCTAssertEqual(diff.status, 0, diff.stderr)
         XCTAssertTrue(diff.stdout.contains("recovery_rate"), diff.stdout)
+        // What changed in the scenario comes first: the runs differ only in their seeds.
+        let runs = try reg.runs()
+        let seeds = (runs.first { $0.id == 1 }!.seed, runs.first { $0.id == 2 }!.seed)
+        XCTAssertTrue(diff.stdout.hasPrefix("Scenario: changed"), diff.stdout)
+        XCTAssertTrue(diff.stdout.contains("\n- seed: \(seeds.0)\n+ seed: \(seeds.1)\n"), diff.stdout)
+        XCTAssertEqual(diff.stdout.components(separatedBy: "\n- ").count - 1, 1, "only the seed line changed: \(diff.stdout)")
         let show = try collectsim(["runs", "show", "3", "--registry", registry])
         XCTAssertTrue(show.stdout.contains("run #3 — concurrent"), show.stdout)
         XCTAssertNotEqual(try collectsim(["runs", "show", "99", "--registry", registry]).status, 0)

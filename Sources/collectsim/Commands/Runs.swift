@@ -76,7 +76,7 @@ struct Runs: ParsableCommand {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Which metrics moved between two runs, by how much, and whether beyond their CIs.")
+        static let configuration = CommandConfiguration(abstract: "What changed in the scenario between two runs, and which metrics moved, by how much, and whether beyond their CIs.")
         @OptionGroup var options: Options
         @Argument(help: "The earlier run's id.") var first: Int64
         @Argument(help: "The later run's id.") var second: Int64
@@ -88,6 +88,7 @@ struct Runs: ParsableCommand {
                 FileHandle.standardError.write(Data("error: no run #\(id) in the registry\n".utf8))
                 throw ExitCode(66)
             }
+            try printScenarioDiff(try registry.run(first)!, try registry.run(second)!)
             let changes = try registry.diff(first, second)
             let shown = changes.filter { all || $0.beyondCIs }
             print("run #\(first) → run #\(second): \(changes.filter(\.beyondCIs).count) of \(changes.count) metrics moved beyond their 95% CIs")
@@ -96,6 +97,28 @@ struct Runs: ParsableCommand {
                 print("  \(c.strategy.padding(toLength: 20, withPad: " ", startingAt: 0)) \(c.metric.padding(toLength: 28, withPad: " ", startingAt: 0)) \(fmt(c.before.mean)) → \(fmt(c.after.mean))  (\(c.difference >= 0 ? "+" : "")\(fmt(c.difference)))  \(tag)")
             }
         }
+    }
+}
+
+extension Runs.Diff {
+    /// The scenario's changes between the two runs, from their folders' resolved scenarios (the
+    /// registry keeps their hashes, the folders their text).
+    func printScenarioDiff(_ a: RunRegistry.RunRecord, _ b: RunRegistry.RunRecord) throws {
+        if a.scenarioHash == b.scenarioHash {
+            print("Scenario: the same (\(a.scenario), sha256 \(a.scenarioHash.prefix(12))…); seeds \(a.seed) and \(b.seed)")
+            return
+        }
+        func resolved(_ r: RunRegistry.RunRecord) -> String? {
+            try? String(contentsOfFile: (r.folder as NSString).appendingPathComponent("scenario.resolved.yaml"), encoding: .utf8)
+        }
+        guard let old = resolved(a), let new = resolved(b) else {
+            let gone = resolved(a) == nil ? a.folder : b.folder
+            print("Scenario: changed (sha256 \(a.scenarioHash.prefix(12))… → \(b.scenarioHash.prefix(12))…); no line diff: \(gone)/scenario.resolved.yaml is gone")
+            return
+        }
+        let diff = ResolvedDiff.unified(old: old, new: new)
+        print("Scenario: changed (sha256 \(a.scenarioHash.prefix(12))… → \(b.scenarioHash.prefix(12))…)" + (diff.isEmpty ? "; only comments differ" : ":"))
+        print(diff, terminator: "")
     }
 }
 
