@@ -20,6 +20,19 @@ enum SVGChart {
 
     static func f(_ v: Double) -> String { Format.oneDecimal(v) }
 
+    /// The width `text` takes at `fontSize`, estimated at 0.62 em a character: system sans
+    /// fonts average about 0.5 em for lower case and more for digits, capitals and underscores,
+    /// so the estimate errs wide and labels are not clipped.
+    static func textWidth(_ text: String, fontSize: Double) -> Double { Double(text.count) * fontSize * 0.62 }
+
+    /// A `<text>` element's content: `text` whole when it fits in `width`, else shortened with
+    /// "…" and given a `<title>` with the whole text (shown on hover), never clipped.
+    static func label(_ text: String, width: Double, fontSize: Double) -> String {
+        guard textWidth(text, fontSize: fontSize) > width else { return HTMLReport.escape(text) }
+        let keep = max(1, Int(width / (fontSize * 0.62)) - 1)
+        return "<title>\(HTMLReport.escape(text))</title>" + HTMLReport.escape(String(text.prefix(keep))) + "…"
+    }
+
     /// About five round tick values covering `range`.
     static func ticks(_ range: ClosedRange<Double>) -> [Double] {
         let span = range.upperBound - range.lowerBound
@@ -45,8 +58,8 @@ enum SVGChart {
         }
         s += "<line x1=\"\(f(fr.left))\" x2=\"\(f(fr.width - fr.right))\" y1=\"\(f(fr.height - fr.bottom))\" y2=\"\(f(fr.height - fr.bottom))\" stroke=\"#333\"/>"
         s += "<line x1=\"\(f(fr.left))\" x2=\"\(f(fr.left))\" y1=\"\(f(fr.top))\" y2=\"\(f(fr.height - fr.bottom))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(f((fr.left + fr.width - fr.right) / 2))\" y=\"\(f(fr.height - 6))\" text-anchor=\"middle\">\(HTMLReport.escape(xLabel))</text>"
-        s += "<text transform=\"translate(14 \(f((fr.top + fr.height - fr.bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLReport.escape(yLabel))</text>"
+        s += "<text x=\"\(f((fr.left + fr.width - fr.right) / 2))\" y=\"\(f(fr.height - 6))\" text-anchor=\"middle\">\(label(xLabel, width: fr.width - 8, fontSize: 11))</text>"
+        s += "<text transform=\"translate(14 \(f((fr.top + fr.height - fr.bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(label(yLabel, width: fr.height - fr.top - 8, fontSize: 11))</text>"
         return s + "</g>"
     }
 
@@ -115,7 +128,10 @@ enum SVGChart {
     /// Horizontal bars: one group of bars per category, one bar per strategy, with 95% whiskers.
     static func bars(title: String, categories: [String], strategies: [String], value: (String, String) -> ReportData.Estimate?,
                      format: (Double) -> String) -> String {
-        let barHeight = 9.0, gap = 10.0, left = 120.0, width = 640.0, right = 70.0
+        let barHeight = 9.0, gap = 10.0, width = 640.0, right = 70.0
+        // Room for the longest category name (a factor's path, a long segment name), up to half
+        // the width; longer names are shortened with the whole name on hover.
+        let left = min(max(120, (categories.map { textWidth($0, fontSize: 11) }.max() ?? 0) + 14), width / 2)
         let groupHeight = Double(strategies.count) * barHeight + gap
         let height = 24 + Double(categories.count) * groupHeight
         let all = categories.flatMap { c in strategies.compactMap { value($0, c) } }
@@ -124,7 +140,7 @@ enum SVGChart {
         var body = ""
         for (ci, c) in categories.enumerated() {
             let y0 = 12 + Double(ci) * groupHeight
-            body += "<text x=\"\(f(left - 6))\" y=\"\(f(y0 + groupHeight / 2))\" text-anchor=\"end\" font-size=\"11\">\(HTMLReport.escape(c))</text>"
+            body += "<text x=\"\(f(left - 6))\" y=\"\(f(y0 + groupHeight / 2))\" text-anchor=\"end\" font-size=\"11\">\(label(c, width: left - 10, fontSize: 11))</text>"
             for (si, s) in strategies.enumerated() {
                 guard let e = value(s, c), e.mean.isFinite else { continue }
                 let y = y0 + Double(si) * barHeight
