@@ -62,7 +62,11 @@ public enum HTMLReport {
         h += charts(data)
         h += "<h2>Strategies</h2><table><tbody>"
         for s in data.strategies {
-            h += "<tr><td>\(escape(s))\(s == data.baseline ? " <span class=\"ns\">(baseline)</span>" : "")</td><td style=\"text-align:left\">\(escape(data.descriptions[s] ?? ""))</td></tr>"
+            h += "<tr><td>\(escape(s))\(s == data.baseline ? " <span class=\"ns\">(baseline)</span>" : "")</td><td style=\"text-align:left\">\(escape(data.descriptions[s] ?? ""))"
+            if let rules = data.rules[s], !rules.isEmpty {
+                h += "<details><summary class=\"ns\">Rules (the first that matches decides)</summary><pre style=\"font-size:12px;white-space:pre-wrap\">\(escape(rules))</pre></details>"
+            }
+            h += "</td></tr>"
         }
         h += "</tbody></table>\n"
         h += "<h2>Glossary</h2><table><thead><tr><th>Metric or curve</th><th style=\"text-align:left\">Definition</th><th>Better</th></tr></thead><tbody>"
@@ -130,7 +134,8 @@ public enum HTMLReport {
                                xLabel: "complaints per 1,000 accounts", yLabel: "net recovery rate")
         let segments = data.groups.filter { !ReportGroups.isReserved($0) }
         let grades = data.groups.filter(ReportGroups.grades.contains)
-        let stages = data.groups.filter(ReportGroups.stages.contains)
+        // Accounts already in default at entry are all "defaulted": their 100% bar says nothing.
+        let stages = data.groups.filter { ReportGroups.stages.contains($0) && $0 != EntryStage.defaulted.name }
         let pct: (Double) -> String = { String(format: "%.1f%%", $0 * 100) }
         h += "<h2>Breakdown</h2><div class=\"grid\">"
         h += SVGChart.bars(title: "Recovery rate by segment", categories: segments, strategies: data.strategies,
@@ -139,7 +144,7 @@ public enum HTMLReport {
                            value: { data.estimate("recovery_rate", $0, group: $1) }, format: pct)
         h += SVGChart.bars(title: "Complaints per 1,000 by segment", categories: segments, strategies: data.strategies,
                            value: { data.estimate("complaints_per_1000", $0, group: $1) }, format: { String(format: "%.1f", $0) })
-        h += SVGChart.bars(title: "Default rate by stage at entry", categories: stages, strategies: data.strategies,
+        h += SVGChart.bars(title: "Default rate by stage at entry (accounts not yet in default)", categories: stages, strategies: data.strategies,
                            value: { data.estimate("default_rate", $0, group: $1) }, format: pct)
         return h + "</div>\n"
     }

@@ -62,6 +62,10 @@ public enum MarkdownReport {
         out += "\n"
         for s in data.strategies where !(data.descriptions[s] ?? "").isEmpty {
             out += "- **\(escape(s))**: \(escape(data.descriptions[s] ?? ""))\n"
+            if let rules = data.rules[s], !rules.isEmpty {
+                // Indented code: rules hold no markup, and a fence could be closed by a value.
+                out += "\n" + rules.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n") + "\n\n"
+            }
         }
         out += "\n## Glossary\n\n"
         for g in ReportContent.glossary {

@@ -53,6 +53,8 @@ public struct ReportData: Sendable {
     public var replicationValues: [String: [String: [Double]]] = [:]
     /// The verdict's objective and cap, from the resolved scenario.
     public var verdictSpec = VerdictSpec()
+    /// Each strategy's rules as the resolved scenario writes them, from the resolved scenario.
+    public var rules: [String: String] = [:]
     /// Each strategy's description, from the resolved scenario.
     public var descriptions: [String: String] = [:]
     public var groups: [String] = []
@@ -84,7 +86,10 @@ public struct ReportData: Sendable {
 
     public init(summary: String, metrics: String, comparison: String, curves curvesCSV: String, scenario resolved: Scenario? = nil,
                 replications replicationsCSV: String? = nil) throws {
-        for s in resolved?.strategies ?? [] { descriptions[s.name] = s.description }
+        for s in resolved?.strategies ?? [] {
+            descriptions[s.name] = s.description
+            rules[s.name] = ScenarioWriter.rules(s.rules, indent: "")
+        }
         if let resolved { verdictSpec = resolved.verdict }
         guard let json = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any] else {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "summary.json is not a JSON object"])

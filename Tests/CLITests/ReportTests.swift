@@ -189,6 +189,20 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(glossary.contains("- `cure_rate`: share of accounts delinquent at some point"), glossary)
     }
 
+    /// Each strategy's rules sit beside its description, and the stage-at-entry chart leaves
+    /// out accounts already in default at entry, whose default rate is 100% by definition.
+    func testStrategiesShowTheirRulesAndTheTrivialDefaultBarIsGone() throws {
+        let out = try hostileRun()
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "<details><summary class=\"ns\">Rules (the first that matches decides)</summary>").count - 1, 2, "one per strategy")
+        XCTAssertTrue(html.contains("- when: {dpd: [1, 100000]}"), "the hostile strategy's own rule")
+        XCTAssertTrue(md.contains("\n        - when: {dpd: [1, 100000]}\n"), md)
+        let chart = try XCTUnwrap(html.components(separatedBy: "Default rate by stage at entry (accounts not yet in default)").dropFirst().first?.components(separatedBy: "</figure>").first)
+        XCTAssertFalse(chart.contains("entry_defaulted"), chart)
+        XCTAssertTrue(chart.contains("entry_delinquent"), chart)
+    }
+
     func testReportCommandRebuildsTheSameBytes() throws {
         let out = try hostileRun()
         let html = try Data(contentsOf: out.appendingPathComponent("report.html"))
