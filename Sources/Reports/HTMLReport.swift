@@ -137,6 +137,13 @@ public enum HTMLReport {
         // Accounts already in default at entry are all "defaulted": their 100% bar says nothing.
         let stages = data.groups.filter { ReportGroups.stages.contains($0) && $0 != EntryStage.defaulted.name }
         let pct: (Double) -> String = { String(format: "%.1f%%", $0 * 100) }
+        if !data.rollRates.isEmpty {
+            h += "<h2>Roll rates</h2><p class=\"ns\">Where accounts in each bucket at the start of a 30-day month are at its end, averaged over the horizon's months (<code>rollrates.csv</code> has each month with its CI).</p><div class=\"grid\">"
+            for s in data.strategies {
+                h += SVGChart.heatMap(title: s, buckets: data.rollBuckets) { data.rollRates[s]?[$0]?[$1] }
+            }
+            h += "</div>"
+        }
         h += "<h2>Breakdown</h2><div class=\"grid\">"
         h += SVGChart.bars(title: "Recovery rate by segment", categories: segments, strategies: data.strategies,
                            value: { data.estimate("recovery_rate", $0, group: $1) }, format: pct)

@@ -53,6 +53,10 @@ public struct ReportData: Sendable {
     public var replicationValues: [String: [String: [Double]]] = [:]
     /// The verdict's objective and cap, from the resolved scenario.
     public var verdictSpec = VerdictSpec()
+    /// Roll rates averaged over the horizon's months: strategy → from bucket → to bucket →
+    /// mean share, from rollrates.csv; with the buckets in the file's order.
+    public var rollRates: [String: [String: [String: Double]]] = [:]
+    public var rollBuckets: [String] = []
     /// Each strategy's rules as the resolved scenario writes them, from the resolved scenario.
     public var rules: [String: String] = [:]
     /// Each strategy's description, from the resolved scenario.
@@ -81,11 +85,11 @@ public struct ReportData: Sendable {
         return try ReportData(summary: read("summary.json"), metrics: read("metrics.csv"),
                               comparison: read("comparison.csv"), curves: read("curves.csv"),
                               scenario: try? ScenarioLoader.load(path: dir.appendingPathComponent("scenario.resolved.yaml").path),
-                              replications: try? read(RunWriter.replicationsFile))
+                              replications: try? read(RunWriter.replicationsFile), rollRates: try? read("rollrates.csv"))
     }
 
     public init(summary: String, metrics: String, comparison: String, curves curvesCSV: String, scenario resolved: Scenario? = nil,
-                replications replicationsCSV: String? = nil) throws {
+                replications replicationsCSV: String? = nil, rollRates rollRatesCSV: String? = nil) throws {
         for s in resolved?.strategies ?? [] {
             descriptions[s.name] = s.description
             rules[s.name] = ScenarioWriter.rules(s.rules, indent: "")
@@ -119,6 +123,16 @@ public struct ReportData: Sendable {
                                relative: number(row[8]), relativeLow: number(row[9]), relativeHigh: number(row[10]))
             differences[row[0], default: [:]][row[2], default: [:]][row[3]] = d
         }
+        // Each month's row of shares sums to one; their mean over the months does too.
+        var sums: [String: [String: [String: (Double, Int)]]] = [:]
+        for row in CSV.rows(rollRatesCSV ?? "").dropFirst() where row.count == 8 {
+            let v = number(row[4])
+            guard v.isFinite else { continue }
+            let old = sums[row[0], default: [:]][row[2], default: [:]][row[3]] ?? (0, 0)
+            sums[row[0], default: [:]][row[2], default: [:]][row[3]] = (old.0 + v, old.1 + 1)
+            for b in [row[2], row[3]] where !rollBuckets.contains(b) { rollBuckets.append(b) }
+        }
+        rollRates = sums.mapValues { $0.mapValues { $0.mapValues { $0.0 / Double($0.1) } } }
         for row in CSV.rows(replicationsCSV ?? "").dropFirst() where row.count == 4 {
             replicationValues[row[0], default: [:]][row[2], default: []].append(number(row[3]))
         }

@@ -52,12 +52,12 @@ public enum RunWriter {
         try AtomicFile.write(metrics, to: dir.appendingPathComponent("metrics.csv"))
         try AtomicFile.write(curves, to: dir.appendingPathComponent("curves.csv"))
         try AtomicFile.write(comparison, to: dir.appendingPathComponent("comparison.csv"))
-        try AtomicFile.write(rollRatesCSV(result), to: dir.appendingPathComponent("rollrates.csv"))
-        let replications = replicationsCSV(result)
+        let replications = replicationsCSV(result), rollRates = rollRatesCSV(result)
+        try AtomicFile.write(rollRates, to: dir.appendingPathComponent("rollrates.csv"))
         try AtomicFile.write(replications, to: dir.appendingPathComponent(replicationsFile))
         // The reports are built from the files' own text, as `collectsim report` rebuilds them.
         let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario,
-                                  replications: replications)
+                                  replications: replications, rollRates: rollRates)
         try writeReports(data, to: dir)
         try AtomicFile.write(summary, to: dir.appendingPathComponent("summary.json"))
         return data

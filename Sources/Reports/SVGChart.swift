@@ -154,4 +154,33 @@ enum SVGChart {
         let svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">\(body)</svg>"
         return "<figure><figcaption>\(HTMLReport.escape(title))</figcaption>\(svg)\(legend(strategies))</figure>"
     }
+
+    /// A heat map of a transition matrix: rows are the buckets an account starts a month in,
+    /// columns where it ends it; each cell is shaded by its share (white 0, dark blue 1) and
+    /// labelled in percent. Empty rows (no account started there) are left out.
+    static func heatMap(title: String, buckets: [String], share: (String, String) -> Double?) -> String {
+        let rows = buckets.filter { from in buckets.contains { share(from, $0) != nil } }
+        let cell = 70.0, left = max(70, (rows.map { textWidth($0, fontSize: 11) }.max() ?? 0) + 12), top = 34.0
+        let width = left + cell * Double(buckets.count) + 8, height = top + cell * 0.6 * Double(rows.count) + 8
+        let rowHeight = cell * 0.6
+        var body = "<text x=\"\(f(left + cell * Double(buckets.count) / 2))\" y=\"11\" text-anchor=\"middle\" font-size=\"11\">bucket at the month's end</text>"
+        for (j, to) in buckets.enumerated() {
+            body += "<text x=\"\(f(left + cell * (Double(j) + 0.5)))\" y=\"\(f(top - 6))\" text-anchor=\"middle\" font-size=\"10\">\(label(to, width: cell - 2, fontSize: 10))</text>"
+        }
+        for (i, from) in rows.enumerated() {
+            let y = top + rowHeight * Double(i)
+            body += "<text x=\"\(f(left - 6))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\" font-size=\"11\">\(label(from, width: left - 8, fontSize: 11))</text>"
+            for (j, to) in buckets.enumerated() {
+                let v = share(from, to) ?? 0
+                let light = Int((1 - min(max(v, 0), 1)) * 215) + 40
+                let fill = String(format: "#%02x%02x%02x", light, light, min(255, light + 40))
+                body += "<rect x=\"\(f(left + cell * Double(j)))\" y=\"\(f(y))\" width=\"\(f(cell - 1))\" height=\"\(f(rowHeight - 1))\" fill=\"\(fill)\"/>"
+                if v >= 0.0005 {
+                    body += "<text x=\"\(f(left + cell * (Double(j) + 0.5)))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"middle\" font-size=\"10\" fill=\"\(v > 0.5 ? "#fff" : "#111")\">\(String(format: v >= 0.1 ? "%.0f%%" : "%.1f%%", v * 100))</text>"
+                }
+            }
+        }
+        let svg = "<svg viewBox=\"0 0 \(Int(width.rounded(.up))) \(Int(height.rounded(.up)))\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">\(body)</svg>"
+        return "<figure><figcaption>\(HTMLReport.escape(title))</figcaption>\(svg)</figure>"
+    }
 }

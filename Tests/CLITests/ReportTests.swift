@@ -198,9 +198,29 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<details><summary class=\"ns\">Rules (the first that matches decides)</summary>").count - 1, 2, "one per strategy")
         XCTAssertTrue(html.contains("- when: {dpd: [1, 100000]}"), "the hostile strategy's own rule")
         XCTAssertTrue(md.contains("\n        - when: {dpd: [1, 100000]}\n"), md)
-        let chart = try XCTUnwrap(html.components(separatedBy: "Default rate by stage at entry (accounts not yet in default)").dropFirst().first?.components(separatedBy: "</figure>").first)
+        let chart = try XCTUnwrap(html.components(separatedBy: "<figcaption>Default rate by stage at entry (accounts not yet in default)</figcaption>")
+            .dropFirst().first?.components(separatedBy: "</figure>").first)
         XCTAssertFalse(chart.contains("entry_defaulted"), chart)
         XCTAssertTrue(chart.contains("entry_delinquent"), chart)
+    }
+
+    /// The report charts each strategy's roll rates as a heat map, averaged over the months of
+    /// rollrates.csv, and the notebook draws the same.
+    func testRollRatesAreChartedAsHeatMapsFromTheFoldersFile() throws {
+        let out = try hostileRun()
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        let section = try XCTUnwrap(html.components(separatedBy: "<h2>Roll rates</h2>").dropFirst().first?.components(separatedBy: "<h2>").first)
+        XCTAssertEqual(section.components(separatedBy: "<figure>").count - 1, 2, "one map per strategy")
+        // gentle's current → current share, averaged over the months, is written in its cell.
+        let rows = try String(contentsOf: out.appendingPathComponent("rollrates.csv"), encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let stay = rows.filter { $0[0] == "gentle" && $0[2] == "current" && $0[3] == "current" }.map { Double($0[4])! }
+        XCTAssertEqual(stay.count, 2, "two 30-day months in 60 days")
+        let mean = stay.reduce(0, +) / Double(stay.count)
+        let gentle = try XCTUnwrap(section.components(separatedBy: "<figcaption>gentle</figcaption>").dropFirst().first)
+        XCTAssertTrue(gentle.contains(">\(String(format: mean >= 0.1 ? "%.0f%%" : "%.1f%%", mean * 100))</text>"), gentle)
+        let notebook = try String(contentsOf: out.appendingPathComponent("analysis.ipynb"), encoding: .utf8)
+        XCTAssertTrue(notebook.contains("rollrates.csv"))
     }
 
     func testReportCommandRebuildsTheSameBytes() throws {
