@@ -62,6 +62,9 @@ public struct AnalysisResult: Sendable {
     /// Each metric's value in each replication, for all accounts: strategy → metric → values
     /// in replication order (NaN where undefined). Paired across strategies by replication.
     public let replicationValues: [String: [String: [Double]]]
+    /// With `output.export_replication_curves`: strategy → curve → replication → the curve's
+    /// value on each day (the points `curves` averages); empty otherwise.
+    public let replicationCurves: [String: [String: [[Double]]]]
     public let replications: Int
     public let borrowerDays: Double
     public let elapsedSeconds: Double
@@ -128,6 +131,7 @@ public enum Analyzer {
         return AnalysisResult(scenario: scenario, strategies: names, baseline: names[baselineIndex], groups: groups,
                               estimates: estimates, comparisons: comparisons, curves: curves(run), rollRates: rollRates(run),
                               replicationValues: replicationValues,
+                              replicationCurves: scenario.output.exportReplicationCurves ? replicationCurves(run) : [:],
                               replications: run.replicationsCompleted, borrowerDays: run.borrowerDays,
                               elapsedSeconds: run.elapsedSeconds)
     }
@@ -198,6 +202,21 @@ public enum Analyzer {
         case .collected: return (1 / tally.value(.outstanding), 0)
         case .complaints: return (1000 / accounts, 0)
         }
+    }
+
+    /// Each replication's curves, day by day, as `curves` averages them.
+    static func replicationCurves(_ run: RunResult) -> [String: [String: [[Double]]]] {
+        var out: [String: [String: [[Double]]]] = [:]
+        for (s, name) in run.strategyNames.enumerated() {
+            for kind in CurveKind.allCases {
+                out[name, default: [:]][kind.name] = run.tallies[s].map { tally in
+                    let (scale, initial) = curveBasis(tally, kind)
+                    var cumulative = initial
+                    return tally.curve(kind).map { v in cumulative += v; return cumulative * scale }
+                }
+            }
+        }
+        return out
     }
 
     /// Cumulative curves per strategy: default, charge-off and cure as shares of accounts,

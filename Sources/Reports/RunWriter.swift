@@ -1,4 +1,5 @@
 import Analysis
+import CollectionsModel
 import Crypto
 import Engine
 import Foundation
@@ -55,6 +56,9 @@ public enum RunWriter {
         let replications = replicationsCSV(result), rollRates = rollRatesCSV(result)
         try AtomicFile.write(rollRates, to: dir.appendingPathComponent("rollrates.csv"))
         try AtomicFile.write(replications, to: dir.appendingPathComponent(replicationsFile))
+        if result.scenario.output.exportReplicationCurves {
+            try AtomicFile.write(replicationCurvesCSV(result), to: dir.appendingPathComponent(replicationCurvesFile))
+        }
         // The reports are built from the files' own text, as `collectsim report` rebuilds them.
         let data = try ReportData(summary: summary, metrics: metrics, comparison: comparison, curves: curves, scenario: result.scenario,
                                   replications: replications, rollRates: rollRates)
@@ -80,6 +84,21 @@ public enum RunWriter {
             for metric in Metrics.all {
                 for (i, v) in (r.replicationValues[s]?[metric.name] ?? []).enumerated() {
                     out += "\(Format.field(s)),\(i + 1),\(metric.name),\(Format.csv(v))\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// With `--export-replication-curves`: every curve's value on every day of every replication.
+    public static let replicationCurvesFile = "replication_curves.csv"
+
+    public static func replicationCurvesCSV(_ r: AnalysisResult) -> String {
+        var out = "strategy,replication,curve,day,value\n"
+        for s in r.strategies {
+            for kind in CurveKind.allCases {
+                for (i, days) in (r.replicationCurves[s]?[kind.name] ?? []).enumerated() {
+                    for (d, v) in days.enumerated() { out += "\(Format.field(s)),\(i + 1),\(kind.name),\(d + 1),\(Format.csv(v))\n" }
                 }
             }
         }

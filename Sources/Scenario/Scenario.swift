@@ -9,6 +9,8 @@ public struct OutputSpec: Sendable, Hashable {
     /// Also write each account's monthly history in replication 1 (`history.csv`, the format
     /// `collectsim observe` reads).
     public var exportHistory: Bool
+    /// Also write every curve's daily value in every replication (`replication_curves.csv`).
+    public var exportReplicationCurves = false
     public init(directory: String = "notebooks-out", exportAccounts: Bool = false, exportHistory: Bool = false) {
         self.directory = directory
         self.exportAccounts = exportAccounts

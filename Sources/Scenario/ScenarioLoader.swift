@@ -476,7 +476,7 @@ public enum ScenarioLoader {
 
     static func parseOutput(_ v: YAMLValue) throws -> OutputSpec {
         var o = OutputSpec()
-        for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts", "export_history"]) {
+        for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts", "export_history", "export_replication_curves"]) {
             if key == "dir" {
                 o.directory = try value.string()
                 // A scenario travels between people: it may name a folder under the working
@@ -491,8 +491,12 @@ public enum ScenarioLoader {
                 }
             } else if key == "export_accounts" {
                 o.exportAccounts = try value.bool()
-            } else {
+            } else if key == "export_history" {
                 o.exportHistory = try value.bool()
+            } else if key == "export_replication_curves" {
+                o.exportReplicationCurves = try value.bool()
+            } else {
+                preconditionFailure("output key '\(key)' is allowed but not read")
             }
         }
         return o

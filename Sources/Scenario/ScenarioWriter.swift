@@ -52,6 +52,7 @@ public enum ScenarioWriter {
         for st in s.strategies { out += strategy(st) }
         out += "baseline: \(quote(s.baseline))\n"
         out += "output:\n  dir: \(quote(s.output.directory))\n  export_accounts: \(s.output.exportAccounts)\n  export_history: \(s.output.exportHistory)\n"
+        if s.output.exportReplicationCurves { out += "  export_replication_curves: true\n" }
         out += "verdict:\n  objective: \(quote(s.verdict.objective))\n"
         if let cap = s.verdict.complaintsCap { out += "  complaints_cap: \(num(cap))\n" }
         if let e = s.experiment { out += experiment(e) }

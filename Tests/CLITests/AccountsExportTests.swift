@@ -52,4 +52,36 @@ final class AccountsExportTests: XCTestCase {
         XCTAssertEqual(km.status, 0, km.stdout)
         XCTAssertTrue(km.stdout.contains("failures []"), km.stdout)
     }
+
+    /// replication_curves.csv, on request, holds the points curves.csv averages: one row per
+    /// strategy, replication, curve and day, whose mean over replications is the curve's mean.
+    func testReplicationCurvesAreThePointsTheCurvesAverage() throws {
+        let dir = TestRun.temporaryDirectory()
+        let scenario = dir.appendingPathComponent("s.yaml")
+        try "name: per-replication\nseed: 6\nreplications: 3\nhorizon_days: 40\npopulation: {size: 1500}\nstrategies: [gentle, strict]\n"
+            .write(to: scenario, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("run"), plain = dir.appendingPathComponent("plain")
+        XCTAssertEqual(try TestProcess.run(binary, ["run", scenario.path, "--out", run.path, "--export-replication-curves", "--quiet"]).status, 0)
+        XCTAssertEqual(try TestProcess.run(binary, ["run", scenario.path, "--out", plain.path, "--quiet"]).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plain.appendingPathComponent("replication_curves.csv").path), "only on request")
+        let rows = try String(contentsOf: run.appendingPathComponent("replication_curves.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.first, "strategy,replication,curve,day,value")
+        XCTAssertEqual(rows.count - 1, 2 * 3 * 5 * 40)
+        var sums: [String: Double] = [:]
+        for row in rows.dropFirst() {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            sums["\(f[0]),\(f[2]),\(f[3])", default: 0] += Double(f[4])!
+        }
+        let curves = try String(contentsOf: run.appendingPathComponent("curves.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(curves.count, sums.count)
+        for row in curves {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            let mean = Double(f[3])!, key = "\(f[0]),\(f[1]),\(f[2])"
+            XCTAssertEqual(try XCTUnwrap(sums[key]) / 3, mean, accuracy: 1e-12 * max(1, abs(mean)), key)
+        }
+        // The other outputs are those of the run without the option.
+        for file in ["metrics.csv", "curves.csv", "replications.csv"] {
+            XCTAssertEqual(try Data(contentsOf: run.appendingPathComponent(file)), try Data(contentsOf: plain.appendingPathComponent(file)), file)
+        }
+    }
 }

@@ -27,6 +27,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write history.csv: each account's state at entry and at every 30-day month end in replication 1, in the history format `collectsim observe` and `collectsim backtest` read.")
     var exportHistory = false
 
+    @Flag(help: "Also write replication_curves.csv: every curve's daily value in every replication (strategy, replication, curve, day, value), for your own statistics on the curves.")
+    var exportReplicationCurves = false
+
     @Option(help: "Run registry to record this run in (default: \(registryDefaultHelp)).")
     var registry: String?
 
@@ -47,7 +50,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         try validateThreads(threads)
-        if resume != nil && (scenario != nil || out != nil || !overrides.isEmpty || exportAccounts || exportHistory || force || yes || shard != nil) {
+        if resume != nil && (scenario != nil || out != nil || !overrides.isEmpty || exportAccounts || exportHistory || exportReplicationCurves || force || yes || shard != nil) {
             throw ValidationError("--resume takes the scenario, seed, sizes and --set values from the run folder; give only --threads or --quiet with it.")
         }
     }
@@ -67,6 +70,7 @@ struct Run: ParsableCommand {
             s = try overrides.apply(to: loadScenario(scenario), experiment: false)
             if exportAccounts { s.output.exportAccounts = true }
             if exportHistory { s.output.exportHistory = true }
+            if exportReplicationCurves { s.output.exportReplicationCurves = true }
             try refuseBeyondMemory(s)
             // A shard does its share of the replications' blocks.
             let share = Double(s.population.size) * Double(s.horizonDays) * Double(s.strategies.count) / Double(shard?.count ?? 1)
