@@ -143,45 +143,67 @@ public enum ScenarioLoader {
         }
     }
 
+    /// The scenario a YAML tree describes, every default filled in. The independent parts are
+    /// each checked even when an earlier one failed, and every problem found is thrown at once
+    /// (`ProblemCollector`); parts that depend on a failed one are skipped.
     static func resolve(_ root: YAMLValue, file: String) throws -> Scenario {
-        let entries = try root.mapping(allowed: topKeys)
+        var problems = ProblemCollector()
+        let all = try root.mapping()
+        let entries = try problems.attempt(all.filter { topKeys.contains($0.0) }) { try root.mapping(allowed: topKeys) }
         let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        guard let nameValue = map["name"] else {
-            throw root.error("missing required key 'name'", field: "name")
+        let name = try problems.attempt("") {
+            guard let nameValue = map["name"] else { throw root.error("missing required key 'name'", field: "name") }
+            let name = try nameValue.string()
+            guard !name.isEmpty, name.count <= 200 else { throw nameValue.error("expected a name of 1 to 200 characters") }
+            if let problem = Names.problem(in: name) { throw nameValue.error("the scenario name '\(name)' \(problem)") }
+            return name
         }
-        let name = try nameValue.string()
-        guard !name.isEmpty, name.count <= 200 else { throw nameValue.error("expected a name of 1 to 200 characters") }
-        if let problem = Names.problem(in: name) { throw nameValue.error("the scenario name '\(name)' \(problem)") }
-        let description = try map["description"]?.string() ?? ""
-        let seed = try map["seed"].map { UInt64(try $0.int(in: 0...Int.max, what: "a non-negative seed")) } ?? ScenarioDefaults.seed
-        let replications = try map["replications"]?.int(in: 1...100_000, what: "a number of replications") ?? ScenarioDefaults.replications
-        let horizon = try map["horizon_days"]?.int(in: 1...maxHorizonDays, what: "a horizon in days") ?? ScenarioDefaults.horizonDays
-        let calendar = try map["calendar"].map { try parseCalendar($0, horizon: horizon) } ?? SimulationCalendar()
-        let population = try parsePopulation(map["population"], file: file)
-        let parameters = try parseModel(map["model"])
-        let compliance = try map["compliance"].map(parseCompliance) ?? ComplianceRules()
+        let description = try problems.attempt("") { try map["description"]?.string() ?? "" }
+        let seed = try problems.attempt(ScenarioDefaults.seed) {
+            try map["seed"].map { UInt64(try $0.int(in: 0...Int.max, what: "a non-negative seed")) } ?? ScenarioDefaults.seed
+        }
+        let replications = try problems.attempt(ScenarioDefaults.replications) {
+            try map["replications"]?.int(in: 1...100_000, what: "a number of replications") ?? ScenarioDefaults.replications
+        }
+        let horizon = try problems.attempt(ScenarioDefaults.horizonDays) {
+            try map["horizon_days"]?.int(in: 1...maxHorizonDays, what: "a horizon in days") ?? ScenarioDefaults.horizonDays
+        }
+        let calendar = try problems.attempt(SimulationCalendar()) { try map["calendar"].map { try parseCalendar($0, horizon: horizon) } ?? SimulationCalendar() }
+        var populationFailed = false, modelFailed = false
+        let population = try problems.attempt({ populationFailed = true; return defaultPopulation }()) { try parsePopulation(map["population"], file: file) }
+        let parameters = try problems.attempt({ modelFailed = true; return ParameterTable() }()) { try parseModel(map["model"]) }
+        let compliance = try problems.attempt(ComplianceRules()) { try map["compliance"].map(parseCompliance) ?? ComplianceRules() }
+        let output = try problems.attempt(OutputSpec()) { try map["output"].map(parseOutput) ?? OutputSpec() }
+        let verdict = try problems.attempt(VerdictSpec()) { try map["verdict"].map(parseVerdict) ?? VerdictSpec() }
+        let precision = try problems.attempt(nil) { try map["precision"].map { try parsePrecision($0, minimum: replications) } }
+        // Rules are checked against the population's segments and the model's charge-off DPD:
+        // with either in doubt, the strategies wait for it to be fixed.
+        guard !populationFailed, !modelFailed else { try problems.check(); preconditionFailure("a failed part was not recorded") }
         let segmentNames = population.segments.map(\.name)
-        let strategies = try parseStrategies(map["strategies"], root: root, context: RuleContext(segments: segmentNames, parameters: parameters))
-        let baseline: String
-        if let b = map["baseline"] {
-            baseline = try b.string()
-            guard strategies.contains(where: { $0.name == baseline }) else {
-                var msg = "unknown baseline strategy '\(baseline)'"
-                if let s = Suggest.closest(to: baseline, in: strategies.map(\.name)) { msg += "; did you mean '\(s)'?" }
-                throw b.error(msg + " (the scenario's strategies: \(strategies.map(\.name).joined(separator: ", ")))")
-            }
-        } else {
-            baseline = strategies.contains { $0.name == ScenarioDefaults.baseline } ? ScenarioDefaults.baseline : strategies[0].name
+        let strategies = try problems.attempt([Strategy]()) {
+            try parseStrategies(map["strategies"], root: root, context: RuleContext(segments: segmentNames, parameters: parameters))
         }
-        let output = try map["output"].map(parseOutput) ?? OutputSpec()
+        let baseline = try problems.attempt("") { () throws -> String in
+            guard !strategies.isEmpty else { return "" }
+            if let b = map["baseline"] {
+                let baseline = try b.string()
+                guard strategies.contains(where: { $0.name == baseline }) else {
+                    var msg = "unknown baseline strategy '\(baseline)'"
+                    if let s = Suggest.closest(to: baseline, in: strategies.map(\.name)) { msg += "; did you mean '\(s)'?" }
+                    throw b.error(msg + " (the scenario's strategies: \(strategies.map(\.name).joined(separator: ", ")))")
+                }
+                return baseline
+            }
+            return strategies.contains { $0.name == ScenarioDefaults.baseline } ? ScenarioDefaults.baseline : strategies[0].name
+        }
+        // The experiment varies the whole scenario: it is checked once the rest is sound.
+        try problems.check()
         var scenario = Scenario(name: name, description: description, seed: seed, replications: replications,
                                 horizonDays: horizon, calendar: calendar, population: population, parameters: parameters,
                                 compliance: compliance, strategies: strategies, baseline: baseline, output: output)
         scenario.sourceFile = file
-        if let v = map["verdict"] { scenario.verdict = try parseVerdict(v) }
-        if let p = map["precision"] {
-            scenario.precision = try parsePrecision(p, minimum: replications)
-        }
+        scenario.verdict = verdict
+        scenario.precision = precision
         if let e = map["experiment"] {
             scenario.experiment = try parseExperiment(e, scenario: scenario)
         }
@@ -579,22 +601,27 @@ public enum ScenarioLoader {
             if let value, !(value.isNull || (try? value.string()) == "builtin") { definitions[name] = value }
         }
         let library = StrategyLibrary(builtins: builtins, definitions: definitions)
+        // Each strategy is checked even when another has a problem: all are reported at once.
         var result: [Strategy] = []
+        var problems = ProblemCollector()
         for (name, value) in chosen {
-            guard name.count <= 100, !name.isEmpty else {
-                throw (value ?? v ?? root).error("expected a strategy name of 1 to 100 characters")
-            }
-            if let value, !(value.isNull || (try? value.string()) == "builtin") {
-                result.append(try strategy(named: name, value, library: library, context: context))
-            } else {
-                guard let def = builtins[name] else {
-                    var msg = "'\(name)' is not a built-in strategy"
-                    if let s = Suggest.closest(to: name, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(s)'?" }
-                    throw (value ?? v ?? root).error(msg + "; give it rules or 'extends'")
+            try problems.attempt(()) {
+                guard name.count <= 100, !name.isEmpty else {
+                    throw (value ?? v ?? root).error("expected a strategy name of 1 to 100 characters")
                 }
-                result.append(try strategy(named: name, def, library: library, context: context))
+                if let value, !(value.isNull || (try? value.string()) == "builtin") {
+                    result.append(try strategy(named: name, value, library: library, context: context))
+                } else {
+                    guard let def = builtins[name] else {
+                        var msg = "'\(name)' is not a built-in strategy"
+                        if let s = Suggest.closest(to: name, in: Array(builtins.keys).sorted()) { msg += "; did you mean '\(s)'?" }
+                        throw (value ?? v ?? root).error(msg + "; give it rules or 'extends'")
+                    }
+                    result.append(try strategy(named: name, def, library: library, context: context))
+                }
             }
         }
+        try problems.check()
         return result
     }
 
