@@ -1,4 +1,5 @@
 import CollectionsModel
+import Stochastics
 
 /// A metric computed from one replication's tally for one group (MODEL.md §8).
 public struct MetricDefinition: Sendable {
@@ -95,6 +96,12 @@ public enum Metrics {
                                   "median_days_to_resolution"]
 
     public static let byName: [String: MetricDefinition] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    /// `interval` cut to what the metric named `name` can take; as it is for a name that is not
+    /// a metric (an experiment's own statistic).
+    public static func cut(_ interval: ConfidenceInterval, to name: String) -> ConfidenceInterval {
+        byName[name].map { interval.clamped(to: $0.range) } ?? interval
+    }
 
     /// The first day by which half the resolved accounts had resolved (NaN if none resolved).
     static func median(_ histogram: ArraySlice<Double>) -> Double {

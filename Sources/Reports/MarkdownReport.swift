@@ -33,6 +33,11 @@ public enum MarkdownReport {
         return fence + pad + text + pad + fence
     }
 
+    /// The glossary as Markdown list items, for the report and the notebook.
+    static func glossaryLines() -> [String] {
+        ReportContent.glossary.map { g in "- \(code(g.name)): \(escape(g.meaning))\(g.better.isEmpty ? "" : " (\(g.better) is better)")" }
+    }
+
     public static func render(_ data: ReportData) -> String {
         var out = "# \(escape(data.scenario))\n\n"
         if data.partial { out += "**Partial run:** stopped after \(counted(data.replications, "replication")).\n\n" }
@@ -67,10 +72,7 @@ public enum MarkdownReport {
                 out += "\n" + rules.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n") + "\n\n"
             }
         }
-        out += "\n## Glossary\n\n"
-        for g in ReportContent.glossary {
-            out += "- \(code(g.name)): \(escape(g.meaning))\(g.better.isEmpty ? "" : " (\(g.better) is better)")\n"
-        }
+        out += "\n## Glossary\n\n" + glossaryLines().map { $0 + "\n" }.joined()
         out += "\n---\n"
         out += "Scenario `\(data.scenarioHash.prefix(12))` \(escape(data.scenario)) · seed \(data.seed) · \(counted(data.replications, "replication")) × \(escape(data.accountsPhrase)) × \(data.horizonDays) days · CollectSim \(escape(data.version)) · \(ReportContent.reportDate())  \n"
         out += "Reproduce (in this folder): \(code(ReportContent.reproduceCommand))\n"

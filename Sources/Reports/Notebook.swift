@@ -117,9 +117,7 @@ public enum Notebook {
                 "plt.tight_layout()",
                 "plt.show()",
             ]),
-            markdown(["## Glossary", ""] + ReportContent.glossary.map { g in
-                "- `\(g.name)`: \(MarkdownReport.escape(g.meaning))\(g.better.isEmpty ? "" : " (\(g.better) is better)")"
-            }),
+            markdown(["## Glossary", ""] + MarkdownReport.glossaryLines()),
         ]
         // nbformat 4.5 wants a stable id per cell.
         for i in cells.indices { cells[i]["id"] = "cell-\(i + 1)" }

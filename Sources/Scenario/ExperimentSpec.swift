@@ -141,5 +141,10 @@ public struct ExperimentSpec: Sendable, Hashable {
         self.metrics = metrics; self.metricMarks = metricMarks
     }
 
+    /// Every factor the declared experiments vary, kind by kind (a path may appear under several).
+    public var allFactors: [ExperimentFactor] {
+        (sweep?.factors ?? []) + (sensitivity?.factors ?? []) + (optimize?.factors ?? []) + (calibrate?.factors ?? [])
+    }
+
     public static let defaultMetrics = ["recovery_rate", "net_recovery_rate", "complaints_per_1000", "default_rate", "cost_per_account"]
 }

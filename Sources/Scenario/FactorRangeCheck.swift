@@ -27,10 +27,9 @@ public enum FactorRangeCheck {
     /// the scenario's positive value of that field.
     public static func warnings(_ scenario: Scenario) -> [ScenarioWarning] {
         guard let e = scenario.experiment else { return [] }
-        let factors = (e.sweep?.factors ?? []) + (e.sensitivity?.factors ?? []) + (e.optimize?.factors ?? []) + (e.calibrate?.factors ?? [])
         let editor = ScenarioEditor(scenario)
         var seen: Set<SourceMark> = []
-        return factors.compactMap { f in
+        return e.allFactors.compactMap { f in
             guard seen.insert(f.mark).inserted, let v = try? editor.value(at: f.path) else { return nil }
             return warning(f, value: v, file: scenario.sourceFile)
         }

@@ -57,8 +57,7 @@ public struct ScenarioOverride: Sendable, Hashable, CustomStringConvertible {
             throw ScenarioError(file: scenario.sourceFile, line: 0, column: 0, field: o.path.text, message: "set twice on the command line")
         }
         if let e = scenario.experiment {
-            let factors = (e.sweep?.factors ?? []) + (e.sensitivity?.factors ?? []) + (e.optimize?.factors ?? []) + (e.calibrate?.factors ?? [])
-            for o in overrides where factors.contains(where: { $0.path.text == o.path.text }) {
+            for o in overrides where e.allFactors.contains(where: { $0.path.text == o.path.text }) {
                 throw ScenarioError(file: scenario.sourceFile, line: 0, column: 0, field: o.path.text,
                                     message: "is a factor of the experiment, which sets it at every point; change its values or range in the file instead")
             }

@@ -204,7 +204,7 @@ final class ExampleExperimentTests: XCTestCase {
             let s = try ScenarioLoader.load(path: folder.appendingPathComponent(f).path)
             let e = try XCTUnwrap(s.experiment)
             let editor = ScenarioEditor(s)
-            for factor in (e.sweep?.factors ?? []) + (e.sensitivity?.factors ?? []) + (e.optimize?.factors ?? []) + (e.calibrate?.factors ?? []) {
+            for factor in e.allFactors {
                 let v = try editor.value(at: factor.path)
                 let levels = factor.values ?? [factor.range!.lowerBound, factor.range!.upperBound]
                 XCTAssertTrue(levels.min()! <= v && v <= levels.max()!, "\(f): \(factor.path.text) varies over \(levels), not around its value \(v)")

@@ -25,8 +25,7 @@ public struct PointEvaluation: Sendable, Codable, Equatable {
     public func estimate(_ metric: String, strategy: String, level: Double = 0.95) -> ConfidenceInterval {
         var m = Moments()
         for v in perReplication[strategy]?[metric] ?? [] where v.isFinite { m.add(v) }
-        let interval = ConfidenceInterval(m, level: level)
-        return Metrics.byName[metric].map { interval.clamped(to: $0.range) } ?? interval
+        return Metrics.cut(ConfidenceInterval(m, level: level), to: metric)
     }
 
     /// The mean of a metric (NaN when undefined in every replication).

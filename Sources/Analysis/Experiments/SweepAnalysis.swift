@@ -27,8 +27,7 @@ public enum SweepAnalysis {
                 for s in series where s[r].isFinite { sum += s[r]; n += 1 }
                 if n > 0 { m.add(sum / Double(n)) }
             }
-            let interval = ConfidenceInterval(m)
-            return Level(value: level, interval: Metrics.byName[metric].map { interval.clamped(to: $0.range) } ?? interval, points: points.count)
+            return Level(value: level, interval: Metrics.cut(ConfidenceInterval(m), to: metric), points: points.count)
         }
     }
 }

@@ -151,16 +151,8 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     }
     // Recorded before the evaluations go: until then the folder is not complete, and `--resume`
     // rewrites the same outputs from them and records the experiment (replacing a row it finds).
-    let id: Int64
-    do {
-        id = try registerExperiment(outcome, in: dir, registry: options.registry, scenario: s)
-    } catch {
-        FileHandle.standardError.write(Data("""
-        error: the results are written in \(dir.path), but the run registry could not record them: \(error)
-        Once that is fixed, record the experiment with: collectsim \(kind.name) --resume \(dir.path)
-
-        """.utf8))
-        throw ExitCode(74)
+    let id = try recordedOrFail(in: dir, what: "experiment", resume: "collectsim \(kind.name) --resume") {
+        try registerExperiment(outcome, in: dir, registry: options.registry, scenario: s)
     }
     ExperimentSession.discard(in: dir)
     print()

@@ -56,7 +56,7 @@ struct Merge: ParsableCommand {
         if set.kind == .run {
             let identity = RunIdentity(version: RunWriter.version, commandLine: CommandLine.arguments.joined(separator: " "), threads: 1)
             let outcome = try ShardMerge.writeRun(set, to: dir, identity: identity)
-            let id = recordRunInRegistry(outcome.data, in: dir, scenario: s, registry: registry)
+            let id = recordRunInRegistry(outcome.data, in: dir, registry: registry)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(outcome.analysis.replications, "replication")) × \(s.population.size) accounts × \(s.horizonDays) days, merged from \(set.folders.count) shards")
             print()

@@ -128,7 +128,7 @@ struct Run: ParsableCommand {
             let signalNumber = stop.signal ?? SIGINT
             if result.replicationsCompleted > 0 {
                 let data = try RunWriter.write(analysis, to: dir, identity: identity, partial: true)
-                recordRun(data, in: dir, scenario: s)
+                recordRun(data, in: dir)
             }
             FileHandle.standardError.write(Data("""
             Stopped by signal \(signalNumber) after \(counted(result.replicationsCompleted, "replication")); what is complete is in \(dir.path) (partial: true).
@@ -140,16 +140,8 @@ struct Run: ParsableCommand {
         let data = try RunWriter.write(analysis, to: dir, identity: identity)
         // Recorded before the checkpoint goes: until then the folder is not complete, and
         // `--resume` rewrites the same bytes and records the run (replacing a row it finds).
-        let id: Int64
-        do {
-            id = try registerRun(data, in: dir, scenario: s, registry: registry)
-        } catch {
-            FileHandle.standardError.write(Data("""
-            error: the results are written in \(dir.path), but the run registry could not record them: \(error)
-            Once that is fixed, record the run with: collectsim run --resume \(dir.path)
-
-            """.utf8))
-            throw ExitCode(74)
+        let id = try recordedOrFail(in: dir, what: "run", resume: "collectsim run --resume") {
+            try registerRun(data, in: dir, registry: registry)
         }
         CheckpointedRun.discard(in: dir)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(result.replicationsCompleted, "replication")) × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
@@ -172,8 +164,8 @@ struct Run: ParsableCommand {
     }
 
     @discardableResult
-    func recordRun(_ data: ReportData, in dir: URL, scenario s: Scenario) -> Int64? {
-        recordRunInRegistry(data, in: dir, scenario: s, registry: registry)
+    func recordRun(_ data: ReportData, in dir: URL) -> Int64? {
+        recordRunInRegistry(data, in: dir, registry: registry)
     }
 
     func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
@@ -181,17 +173,33 @@ struct Run: ParsableCommand {
 
 /// Adds a run folder's results to the run registry (`--registry`, `$COLLECTSIM_REGISTRY` or
 /// the user's data folder); returns the run's id.
-func registerRun(_ data: ReportData, in dir: URL, scenario s: Scenario, registry: String?) throws -> Int64 {
+func registerRun(_ data: ReportData, in dir: URL, registry: String?) throws -> Int64 {
     try RunRegistry(path: registryPath(registry))
         .record(data, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
+}
+
+/// The id `register` records finished results under; when the registry cannot record them,
+/// says so (their folder stays resumable, so `resume` records them once it is fixed) and exits
+/// with status 74.
+func recordedOrFail(in dir: URL, what: String, resume: String, _ register: () throws -> Int64) throws -> Int64 {
+    do {
+        return try register()
+    } catch {
+        FileHandle.standardError.write(Data("""
+        error: the results are written in \(dir.path), but the run registry could not record them: \(error)
+        Once that is fixed, record the \(what) with: \(resume) \(dir.path)
+
+        """.utf8))
+        throw ExitCode(74)
+    }
 }
 
 /// `registerRun`, with a registry that cannot be written taken as a warning: for a partial run
 /// (its resume records it) and a merge, whose results are already safe in the folder.
 @discardableResult
-func recordRunInRegistry(_ data: ReportData, in dir: URL, scenario s: Scenario, registry: String?) -> Int64? {
+func recordRunInRegistry(_ data: ReportData, in dir: URL, registry: String?) -> Int64? {
     do {
-        return try registerRun(data, in: dir, scenario: s, registry: registry)
+        return try registerRun(data, in: dir, registry: registry)
     } catch {
         let path = registryPath(registry)
         FileHandle.standardError.write(Data("warning: the run was not recorded in the registry \(path): \(error)\n".utf8))

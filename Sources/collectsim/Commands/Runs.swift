@@ -88,7 +88,7 @@ struct Runs: ParsableCommand {
                 FileHandle.standardError.write(Data("error: no run #\(id) in the registry\n".utf8))
                 throw ExitCode(66)
             }
-            try printScenarioDiff(try registry.run(first)!, try registry.run(second)!)
+            printScenarioDiff(try registry.run(first)!, try registry.run(second)!)
             let changes = try registry.diff(first, second)
             let shown = changes.filter { all || $0.beyondCIs }
             print("run #\(first) → run #\(second): \(changes.filter(\.beyondCIs).count) of \(changes.count) metrics moved beyond their 95% CIs")
@@ -103,7 +103,7 @@ struct Runs: ParsableCommand {
 extension Runs.Diff {
     /// The scenario's changes between the two runs, from their folders' resolved scenarios (the
     /// registry keeps their hashes, the folders their text).
-    func printScenarioDiff(_ a: RunRegistry.RunRecord, _ b: RunRegistry.RunRecord) throws {
+    func printScenarioDiff(_ a: RunRegistry.RunRecord, _ b: RunRegistry.RunRecord) {
         if a.scenarioHash == b.scenarioHash {
             print("Scenario: the same (\(a.scenario), sha256 \(a.scenarioHash.prefix(12))…); seeds \(a.seed) and \(b.seed)")
             return
@@ -111,8 +111,9 @@ extension Runs.Diff {
         func resolved(_ r: RunRegistry.RunRecord) -> String? {
             try? String(contentsOfFile: (r.folder as NSString).appendingPathComponent("scenario.resolved.yaml"), encoding: .utf8)
         }
-        guard let old = resolved(a), let new = resolved(b) else {
-            let gone = resolved(a) == nil ? a.folder : b.folder
+        let old = resolved(a), new = resolved(b)
+        guard let old, let new else {
+            let gone = old == nil ? a.folder : b.folder
             print("Scenario: changed (sha256 \(a.scenarioHash.prefix(12))… → \(b.scenarioHash.prefix(12))…); no line diff: \(gone)/scenario.resolved.yaml is gone")
             return
         }
