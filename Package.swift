@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis", .product(name: "Yams", package: "Yams")],
                     exclude: ["BadScenarios"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry"]),
+        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),

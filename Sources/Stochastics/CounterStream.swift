@@ -73,5 +73,5 @@ public enum Purpose: UInt8, Sendable, CaseIterable {
     case legalOutcome, legalDelay, legalFraction, dueDatePayment, dispute
     case disclosure, thirdParty, violationDispute, capacityRedraw
     // Experiments (keyed by resample or generation, not by borrower).
-    case bootstrap = 96, crossEntropy
+    case bootstrap = 96, crossEntropy, simulationNoise
 }

@@ -1,5 +1,7 @@
+import Analysis
 import Foundation
 import Registry
+import Reports
 import TestSupport
 import XCTest
 
@@ -350,7 +352,7 @@ final class ExperimentCommandTests: XCTestCase {
         horizon_days: 90
         strategies: [graded]
         experiment:
-          replications: 2
+          replications: 1
           population: 1500
           metrics: [recovery_rate, default_rate]
           sensitivity:
@@ -365,6 +367,8 @@ final class ExperimentCommandTests: XCTestCase {
         let r = try run(["sensitivity", s.path, "--out", out.path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("Budget: 80 evaluations"), r.stdout)
+        // One replication per point: the noise cannot be estimated, the intervals are SALib's.
+        XCTAssertTrue(r.stdout.contains("warning: simulation noise not estimated: it needs at least 2 replications per point"), r.stdout)
         let script = """
         import csv, json, sys
         import numpy as np
@@ -398,7 +402,57 @@ final class ExperimentCommandTests: XCTestCase {
             // known to about 1.6%, so two estimates differ by well under 15%.
             XCTAssertEqual(s1Half / s.value("S1_conf", factor), 1, accuracy: 0.15, "\(key) S1 interval \(f[2])")
             XCTAssertEqual(stHalf / s.value("ST_conf", factor), 1, accuracy: 0.15, "\(key) ST interval \(f[2])")
+            XCTAssertEqual(Array(f[10...]), ["", "false", "false"], "no noise share, nothing flagged")
         }
+    }
+
+    func testSensitivityStatesEachMetricsSimulationNoiseAndFlagsTheIndicesItCouldExplain() throws {
+        let dir = TestRun.temporaryDirectory()
+        let s = try write("""
+        name: noisy
+        seed: 8
+        horizon_days: 90
+        strategies: [graded]
+        experiment:
+          replications: 2
+          population: 2000
+          metrics: [recovery_rate, complaints_per_1000]
+          sensitivity:
+            samples: 8
+            bootstrap: 200
+            factors:
+              - {path: model.capacity.macro_stress, range: [0.8, 1.5]}
+              - {path: model.complaint.propensity_median, range: [0.75e-6, 3.0e-6]}
+        """, in: dir)
+        let out = dir.appendingPathComponent("noisy")
+        let r = try run(["sensitivity", s.path, "--out", out.path, "--registry", dir.appendingPathComponent("r.sqlite").path], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try String(contentsOf: out.appendingPathComponent("sensitivity.csv"), encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        XCTAssertEqual(rows[0].suffix(3), ["noise_share", "S1_within_noise", "ST_within_noise"])
+        var shares: [String: Double] = [:]
+        for f in rows.dropFirst() {
+            let share = try XCTUnwrap(Double(f[10]), "noise share of \(f[1])")
+            XCTAssertGreaterThanOrEqual(share, 0)
+            XCTAssertEqual(shares[f[1], default: share], share, "one noise share per metric")
+            shares[f[1]] = share
+            // A flag says exactly whether the interval's lower end reaches the noise share.
+            XCTAssertEqual(f[11] == "true", Double(f[4])! <= share, "S1 \(f[1]) \(f[2])")
+            XCTAssertEqual(f[12] == "true", Double(f[7])! <= share, "ST \(f[1]) \(f[2])")
+        }
+        XCTAssertEqual(shares.count, 2)
+        // 2,000 accounts over 90 days see a handful of complaints: the noise is most of their
+        // variance, and every place the indices are read says so.
+        let complaints = try XCTUnwrap(shares["complaints_per_1000"])
+        XCTAssertGreaterThanOrEqual(complaints, SobolIndices.noisyShare)
+        let warning = "simulation noise is \(SensitivityExperiment.percent(complaints)) of the variance of complaints_per_1000 under graded"
+        XCTAssertTrue(r.stdout.contains("warning: " + warning), r.stdout)
+        let markdown = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("**Warning:** " + warning.replacingOccurrences(of: "_", with: "\\_")), markdown)
+        XCTAssertTrue(markdown.contains("| Strategy · metric | Simulation noise | Factor | S1 | ST |"), markdown)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains(warning), html)
     }
 }
 
