@@ -20,7 +20,7 @@ public enum Notebook {
     }
 
     public static func render(_ data: ReportData) throws -> String {
-        var cells: [[String: Any]] = [
+        let cells: [[String: Any]] = [
             markdown([
                 "# \(MarkdownReport.escape(data.scenario))",
                 "",
@@ -119,7 +119,17 @@ public enum Notebook {
             ]),
             markdown(["## Glossary", ""] + MarkdownReport.glossaryLines()),
         ]
-        // nbformat 4.5 wants a stable id per cell.
+        return try document(cells)
+    }
+
+    /// A cell of code given as one text (a raw string literal reads as the Python it holds).
+    static func code(_ text: String) -> [String: Any] {
+        code(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    /// The notebook file: nbformat 4.5, Python 3 kernel, a stable id per cell.
+    static func document(_ cells: [[String: Any]]) throws -> String {
+        var cells = cells
         for i in cells.indices { cells[i]["id"] = "cell-\(i + 1)" }
         let notebook: [String: Any] = [
             "cells": cells,

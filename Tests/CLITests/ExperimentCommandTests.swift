@@ -122,10 +122,23 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertTrue(message.contains("collectsim \(kind) --resume"), message, file: file, line: line)
         let partial = try String(contentsOf: stopped.appendingPathComponent("summary.json"), encoding: .utf8)
         XCTAssertTrue(partial.contains("\"partial\": true"), partial, file: file, line: line)
+        // `report` rebuilds the stopped experiment's outputs from the evaluations it holds, to
+        // the same bytes, and runs none of those it lacks.
+        let stoppedFiles = outputs + ["report.html", "report.md", "analysis.ipynb", "summary.json"]
+        let written = try stoppedFiles.map { try? Data(contentsOf: stopped.appendingPathComponent($0)) }
+        let held = try FileManager.default.contentsOfDirectory(atPath: stopped.appendingPathComponent("evaluations").path).sorted()
+        let rebuilt = try run(["report", stopped.path], in: dir)
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr, file: file, line: line)
+        XCTAssertTrue(rebuilt.stdout.contains("(partial)"), rebuilt.stdout, file: file, line: line)
+        for (name, data) in zip(stoppedFiles, written) {
+            XCTAssertEqual(try? Data(contentsOf: stopped.appendingPathComponent(name)), data, "\(kind): stopped \(name)", file: file, line: line)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stopped.appendingPathComponent("evaluations").path).sorted(), held,
+                       file: file, line: line)
 
         let resumed = try run([kind, "--resume", stopped.path, "--threads", "3"], in: dir)
         XCTAssertEqual(resumed.status, 0, resumed.stderr, file: file, line: line)
-        for name in outputs + ["report.html", "report.md", "summary.json", "scenario.resolved.yaml"] {
+        for name in outputs + ["report.html", "report.md", "analysis.ipynb", "summary.json", "scenario.resolved.yaml", "evaluations.jsonl"] {
             XCTAssertEqual(try Data(contentsOf: full.appendingPathComponent(name)), try Data(contentsOf: stopped.appendingPathComponent(name)),
                            "\(kind): \(name)", file: file, line: line)
         }

@@ -139,7 +139,7 @@ public enum CalibrateExperiment {
         }
     }
 
-    public static func run(_ scenario: Scenario, observed: String, in dir: URL, threads: Int?, stop: StopRequest?,
+    public static func run(_ scenario: Scenario, observed: String, in dir: URL, threads: Int?, stop: StopRequest?, mode: ExperimentSession.Mode = .run,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
         let spec = scenario.experiment!.calibrate!
         let experiment = scenario.experiment!
@@ -156,7 +156,7 @@ public enum CalibrateExperiment {
         }
         var evaluator = ExperimentEvaluator(base: scenario, factors: factors, threads: threads)
         evaluator.statistics = targets.map { $0.statistic(horizon: scenario.horizonDays) }
-        let session = ExperimentSession(evaluator: evaluator, dir: dir, budget: budget(scenario), stop: stop, progress: progress)
+        let session = ExperimentSession(evaluator: evaluator, dir: dir, budget: budget(scenario), stop: stop, mode: mode, progress: progress)
         let names = evaluator.statistics.map(\.name)
         let startValues = try evaluator.startValues()
         let problemUnit = { (values: [Double]) in zip(factors, values).map { f, v in (v - f.range!.lowerBound) / (f.range!.upperBound - f.range!.lowerBound) } }
@@ -281,6 +281,7 @@ public enum CalibrateExperiment {
         }
         try AtomicFile.write(o.page.html(title: "Calibrate: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Calibrate: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        try AtomicFile.write(ExperimentNotebook.calibrate(o), to: dir.appendingPathComponent("analysis.ipynb"))
         let fitted = "{" + o.parameters.map { "\(Format.jsonString($0.factor.path.text)): {\"estimate\": \(Format.json($0.estimate)), \"std_error\": \(Format.json($0.standardError))}" }.joined(separator: ", ") + "}"
         try AtomicFile.write(o.page.summaryJSON(results: [("fitted", fitted), ("chi_square", Format.json(o.correlatedChiSquare)), ("weighted_sum_of_squares", Format.json(o.chiSquare)),
                                                           ("degrees_of_freedom", "\(o.degreesOfFreedom)"), ("p_value", Format.json(o.pValue)),

@@ -27,8 +27,19 @@ public struct ExperimentProgress: Sendable {
 /// results they have seen, so on resume they ask for the same points again and get them from
 /// the folder. A stored evaluation whose point differs from the one asked for means the
 /// folder belongs to something else, and is an error.
+///
+/// A finished experiment keeps its evaluations in one file, `evaluations.jsonl` (`archive`), so
+/// that `collectsim report DIR` can replay the experiment from them and rebuild every output
+/// without running the model (`Mode.replay`).
 public final class ExperimentSession: @unchecked Sendable {
     public static let folderName = "evaluations"
+    /// A finished experiment's evaluations, one stored evaluation per line, in order.
+    public static let archiveName = "evaluations.jsonl"
+
+    /// What a session does when the folder does not hold the evaluation asked for: `run` makes
+    /// it; `replay` (a finished experiment's folder) refuses, before anything is written;
+    /// `replayUntilMissing` (a stopped experiment's) ends the experiment there, as a stop does.
+    public enum Mode: Sendable { case run, replay, replayUntilMissing }
 
     public let evaluator: ExperimentEvaluator
     public let dir: URL
@@ -36,13 +47,16 @@ public final class ExperimentSession: @unchecked Sendable {
     /// Evaluations the experiment plans to make (for progress; searches may stop earlier).
     public let budget: Int
     let stop: StopRequest?
+    let mode: Mode
     let progress: ((ExperimentProgress) -> Void)?
+    /// The archive's evaluations by index, read on first need.
+    private lazy var archived: [Int: Stored] = Self.readArchive(in: dir)
 
     public private(set) var done = 0
     public private(set) var reused = 0
     private var secondsRun = 0.0
 
-    public init(evaluator: ExperimentEvaluator, dir: URL, budget: Int, stop: StopRequest?,
+    public init(evaluator: ExperimentEvaluator, dir: URL, budget: Int, stop: StopRequest?, mode: Mode = .run,
                 progress: ((ExperimentProgress) -> Void)?) {
         var evaluator = evaluator
         // A stop also ends the evaluation under way, between blocks.
@@ -52,6 +66,7 @@ public final class ExperimentSession: @unchecked Sendable {
         self.hash = RunWriter.scenarioHash(evaluator.base)
         self.budget = budget
         self.stop = stop
+        self.mode = mode
         self.progress = progress
         CheckpointedRun.removeStaleTemporaryFiles(in: [dir, dir.appendingPathComponent(Self.folderName)])
     }
@@ -66,19 +81,23 @@ public final class ExperimentSession: @unchecked Sendable {
     public func evaluate(_ values: [Double], replications: Range<Int>? = nil) throws -> PointEvaluation {
         let index = done
         let file = Self.file(index: index, in: dir)
+        var found: (stored: Stored, file: String, line: Int)?
         if let data = FileManager.default.contents(atPath: file.path) {
-            let stored: Stored
-            do { stored = try JSONDecoder().decode(Stored.self, from: data) } catch {
+            do { found = (try JSONDecoder().decode(Stored.self, from: data), file.path, 1) } catch {
                 throw ScenarioError(file: file.path, line: 1, column: 1, field: "",
                                     message: "this evaluation file is damaged; delete it and resume to run that evaluation again")
             }
+        } else if let stored = archived[index] {
+            found = (stored, dir.appendingPathComponent(Self.archiveName).path, index + 1)
+        }
+        if let (stored, path, line) = found {
             guard stored.scenarioSHA256 == hash else {
-                throw ScenarioError(file: file.path, line: 1, column: 1, field: "",
+                throw ScenarioError(file: path, line: line, column: 1, field: "",
                                     message: "this evaluation belongs to another scenario or experiment; resume only a folder written for this scenario")
             }
             guard stored.evaluation.values.count == values.count,
                   zip(stored.evaluation.values, values).allSatisfy({ $0 == $1 || ($0.isNaN && $1.isNaN) }) else {
-                throw ScenarioError(file: file.path, line: 1, column: 1, field: "",
+                throw ScenarioError(file: path, line: line, column: 1, field: "",
                                     message: "this evaluation was made at another point than the experiment now asks for (was the folder written by another CollectSim version?)")
             }
             done += 1
@@ -86,7 +105,14 @@ public final class ExperimentSession: @unchecked Sendable {
             report()
             return stored.evaluation
         }
-        if stopRequested { throw Stopped() }
+        switch mode {
+        case .run: if stopRequested { throw Stopped() }
+        case .replayUntilMissing: throw Stopped()
+        case .replay:
+            throw ScenarioError(file: dir.appendingPathComponent(Self.archiveName).path, line: index + 1, column: 1, field: "",
+                                message: "the experiment asks for evaluation \(index + 1), which the folder does not hold (it holds \(index)); "
+                                    + "was it written by another CollectSim version? Run the experiment again from scenario.resolved.yaml")
+        }
         let evaluation: PointEvaluation
         do { evaluation = try evaluator.evaluate(values, replications: replications) } catch is EvaluationStopped { throw Stopped() }
         try Self.store(evaluation, index: index, hash: hash, in: dir)
@@ -119,11 +145,41 @@ public final class ExperimentSession: @unchecked Sendable {
         return evaluations
     }
 
-    /// Removes the stored evaluations of a finished experiment, once its outputs are written
-    /// and it is recorded in the registry: until then the folder is not complete, and
-    /// `--resume` rewrites the same outputs from them and records the experiment.
-    public static func discard(in dir: URL) {
-        try? FileManager.default.removeItem(at: dir.appendingPathComponent(folderName))
+    /// Gathers a finished experiment's evaluations into `evaluations.jsonl` and removes their
+    /// folder, once its outputs are written and it is recorded in the registry: until then the
+    /// folder is not complete, and `--resume` rewrites the same outputs from them and records
+    /// the experiment. The archive is written whole before the folder goes, so a kill leaves
+    /// one or the other, and a session reads either.
+    public static func archive(in dir: URL) throws {
+        let folder = dir.appendingPathComponent(folderName)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        // Wall times are dropped (they served the ETAs): the archive, like every output, is
+        // the same bytes at any thread count, shard count or machine load.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var text = Data()
+        for index in 0..<names.count {
+            guard let data = FileManager.default.contents(atPath: file(index: index, in: dir).path),
+                  let stored = try? JSONDecoder().decode(Stored.self, from: data) else { break }
+            let e = stored.evaluation
+            let timeless = PointEvaluation(values: e.values, perReplication: e.perReplication, borrowerDays: e.borrowerDays, seconds: 0)
+            text += try encoder.encode(Stored(scenarioSHA256: stored.scenarioSHA256, index: index, evaluation: timeless))
+            text += Data("\n".utf8)
+        }
+        try AtomicFile.write(text, to: dir.appendingPathComponent(archiveName))
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The evaluations of `evaluations.jsonl` by index; an unreadable line ends the list there
+    /// (the evaluations from it on are made again, or a replay stops there).
+    static func readArchive(in dir: URL) -> [Int: Stored] {
+        guard let text = try? String(contentsOf: dir.appendingPathComponent(archiveName), encoding: .utf8) else { return [:] }
+        var stored: [Int: Stored] = [:]
+        for (index, line) in text.split(separator: "\n").enumerated() {
+            guard let s = try? JSONDecoder().decode(Stored.self, from: Data(line.utf8)), s.index == index else { break }
+            stored[index] = s
+        }
+        return stored
     }
 
     func report() {

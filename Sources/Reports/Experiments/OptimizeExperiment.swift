@@ -84,13 +84,13 @@ public enum OptimizeExperiment {
 
     static func frontierBudget(_ o: OptimizeSpec) -> Int { max(8, o.maxEvaluations / 3) }
 
-    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
+    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?, mode: ExperimentSession.Mode = .run,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
         let spec = scenario.experiment!.optimize!
         var problem = OptimizationProblem(spec: spec)
         let model = ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads)
         let start = try model.startValues()
-        let session = ExperimentSession(evaluator: model, dir: dir, budget: budget(scenario), stop: stop, progress: progress)
+        let session = ExperimentSession(evaluator: model, dir: dir, budget: budget(scenario), stop: stop, mode: mode, progress: progress)
         var candidates: [Candidate] = []
         var memo: [[Double]: PointEvaluation] = [:]
         var stopped = false
@@ -242,6 +242,7 @@ public enum OptimizeExperiment {
         }
         try AtomicFile.write(o.page.html(title: "Optimize: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Optimize: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        try AtomicFile.write(ExperimentNotebook.optimize(o), to: dir.appendingPathComponent("analysis.ipynb"))
         var results: [(String, String)] = [("strategy", Format.jsonString(o.problem.strategy)), ("objective", Format.jsonString(o.problem.objective)),
                                            ("maximize", "\(o.problem.maximize)"), ("method", Format.jsonString(o.spec.method.rawValue))]
         if let best = o.best {

@@ -83,12 +83,12 @@ public enum SensitivityExperiment {
         ExperimentDesign.sensitivity(scenario.experiment!.sensitivity!)
     }
 
-    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
+    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?, mode: ExperimentSession.Mode = .run,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
         let spec = scenario.experiment!.sensitivity!
         let points = self.points(scenario)
         let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
-                                        dir: dir, budget: points.count, stop: stop, progress: progress)
+                                        dir: dir, budget: points.count, stop: stop, mode: mode, progress: progress)
         let evaluations = try session.evaluateUntilStopped(points)
         let outcome = analyze(scenario, points: points, evaluations: evaluations)
         try write(outcome, to: dir)
@@ -132,6 +132,7 @@ public enum SensitivityExperiment {
         try AtomicFile.write(samplesCSV(o), to: dir.appendingPathComponent("samples.csv"))
         try AtomicFile.write(o.page.html(title: "Sensitivity: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Sensitivity: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        try AtomicFile.write(ExperimentNotebook.sensitivity(o), to: dir.appendingPathComponent("analysis.ipynb"))
         let factors = "[" + o.spec.factors.map { Format.jsonString($0.path.text) }.joined(separator: ", ") + "]"
         try AtomicFile.write(o.page.summaryJSON(results: [("factors", factors), ("base_samples", "\(o.spec.samples)"),
                                                           ("base_samples_used", "\(o.samplesUsed)"),

@@ -53,12 +53,12 @@ public enum SweepExperiment {
         ExperimentDesign.sweep(scenario.experiment!.sweep!)
     }
 
-    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?,
+    public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?, mode: ExperimentSession.Mode = .run,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
         let spec = scenario.experiment!.sweep!
         let points = self.points(scenario)
         let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
-                                        dir: dir, budget: points.count, stop: stop, progress: progress)
+                                        dir: dir, budget: points.count, stop: stop, mode: mode, progress: progress)
         let evaluations = try session.evaluateUntilStopped(points)
         let page = ExperimentPage(kind: "sweep", scenario: scenario, evaluations: evaluations.count, budget: points.count,
                                   partial: evaluations.count < points.count)
@@ -73,6 +73,7 @@ public enum SweepExperiment {
         try AtomicFile.write(csv(o), to: dir.appendingPathComponent("sweep.csv"))
         try AtomicFile.write(o.page.html(title: "Sweep: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Sweep: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
+        try AtomicFile.write(ExperimentNotebook.sweep(o), to: dir.appendingPathComponent("analysis.ipynb"))
         let factors = "[" + o.page.spec.sweep!.factors.map { Format.jsonString($0.path.text) }.joined(separator: ", ") + "]"
         try AtomicFile.write(o.page.summaryJSON(results: [("design", Format.jsonString(o.page.spec.sweep!.design.rawValue)),
                                                           ("factors", factors), ("points", "\(o.points.count)")]),

@@ -55,7 +55,42 @@ struct ExperimentKind {
     let declared: (ExperimentSpec) -> Bool
     /// The evaluations it plans.
     let budget: (Scenario) -> Int
-    let run: (Scenario, URL, Int?, StopRequest, @escaping (ExperimentProgress) -> Void) throws -> any ExperimentOutcome
+    let run: (Scenario, URL, Int?, StopRequest?, ExperimentSession.Mode, @escaping (ExperimentProgress) -> Void) throws -> any ExperimentOutcome
+}
+
+extension ExperimentKind {
+    static var sweep: ExperimentKind { ExperimentKind(
+        name: "sweep", declared: { $0.sweep != nil }, budget: { SweepExperiment.points($0).count },
+        run: { s, dir, threads, stop, mode, progress in try SweepExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
+
+    static var sensitivity: ExperimentKind { ExperimentKind(
+        name: "sensitivity", declared: { $0.sensitivity != nil }, budget: { SensitivityExperiment.points($0).count },
+        run: { s, dir, threads, stop, mode, progress in try SensitivityExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
+
+    static var optimize: ExperimentKind { ExperimentKind(
+        name: "optimize", declared: { $0.optimize != nil }, budget: OptimizeExperiment.budget,
+        run: { s, dir, threads, stop, mode, progress in try OptimizeExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
+
+    /// Calibration, fitting the observed file `observed` names for the scenario and folder.
+    static func calibrate(observed: @escaping (Scenario, URL) throws -> String) -> ExperimentKind {
+        ExperimentKind(
+            name: "calibrate", declared: { $0.calibrate != nil }, budget: CalibrateExperiment.budget,
+            run: { s, dir, threads, stop, mode, progress in
+                try CalibrateExperiment.run(s, observed: observed(s, dir), in: dir, threads: threads, stop: stop, mode: mode, progress: progress)
+            })
+    }
+
+    /// The kind an experiment folder's summary.json names, as `report` replays it (calibration
+    /// from the folder's own copy of its observed file).
+    static func named(_ name: String) -> ExperimentKind? {
+        switch name {
+        case "sweep": sweep
+        case "sensitivity": sensitivity
+        case "optimize": optimize
+        case "calibrate": calibrate { _, dir in dir.appendingPathComponent(CalibrateExperiment.observedCopy).path }
+        default: nil
+        }
+    }
 }
 
 /// Loads the scenario (or the folder's, on resume), prints the budget, runs the experiment with
@@ -131,7 +166,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     let started = DispatchTime.now()
     let outcome: any ExperimentOutcome
     do {
-        outcome = try kind.run(s, dir, options.threads, stop) { line.update($0) }
+        outcome = try kind.run(s, dir, options.threads, stop, .run) { line.update($0) }
     } catch let e as ScenarioError {
         line.finish()
         FileHandle.standardError.write(Data("\(e)\n".utf8))
@@ -154,7 +189,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     let id = try recordedOrFail(in: dir, what: "experiment", resume: "collectsim \(kind.name) --resume") {
         try registerExperiment(outcome, in: dir, registry: options.registry, scenario: s)
     }
-    ExperimentSession.discard(in: dir)
+    try ExperimentSession.archive(in: dir)
     print()
     print(outcome.consoleSummary, terminator: "")
     print()
@@ -214,10 +249,7 @@ struct Sweep: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
 
     func run() throws {
-        try runExperiment(ExperimentKind(
-            name: "sweep", declared: { $0.sweep != nil }, budget: { SweepExperiment.points($0).count },
-            run: { s, dir, threads, stop, progress in try SweepExperiment.run(s, in: dir, threads: threads, stop: stop, progress: progress) }),
-            options)
+        try runExperiment(.sweep, options)
     }
 }
 
@@ -228,10 +260,7 @@ struct Sensitivity: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
 
     func run() throws {
-        try runExperiment(ExperimentKind(
-            name: "sensitivity", declared: { $0.sensitivity != nil }, budget: { SensitivityExperiment.points($0).count },
-            run: { s, dir, threads, stop, progress in try SensitivityExperiment.run(s, in: dir, threads: threads, stop: stop, progress: progress) }),
-            options)
+        try runExperiment(.sensitivity, options)
     }
 }
 
@@ -242,10 +271,7 @@ struct Optimize: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
 
     func run() throws {
-        try runExperiment(ExperimentKind(
-            name: "optimize", declared: { $0.optimize != nil }, budget: OptimizeExperiment.budget,
-            run: { s, dir, threads, stop, progress in try OptimizeExperiment.run(s, in: dir, threads: threads, stop: stop, progress: progress) }),
-            options)
+        try runExperiment(.optimize, options)
     }
 }
 
@@ -284,12 +310,7 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         let given = observed, resume = options.resume, scenarioFile = options.scenario
-        try runExperiment(ExperimentKind(
-            name: "calibrate", declared: { $0.calibrate != nil }, budget: CalibrateExperiment.budget,
-            run: { s, dir, threads, stop, progress in
-                let path = try Self.observedPath(s, dir: resume == nil ? nil : dir, given: given, scenarioFile: scenarioFile)
-                return try CalibrateExperiment.run(s, observed: path, in: dir, threads: threads, stop: stop, progress: progress)
-            }),
+        try runExperiment(.calibrate { s, dir in try Self.observedPath(s, dir: resume == nil ? nil : dir, given: given, scenarioFile: scenarioFile) },
             options, check: { s in
                 try CalibrateExperiment.validate(s)
                 // A bad observed file is reported before the folder is made.

@@ -75,7 +75,7 @@ struct Merge: ParsableCommand {
                 throw ExitCode(65)
             }
             let id = recordExperiment(outcome, in: dir, registry: registry, scenario: s)
-            ExperimentSession.discard(in: dir)
+            try ExperimentSession.archive(in: dir)
             print("CollectSim \(RunWriter.version) — \(set.kind.rawValue) of '\(s.name)', seed \(s.seed), merged from \(set.folders.count) shards")
             print()
             print(outcome.consoleSummary, terminator: "")
