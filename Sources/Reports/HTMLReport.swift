@@ -124,7 +124,7 @@ public enum HTMLReport {
                             series: series("complaints", scale: 1), yFormat: { String(format: "%g", $0) })
         h += SVGChart.lines(title: "Cures: share of accounts cured at least once", xLabel: "day", yLabel: "% of accounts",
                             series: series("cure", scale: 100), yFormat: percent)
-        h += "</div><h2>Net recovery against complaints</h2>"
+        h += "</div><p class=\"ns\">Cures: \(escape(ReportContent.cureSteps))</p><h2>Net recovery against complaints</h2>"
         let points = data.strategies.compactMap { s -> (String, ReportData.Estimate, ReportData.Estimate)? in
             guard let c = data.estimate("complaints_per_1000", s), let r = data.estimate("net_recovery_rate", s) else { return nil }
             return (s, c, r)

@@ -30,10 +30,18 @@ public enum ReportContent {
     public static let curveGlossary: [(name: String, meaning: String)] = [
         ("default (curve)", "share of all accounts that have reached default (DPD ≥ metrics.default_dpd) by the day, those in default at entry included"),
         ("chargeoff (curve)", "share of all accounts charged off by the day, those charged off at entry included"),
-        ("cure (curve)", "share of all accounts (not only the delinquent ones) that have cured at least once by the day; cure_rate divides by the accounts ever delinquent, so it is higher"),
+        ("cure (curve)", "share of all accounts (not only the delinquent ones) that have cured at least once by the day; cure_rate divides by the accounts ever delinquent, so it is higher. "
+            + Self.cureSteps),
         ("recovery (curve)", "amount collected by the day / amount outstanding at entry (recovery_rate at the horizon)"),
         ("complaints (curve)", "complaints made by the day per 1,000 accounts (complaints_per_1000 at the horizon)"),
     ]
+
+    /// Why the cure curve has steps (days 181–187 and 211–217 of the default run): an account
+    /// cures when its arrears are fully paid, which for an account on a plan is its last
+    /// installment, so plans agreed in the same days complete together.
+    public static let cureSteps = "Its steps are installment plans completing: an account on a plan cures when its last installment clears the arrears, "
+        + "so plans agreed in the same days (at entry, or at a repeated offer) cure together, installments × payment.cycle_days later "
+        + "(a 6-installment plan agreed on day 1 with 30-day cycles cures on day 181)."
 
     /// Every metric and curve with its definition and which way is better, for the glossaries
     /// of the reports and the notebook.

@@ -187,6 +187,12 @@ final class ReportTests: XCTestCase {
         }
         XCTAssertTrue(glossary.contains("- `cure (curve)`: share of all accounts (not only the delinquent ones)"), glossary)
         XCTAssertTrue(glossary.contains("- `cure_rate`: share of accounts delinquent at some point"), glossary)
+        // The cure curve's steps are explained where it is charted and defined
+        // (`CureCurveStepTests` checks the explanation against the model).
+        let steps = "Its steps are installment plans completing: an account on a plan cures when its last installment clears the arrears"
+        XCTAssertTrue(glossary.contains(steps), glossary)
+        XCTAssertTrue(html.contains("<p class=\"ns\">Cures: " + steps), html)
+        XCTAssertTrue(notebook.contains(steps))
     }
 
     /// Each strategy's rules sit beside its description, and the stage-at-entry chart leaves
