@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis", .product(name: "Yams", package: "Yams")],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis", "TestSupport", .product(name: "Yams", package: "Yams")],
                     exclude: ["BadScenarios"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis"]),

@@ -97,7 +97,8 @@ extension ScenarioLoader {
                     switch k {
                     case "metric": metric = try x.string()
                     case "max": upper = try x.double()
-                    default: lower = try x.double()
+                    case "min": lower = try x.double()
+                    default: preconditionFailure("constraint key '\(k)' is allowed but not read")
                     }
                 }
                 guard let metric else { throw item.error("missing 'metric'", field: "\(item.path).metric") }

@@ -12,20 +12,9 @@ public enum ScenarioLoader {
     public static let maxHorizonDays = 3650
     static let topKeys = ["name", "description", "seed", "replications", "precision", "horizon_days", "calendar", "population",
                           "model", "compliance", "strategies", "baseline", "output", "verdict", "experiment"]
-    static let populationKeys = ["size", "delinquent_share", "initial_dpd_mean", "max_initial_dpd", "due_within_days", "segments",
-                                 "portfolio", "ignore_columns", "portfolio_sha256", "sample"]
-    static let segmentKeys = ["weight", "grade_weights", "propensity_shift", "balance_median", "balance_sigma",
-                              "term_months_min", "term_months_max", "hardship_rate", "recovery_rate",
-                              "initial_hardship_current", "initial_hardship_delinquent", "literacy_mean",
-                              "literacy_concentration", "reach_phone", "reach_sms", "reach_email", "reach_app",
-                              "complaint_multiplier"]
-    static let strategyKeys = ["description", "extends", "priority", "rules", "rules_before", "rules_after", "agency_strategy",
-                               "collector_skill", "calls_per_day_per_1000", "visits_per_day_per_1000"]
+    static let populationKeys = ScenarioFields.population.names + ScenarioFields.populationOthers
     static let ruleKeys = ["when", "do", "every_days", "slot", "tone"]
     static let conditionKeys = ["dpd", "grade", "segment", "risk", "overdue", "day"] + AccountFlags.named.map { $0.0 }
-    static let actionKeys = ["action", "every_days", "slot", "tone", "attempts_per_day", "third_party", "installments",
-                             "down_payment", "fee_waiver", "break_after_misses", "deferral_days", "commission"]
-    static let complianceKeys = ["preset", "mode", "windows", "caps", "cool_off_days", "after_conversation_days", "third_party_contact"]
 
     /// The largest population accepted (a guard against typos that would exhaust memory or time).
     public static let maxPopulation = 50_000_000
@@ -158,16 +147,12 @@ public enum ScenarioLoader {
             if let problem = Names.problem(in: name) { throw nameValue.error("the scenario name '\(name)' \(problem)") }
             return name
         }
-        let description = try problems.attempt("") { try map["description"]?.string() ?? "" }
-        let seed = try problems.attempt(ScenarioDefaults.seed) {
-            try map["seed"].map { UInt64(try $0.int(in: 0...Int.max, what: "a non-negative seed")) } ?? ScenarioDefaults.seed
+        var head = ScenarioFields.Head()
+        for key in ScenarioFields.head.names {
+            guard let value = map[key] else { continue }
+            try problems.attempt(()) { _ = try ScenarioFields.head.readIfDeclared(key, value, into: &head) }
         }
-        let replications = try problems.attempt(ScenarioDefaults.replications) {
-            try map["replications"]?.int(in: 1...100_000, what: "a number of replications") ?? ScenarioDefaults.replications
-        }
-        let horizon = try problems.attempt(ScenarioDefaults.horizonDays) {
-            try map["horizon_days"]?.int(in: 1...maxHorizonDays, what: "a horizon in days") ?? ScenarioDefaults.horizonDays
-        }
+        let (description, seed, replications, horizon) = (head.description, UInt64(head.seed), head.replications, head.horizonDays)
         let calendar = try problems.attempt(SimulationCalendar()) { try map["calendar"].map { try parseCalendar($0, horizon: horizon) } ?? SimulationCalendar() }
         var populationFailed = false, modelFailed = false
         let population = try problems.attempt({ populationFailed = true; return defaultPopulation }()) { try parsePopulation(map["population"], file: file) }
@@ -214,14 +199,7 @@ public enum ScenarioLoader {
     /// names are checked by the analysis that knows them, using the marks kept here.
     static func parsePrecision(_ v: YAMLValue, minimum: Int) throws -> PrecisionSpec {
         var spec = PrecisionSpec(targets: [], maxReplications: max(minimum, 100), batch: max(2, minimum / 2))
-        var targetsValue: YAMLValue?
-        for (key, value, _) in try v.mapping(allowed: ["targets", "max_replications", "batch"]) {
-            switch key {
-            case "targets": targetsValue = value
-            case "max_replications": spec.maxReplications = try value.int(in: 2...100_000, what: "a number of replications")
-            default: spec.batch = try value.int(in: 1...100_000, what: "a number of replications per round")
-            }
-        }
+        let targetsValue = try ScenarioFields.precision.read(v, into: &spec, others: ["targets"]).first?.1
         guard let tv = targetsValue else { throw v.error("precision needs 'targets' (metric: largest 95% CI half-width)", field: "\(v.path).targets") }
         for (metric, value, keyNode) in try tv.mapping() {
             spec.targets.append(.init(metric: metric, halfWidth: try value.double(in: 1e-12...1e12, what: "a positive half-width"),
@@ -235,13 +213,9 @@ public enum ScenarioLoader {
     }
 
     static func parseCalendar(_ v: YAMLValue, horizon: Int) throws -> SimulationCalendar {
-        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
         var cal = SimulationCalendar()
-        for (key, value, _) in try v.mapping(allowed: ["start_weekday", "holidays"]) {
-            switch key {
-            case "start_weekday": cal.startWeekday = days.firstIndex(of: try value.choice(days, what: "weekday"))!
-            default: cal.holidays = Set(try value.sequence().map { try $0.int(in: 0...(horizon - 1), what: "a day within the horizon") })
-            }
+        for (_, value, _) in try ScenarioFields.calendar.read(v, into: &cal, others: ["holidays"]) {
+            cal.holidays = Set(try value.sequence().map { try $0.int(in: 0...(horizon - 1), what: "a day within the horizon") })
         }
         return cal
     }
@@ -314,21 +288,10 @@ public enum ScenarioLoader {
 
     /// Reads population fields over `base` (nil: every field is required, as in the defaults file).
     static func populationFields(_ v: YAMLValue, base: PopulationSpec?) throws -> PopulationSpec {
-        let entries = try v.mapping(allowed: populationKeys)
         var p = base ?? PopulationSpec(size: 0, delinquentShare: 0, initialDPDMean: 1, maxInitialDPD: 1, dueWithinDays: 1, segments: [])
-        var segmentsValue: YAMLValue?
-        for (key, value, _) in entries {
-            switch key {
-            case "size":
-                p.size = try value.int(in: 1...maxPopulation, what: "a population size")
-            case "delinquent_share": p.delinquentShare = try value.double(in: 0...1, what: "a probability")
-            case "initial_dpd_mean": p.initialDPDMean = try value.double(in: 1...3650, what: "a mean DPD")
-            case "max_initial_dpd": p.maxInitialDPD = try value.int(in: 1...3650, what: "a DPD")
-            case "due_within_days": p.dueWithinDays = try value.int(in: 1...365, what: "a number of days")
-            case "segments": segmentsValue = value
-            default: break  // the portfolio's keys, read by `parsePopulation`
-            }
-        }
+        // The portfolio's keys are read by `parsePopulation`.
+        let segmentsValue = try ScenarioFields.population.read(v, into: &p, others: ScenarioFields.populationOthers)
+            .first { $0.0 == "segments" }?.1
         if let sv = segmentsValue {
             let items = try sv.mapping()
             guard !items.isEmpty else { throw sv.error("expected at least one segment") }
@@ -357,9 +320,9 @@ public enum ScenarioLoader {
     }
 
     static func segment(name: String, _ v: YAMLValue, base: Segment?) throws -> Segment {
-        let entries = try v.mapping(allowed: segmentKeys)
-        let given = Set(entries.map(\.0))
-        if base == nil, let missing = segmentKeys.first(where: { !given.contains($0) }) {
+        let fields = ScenarioFields.segment
+        let given = Set(try v.mapping(allowed: fields.names).map(\.0))
+        if base == nil, let missing = fields.names.first(where: { !given.contains($0) }) {
             throw v.error("missing key '\(missing)' for segment '\(name)'", field: "\(v.path).\(missing)")
         }
         var s = base ?? Segment(name: name, weight: 0, gradeWeights: [1, 1, 1, 1, 1], propensityShift: 0, balanceMedian: 1,
@@ -371,33 +334,7 @@ public enum ScenarioLoader {
         if base != nil && !given.contains("weight") {
             throw v.error("missing key 'weight' for segment '\(name)'", field: "\(v.path).weight")
         }
-        for (key, value, _) in entries {
-            let p = 0.0...1.0
-            switch key {
-            case "weight": s.weight = try value.double(in: p, what: "a weight")
-            case "grade_weights":
-                let items = try value.sequence()
-                guard items.count == 5 else { throw value.error("expected 5 weights (grades A to E), found \(items.count)") }
-                s.gradeWeights = try items.map { try $0.double(in: 0...1e6, what: "a non-negative weight") }
-                guard s.gradeWeights.reduce(0, +) > 0 else { throw value.error("expected at least one positive grade weight") }
-            case "propensity_shift": s.propensityShift = try value.double(in: -10...10, what: "a shift in SD units")
-            case "balance_median": s.balanceMedian = try value.double(in: 0.01...1e12, what: "a positive amount")
-            case "balance_sigma": s.balanceSigma = try value.double(in: 0...5, what: "a log-scale SD")
-            case "term_months_min": s.termMonthsMin = try value.int(in: 1...600, what: "a number of months")
-            case "term_months_max": s.termMonthsMax = try value.int(in: 1...600, what: "a number of months")
-            case "hardship_rate": s.hardshipRate = try value.double(in: p, what: "a probability")
-            case "recovery_rate": s.recoveryRate = try value.double(in: p, what: "a probability")
-            case "initial_hardship_current": s.initialHardshipCurrent = try value.double(in: p, what: "a probability")
-            case "initial_hardship_delinquent": s.initialHardshipDelinquent = try value.double(in: p, what: "a probability")
-            case "literacy_mean": s.literacyMean = try value.double(in: 0.001...0.999, what: "a mean in (0, 1)")
-            case "literacy_concentration": s.literacyConcentration = try value.double(in: 0.01...1000, what: "a positive concentration")
-            case "reach_phone": s.reachPhone = try value.double(in: p, what: "a probability")
-            case "reach_sms": s.reachSMS = try value.double(in: p, what: "a probability")
-            case "reach_email": s.reachEmail = try value.double(in: p, what: "a probability")
-            case "reach_app": s.reachApp = try value.double(in: p, what: "a probability")
-            default: s.complaintMultiplier = try value.double(in: 0...1000, what: "a non-negative multiplier")
-            }
-        }
+        try fields.read(v, into: &s)
         if s.termMonthsMin > s.termMonthsMax {
             throw v.error("term_months_min (\(s.termMonthsMin)) is greater than term_months_max (\(s.termMonthsMax))", field: "\(v.path).term_months_min")
         }
@@ -437,7 +374,7 @@ public enum ScenarioLoader {
     // MARK: Compliance
 
     static func parseCompliance(_ v: YAMLValue) throws -> ComplianceRules {
-        let entries = try v.mapping(allowed: complianceKeys)
+        let entries = try v.mapping(allowed: ScenarioFields.compliance.names + ScenarioFields.complianceOthers)
         var rules = ComplianceRules()
         if let (_, pv, _) = entries.first(where: { $0.0 == "preset" }) {
             let name = try pv.choice(ComplianceRules.presetNames, what: "compliance preset")
@@ -445,19 +382,13 @@ public enum ScenarioLoader {
         }
         let channelNames = Channel.allCases.map(\.name)
         for (key, value, _) in entries {
+            if try ScenarioFields.compliance.readIfDeclared(key, value, into: &rules) { continue }
             switch key {
             case "preset": break
-            case "mode": rules.mode = ComplianceRules.Mode(rawValue: try value.choice(ComplianceRules.Mode.allCases.map(\.rawValue), what: "mode"))!
             case "windows":
                 for (ch, w, _) in try value.mapping(allowed: channelNames) {
                     var window = ContactWindow(workingDaysOnly: false, fromHour: 0, toHour: 24)
-                    for (k, x, _) in try w.mapping(allowed: ["days", "from", "to"]) {
-                        switch k {
-                        case "days": window.workingDaysOnly = try x.choice(["all", "working"], what: "day set") == "working"
-                        case "from": window.fromHour = try x.int(in: 0...24, what: "an hour")
-                        default: window.toHour = try x.int(in: 0...24, what: "an hour")
-                        }
-                    }
+                    try ScenarioFields.window.read(w, into: &window)
                     if window.fromHour >= window.toHour {
                         throw w.error("window 'from' (\(window.fromHour)) must be before 'to' (\(window.toHour))")
                     }
@@ -466,14 +397,10 @@ public enum ScenarioLoader {
             case "caps":
                 for (ch, cv, _) in try value.mapping(allowed: channelNames) {
                     var caps = ContactCaps()
-                    for (k, x, _) in try cv.mapping(allowed: ["per_day", "per_7_days"]) {
-                        if k == "per_day" { caps.perDay = try x.int(in: 0...1000, what: "a daily cap") } else { caps.per7Days = try x.int(in: 0...7000, what: "a 7-day cap") }
-                    }
+                    try ScenarioFields.caps.read(cv, into: &caps)
                     rules.caps[Channel(name: ch)!] = caps
                 }
-            case "cool_off_days": rules.coolOffDays = try value.int(in: 0...3650, what: "a number of days")
-            case "after_conversation_days": rules.afterConversationDays = try value.int(in: 0...3650, what: "a number of days")
-            default: rules.thirdPartyContact = try value.bool()
+            default: preconditionFailure("compliance key '\(key)' is allowed but not read")
             }
         }
         return rules
@@ -483,44 +410,13 @@ public enum ScenarioLoader {
     /// analysis that knows metrics, at the mark kept here.
     static func parseVerdict(_ v: YAMLValue) throws -> VerdictSpec {
         var spec = VerdictSpec()
-        for (key, value, _) in try v.mapping(allowed: ["objective", "complaints_cap"]) {
-            switch key {
-            case "objective":
-                spec.objective = try value.string()
-                spec.objectiveMark = (value.line, value.column)
-            case "complaints_cap":
-                spec.complaintsCap = value.isNull ? nil : try value.double(in: 0...1e6, what: "complaints per 1,000 accounts")
-            default: preconditionFailure("verdict key '\(key)' is allowed but not read")
-            }
-        }
+        try ScenarioFields.verdict.read(v, into: &spec)
         return spec
     }
 
     static func parseOutput(_ v: YAMLValue) throws -> OutputSpec {
         var o = OutputSpec()
-        for (key, value, _) in try v.mapping(allowed: ["dir", "export_accounts", "export_history", "export_replication_curves"]) {
-            if key == "dir" {
-                o.directory = try value.string()
-                // A scenario travels between people: it may name a folder under the working
-                // directory, never an absolute path or one that climbs out of it.
-                let parts = o.directory.split(separator: "/", omittingEmptySubsequences: true)
-                guard !o.directory.isEmpty, !o.directory.hasPrefix("/"), !o.directory.hasPrefix("~"),
-                      !parts.contains(".."), !o.directory.contains("\0"), o.directory.utf8.count <= 255 else {
-                    throw value.error("expected a relative folder inside the working directory, without '..' (found '\(o.directory.prefix(80))'); choose any other place with --out")
-                }
-                if let problem = Names.problem(in: o.directory) {
-                    throw value.error("the folder name '\(o.directory)' \(problem)")
-                }
-            } else if key == "export_accounts" {
-                o.exportAccounts = try value.bool()
-            } else if key == "export_history" {
-                o.exportHistory = try value.bool()
-            } else if key == "export_replication_curves" {
-                o.exportReplicationCurves = try value.bool()
-            } else {
-                preconditionFailure("output key '\(key)' is allowed but not read")
-            }
-        }
+        try ScenarioFields.output.read(v, into: &o)
         return o
     }
 
@@ -648,7 +544,7 @@ public enum ScenarioLoader {
     static func strategy(named name: String, _ v: YAMLValue, library: StrategyLibrary, context: RuleContext,
                          chain: [String] = []) throws -> Strategy {
         let chain = chain + [name]
-        let entries = try v.mapping(allowed: strategyKeys)
+        let entries = try v.mapping(allowed: ScenarioFields.strategy.names + ScenarioFields.strategyOthers)
         let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var s: Strategy
         var parentName: String?
@@ -685,10 +581,9 @@ public enum ScenarioLoader {
             return (try items.map { try rule($0, segments: context.segments) }, items)
         }
         for (key, value, _) in entries {
+            if try ScenarioFields.strategy.readIfDeclared(key, value, into: &s) { continue }
             switch key {
-            case "description": s.description = try value.string()
             case "extends": break
-            case "priority": s.priority = Priority(rawValue: try value.choice(Priority.allCases.map(\.rawValue), what: "priority"))!
             case "rules":
                 let (rules, items) = try parseRules(value)
                 try checkReachable(rules, items: items, context: context)
@@ -703,9 +598,6 @@ public enum ScenarioLoader {
                 guard library.definition(agencyName, resolving: chain) != nil else {
                     throw value.error("unknown agency strategy '\(agencyName)' (a strategy of this scenario or a built-in one)")
                 }
-            case "collector_skill": s.collectorSkill = try value.double(in: 0...10, what: "a skill multiplier")
-            case "calls_per_day_per_1000": s.callsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
-            case "visits_per_day_per_1000": s.visitsPerDayPer1000 = try value.double(in: 0...1e6, what: "a non-negative capacity")
             default: preconditionFailure("strategy key '\(key)' is allowed but not read")
             }
         }
@@ -860,7 +752,7 @@ public enum ScenarioLoader {
             if let t = defaults.tone { a.tone = t }
             return a
         }
-        let entries = try v.mapping(allowed: actionKeys)
+        let entries = try v.mapping(allowed: ["action"] + ScenarioFields.action.names)
         guard let kindValue = entries.first(where: { $0.0 == "action" })?.1 else {
             throw v.error("an action needs 'action' (one of: \(kinds.joined(separator: ", ")))", field: "\(v.path).action")
         }
@@ -868,21 +760,8 @@ public enum ScenarioLoader {
         if let e = defaults.every { a.everyDays = e }
         if let s = defaults.slot { a.slot = s }
         if let t = defaults.tone { a.tone = t }
-        for (key, value, _) in entries {
-            switch key {
-            case "action": break
-            case "every_days": a.everyDays = try value.int(in: 1...3650, what: "a cadence in days")
-            case "slot": a.slot = Slot(name: try value.choice(Slot.allCases.map(\.name), what: "slot"))!
-            case "tone": a.tone = Tone(name: try value.choice(Tone.allCases.map(\.name), what: "tone"))!
-            case "attempts_per_day": a.attemptsPerDay = try value.int(in: 1...20, what: "a number of attempts")
-            case "third_party": a.thirdParty = try value.bool()
-            case "installments": a.installments = try value.int(in: 1...120, what: "a number of installments")
-            case "down_payment": a.downPayment = try value.double(in: 0...1, what: "a share of arrears")
-            case "fee_waiver": a.feeWaiver = try value.bool()
-            case "break_after_misses": a.breakAfterMisses = try value.int(in: 1...120, what: "a number of misses")
-            case "deferral_days": a.deferralDays = try value.int(in: 1...3650, what: "a number of days")
-            default: a.commission = try value.double(in: 0...1, what: "a commission share")
-            }
+        for (key, value, _) in entries where key != "action" {
+            _ = try ScenarioFields.action.readIfDeclared(key, value, into: &a)
         }
         return a
     }

@@ -1,8 +1,10 @@
 import CollectionsModel
 import Foundation
 
-/// A JSON Schema (draft 2020-12) of the scenario format, generated from the same key lists and
-/// parameter catalog the loader validates against, so editor hints never drift from the engine.
+/// A JSON Schema (draft 2020-12) of the scenario format, generated from the same field
+/// declarations (`ScenarioFields`) and parameter catalog the loader reads with and the writer
+/// writes with, so editor hints never drift from the engine: the tests validate every scenario
+/// of the repository and every file the tool writes against it, and the bad-scenario corpus.
 public enum ScenarioSchema {
     public static func json() -> String {
         let data = try! JSONSerialization.data(withJSONObject: schema(), options: [.prettyPrinted, .sortedKeys])
@@ -38,18 +40,10 @@ public enum ScenarioSchema {
 
     static func schema() -> [String: Any] {
         let p = 0.0...1.0
-        var segment: [String: Any] = [:]
-        for key in ScenarioLoader.segmentKeys { segment[key] = number() }
-        segment["grade_weights"] = ["type": "array", "minItems": 5, "maxItems": 5, "items": number(0...1e6)]
-        for key in ["weight", "hardship_rate", "recovery_rate", "initial_hardship_current", "initial_hardship_delinquent",
-                    "reach_phone", "reach_sms", "reach_email", "reach_app"] { segment[key] = number(p) }
-        let population = object([
-            "size": integer(1, ScenarioLoader.maxPopulation),
-            "delinquent_share": number(p),
-            "initial_dpd_mean": number(1...3650),
-            "max_initial_dpd": integer(1, 3650),
-            "due_within_days": integer(1, 365),
-            "segments": ["type": "object", "additionalProperties": object(segment), "description": "segment name → attributes; weights sum to 1"],
+        let population = ScenarioFields.population.schema(others: [
+            "segments": ["type": "object", "minProperties": 1, "maxProperties": 60, "additionalProperties": ScenarioFields.segment.schema(),
+                         "propertyNames": ["not": ["pattern": "^(\(ReportGroups.all)|\(ReportGroups.reservedPrefixes.joined(separator: "|")))"]],
+                         "description": "segment name → attributes; weights sum to 1. A segment the defaults name inherits their attributes, a new one salaried's."],
             "portfolio": ["type": "string", "minLength": 1,
                           "description": "a lender's book (CSV, docs/portfolio.md) whose accounts are the population; path relative to the scenario file"],
             "sample": ["type": "integer", "minimum": 1, "maximum": ScenarioLoader.maxPopulation,
@@ -57,72 +51,50 @@ public enum ScenarioSchema {
             "ignore_columns": ["type": "array", "items": ["type": "string"], "description": "columns of the portfolio file the model skips"],
             "portfolio_sha256": ["type": "string", "pattern": "^[0-9a-f]{64}$",
                                  "description": "SHA-256 the portfolio file must have (written into resolved scenarios)"],
-        ])
-        // The parameter table as nested objects.
-        var model: [String: Any] = ["type": "object", "additionalProperties": false, "properties": [String: Any]()]
-        for spec in ParameterCatalog.all {
-            insert(&model, path: spec.key.split(separator: ".").map(String.init),
-                   leaf: number(spec.range, "\(spec.meaning) [\(spec.unit)] default \(spec.defaultValue)"))
-        }
+        ], description: "The accounts a run simulates: a generated cohort, or a lender's book (portfolio).")
+        let model = modelSchema()
         let channels = Channel.allCases.map(\.name)
         var windows: [String: Any] = [:]
         var caps: [String: Any] = [:]
         for c in channels {
-            windows[c] = object(["days": enumeration(["all", "working"]), "from": integer(0, 24), "to": integer(0, 24)])
-            caps[c] = object(["per_day": integer(0, 1000), "per_7_days": integer(0, 7000)])
+            windows[c] = ScenarioFields.window.schema()
+            caps[c] = ScenarioFields.caps.schema()
         }
-        let compliance = object([
-            "preset": enumeration(ComplianceRules.presetNames),
-            "mode": enumeration(ComplianceRules.Mode.allCases.map(\.rawValue)),
-            "windows": object(windows),
-            "caps": object(caps),
-            "cool_off_days": integer(0, 3650),
-            "after_conversation_days": integer(0, 3650),
-            "third_party_contact": ["type": "boolean"],
-        ])
+        let compliance = ScenarioFields.compliance.schema(others: [
+            "preset": enumeration(ComplianceRules.presetNames).merging(["description": "named rules to start from; the fields given here change them"]) { a, _ in a },
+            "windows": object(windows, description: "channel → permitted contact window (a channel not named is unrestricted)"),
+            "caps": object(caps, description: "channel → contact caps"),
+        ], description: "Contact rules; a preset first, then the fields given here.")
         var condition: [String: Any] = [
             "dpd": range(["type": "integer"]),
-            "grade": ["anyOf": [enumeration(Grade.allCases.map(\.name)), ["type": "array", "items": enumeration(Grade.allCases.map(\.name))]]],
-            "segment": ["anyOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
+            "grade": ["anyOf": [enumeration(Grade.allCases.map(\.name)), ["type": "array", "minItems": 1, "items": enumeration(Grade.allCases.map(\.name))]]],
+            "segment": ["anyOf": [["type": "string"], ["type": "array", "minItems": 1, "items": ["type": "string"]]]],
             "risk": range(number(p)),
             "overdue": range(number()),
             "day": enumeration(["working", "non_working"]),
         ]
         for (name, _) in AccountFlags.named { condition[name] = ["type": "boolean"] }
-        let action: [String: Any] = ["anyOf": [enumeration(ActionKind.allCases.map(\.name)), object([
+        let actionFields = ScenarioFields.action
+        let action: [String: Any] = ["anyOf": [enumeration(ActionKind.allCases.map(\.name)), actionFields.schema(others: [
             "action": enumeration(ActionKind.allCases.map(\.name)),
-            "every_days": integer(1, 3650),
-            "slot": enumeration(Slot.allCases.map(\.name)),
-            "tone": enumeration(Tone.allCases.map(\.name)),
-            "attempts_per_day": integer(1, 20),
-            "third_party": ["type": "boolean"],
-            "installments": integer(1, 120),
-            "down_payment": number(p),
-            "fee_waiver": ["type": "boolean"],
-            "break_after_misses": integer(1, 120),
-            "deferral_days": integer(1, 3650),
-            "commission": number(p),
         ], required: ["action"])]]
+        let ruleDefaults = actionFields.properties.filter { ["every_days", "slot", "tone"].contains($0.key) }
         let rule = object([
             "when": object(condition),
             "do": ["anyOf": [action, ["type": "array", "minItems": 1, "items": action]]],
-            "every_days": integer(1, 3650),
-            "slot": enumeration(Slot.allCases.map(\.name)),
-            "tone": enumeration(Tone.allCases.map(\.name)),
-        ], required: ["do"])
+        ].merging(ruleDefaults) { a, _ in a }, required: ["do"])
         let builtinNames = ScenarioLoader.builtinDefinitions().map(\.0)
-        let strategy = object([
-            "description": ["type": "string"],
+        var strategy = ScenarioFields.strategy.schema(others: [
             "extends": ["type": "string", "description": "a strategy of this scenario or a built-in one (\(builtinNames.joined(separator: ", "))) to start from"],
             "priority": enumeration(Priority.allCases.map(\.rawValue)),
             "rules": ["type": "array", "minItems": 1, "items": rule, "description": "the strategy's rules; with extends, in place of the parent's"],
             "rules_before": ["type": "array", "minItems": 1, "items": rule, "description": "with extends: rules checked before the parent's"],
             "rules_after": ["type": "array", "minItems": 1, "items": rule, "description": "with extends: rules checked after the parent's"],
             "agency_strategy": ["type": "string", "description": "the strategy an agency applies to placed accounts: one of this scenario or a built-in one"],
-            "collector_skill": number(0...10),
-            "calls_per_day_per_1000": number(0...1e6),
-            "visits_per_day_per_1000": number(0...1e6),
         ])
+        // rules_before and rules_after add to a parent's rules; rules replace them.
+        strategy["dependentRequired"] = ["rules_before": ["extends"], "rules_after": ["extends"]]
+        strategy["not"] = ["anyOf": [["required": ["rules", "rules_before"]], ["required": ["rules", "rules_after"]]]]
         let strategies: [String: Any] = ["anyOf": [
             ["type": "array", "minItems": 1, "uniqueItems": true, "items": enumeration(builtinNames)],
             ["type": "object", "minProperties": 1, "additionalProperties": ["anyOf": [strategy, ["const": "builtin"], ["type": "null"]]]],
@@ -144,46 +116,55 @@ public enum ScenarioSchema {
                                 "factors": factors], required: ["factors"]),
             "calibrate": object(["strategy": ["type": "string"], "max_evaluations": integer(2, 100_000), "observed": ["type": "string"], "factors": factors], required: ["factors"]),
         ], description: "Experiments: collectsim sweep, sensitivity, optimize and calibrate (docs/experiments.md).")
-        var root = object([
+        var root = object(ScenarioFields.head.properties.merging([
             "experiment": experiment,
-            "name": ["type": "string", "minLength": 1, "maxLength": 200],
-            "description": ["type": "string"],
-            "seed": integer(0, Int.max),
-            "replications": integer(1, 100_000),
-            "precision": object([
-                "targets": ["type": "object", "minProperties": 1, "additionalProperties": number(1e-12...1e12),
+            "name": ["type": "string", "minLength": 1, "maxLength": 200, "description": "The scenario's name: reports, folders and the registry show it."],
+            "precision": ScenarioFields.precision.schema(others: [
+                "targets": ["type": "object", "minProperties": 1, "additionalProperties": number(1e-12...1e12, "largest 95% CI half-width of the metric"),
                             "description": "metric name → largest 95% CI half-width, for every strategy"],
-                "max_replications": integer(2, 100_000),
-                "batch": integer(1, 100_000),
             ], required: ["targets"], description: "Stop by precision: `replications` is the minimum; more are added until every target is met."),
-            "horizon_days": integer(1, 3650),
-            "calendar": object(["start_weekday": enumeration(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]),
-                                "holidays": ["type": "array", "items": ["type": "integer", "minimum": 0]]]),
+            "calendar": ScenarioFields.calendar.schema(others: [
+                "holidays": ["type": "array", "items": ["type": "integer", "minimum": 0, "maximum": ScenarioLoader.maxHorizonDays - 1],
+                             "description": "days (0-based, within the horizon) that are holidays"],
+            ]),
             "population": population,
             "model": model,
             "compliance": compliance,
             "strategies": strategies,
-            "baseline": ["type": "string"],
-            "output": object(["dir": ["type": "string"], "export_accounts": ["type": "boolean"], "export_history": ["type": "boolean"],
-                              "export_replication_curves": ["type": "boolean", "description": "also write replication_curves.csv: every curve's daily value in every replication"]]),
-            "verdict": object(["objective": ["type": "string", "description": "the metric the report's verdict ranks strategies on (default net_recovery_rate)"],
-                               "complaints_cap": ["type": ["number", "null"], "minimum": 0, "maximum": 1e6,
-                                                  "description": "most complaints per 1,000 accounts a recommended strategy may have"]]),
-        ], required: ["name"], description: "A CollectSim scenario. Everything but `name` has a default.")
+            "baseline": ["type": "string", "description": "The strategy the others are compared with (default: graded when run, else the first)."],
+            "output": ScenarioFields.output.schema(description: "Where runs are written and which extra files they write."),
+            "verdict": ScenarioFields.verdict.schema(description: "How the report's verdict chooses a strategy."),
+        ]) { a, _ in a }, required: ["name"], description: "A CollectSim scenario. Everything but `name` has a default.")
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         root["title"] = "CollectSim scenario"
         return root
     }
 
-    static func insert(_ node: inout [String: Any], path: [String], leaf: [String: Any]) {
-        var props = node["properties"] as? [String: Any] ?? [:]
-        if path.count == 1 {
-            props[path[0]] = leaf
-        } else {
-            var child = props[path[0]] as? [String: Any] ?? ["type": "object", "additionalProperties": false, "properties": [String: Any]()]
-            insert(&child, path: Array(path.dropFirst()), leaf: leaf)
-            props[path[0]] = child
+    /// The parameter table as nested objects, in every form the loader reads: each step of a
+    /// parameter's path may be a nested key or joined with dots to the next
+    /// (`model: {action: {call: {jump: 0.05}}}`, `model: {action.call.jump: 0.05}`,
+    /// `model: {action: {call.jump: 0.05}}`), as resolved scenarios write them.
+    static func modelSchema() -> [String: Any] {
+        let leaves = ParameterCatalog.all.map { spec in
+            (spec.key.split(separator: ".").map(String.init), number(spec.range, "\(spec.meaning) [\(spec.unit)] default \(spec.defaultValue)"))
         }
-        node["properties"] = props
+        var model = node(leaves)
+        model["description"] = "Model parameters (docs/parameters.md, `collectsim parameters`): nested, or dotted as in resolved scenarios."
+        return model
+    }
+
+    /// An object whose keys are every dotted join of the paths' first steps.
+    static func node(_ leaves: [([String], [String: Any])]) -> [String: Any] {
+        var groups: [String: [([String], [String: Any])]] = [:]
+        for (path, leaf) in leaves where !path.isEmpty {
+            for cut in 1...path.count {
+                groups[path.prefix(cut).joined(separator: "."), default: []].append((Array(path.dropFirst(cut)), leaf))
+            }
+        }
+        var properties: [String: Any] = [:]
+        for (key, rest) in groups {
+            properties[key] = rest.count == 1 && rest[0].0.isEmpty ? rest[0].1 : node(rest)
+        }
+        return ["type": "object", "additionalProperties": false, "properties": properties]
     }
 }

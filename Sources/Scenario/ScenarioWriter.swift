@@ -8,40 +8,28 @@ public enum ScenarioWriter {
     public static func yaml(_ s: Scenario) -> String {
         var out = "# Resolved by CollectSim: every default filled in. Running this file reproduces the run.\n"
         out += "name: \(quote(s.name))\n"
-        out += "description: \(quote(s.description))\n"
-        out += "seed: \(s.seed)\n"
-        out += "replications: \(s.replications)\n"
+        let head = ScenarioFields.Head(description: s.description, seed: Int(s.seed), replications: s.replications, horizonDays: s.horizonDays)
+        let headLines = ScenarioFields.head.pairs(head)
+        out += headLines.prefix(3).map { $0 + "\n" }.joined()
         if let p = s.precision {
-            out += "precision:\n  max_replications: \(p.maxReplications)\n  batch: \(p.batch)\n  targets:\n"
+            out += "precision:\n" + ScenarioFields.precision.lines(p, indent: "  ") + "  targets:\n"
             for t in p.targets { out += "    \(quote(t.metric)): \(num(t.halfWidth))\n" }
         }
-        out += "horizon_days: \(s.horizonDays)\n"
-        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        out += "calendar:\n  start_weekday: \(days[s.calendar.startWeekday])\n  holidays: [\(s.calendar.holidays.sorted().map(String.init).joined(separator: ", "))]\n"
+        out += headLines.dropFirst(3).map { $0 + "\n" }.joined()
+        out += "calendar:\n" + ScenarioFields.calendar.lines(s.calendar, indent: "  ")
+        out += "  holidays: [\(s.calendar.holidays.sorted().map(String.init).joined(separator: ", "))]\n"
         let p = s.population
-        out += "population:\n  size: \(p.size)\n"
+        let population = ScenarioFields.population.pairs(p)
+        out += "population:\n  \(population[0])\n"
         if let book = p.book {
             out += "  portfolio: \(quote(book.path))\n  portfolio_sha256: \(book.sha256)\n"
             if book.sample != nil { out += "  sample: \(book.count)\n" }
             if !book.ignoredColumns.isEmpty { out += "  ignore_columns: [\(book.ignoredColumns.map(quote).joined(separator: ", "))]\n" }
         }
-        out += "  delinquent_share: \(num(p.delinquentShare))\n"
-        out += "  initial_dpd_mean: \(num(p.initialDPDMean))\n  max_initial_dpd: \(p.maxInitialDPD)\n  due_within_days: \(p.dueWithinDays)\n"
+        out += population.dropFirst().map { "  \($0)\n" }.joined()
         out += "  segments:\n"
         for g in p.segments {
-            out += "    \(quote(g.name)):\n"
-            out += "      weight: \(num(g.weight))\n"
-            out += "      grade_weights: [\(g.gradeWeights.map(num).joined(separator: ", "))]\n"
-            out += "      propensity_shift: \(num(g.propensityShift))\n"
-            out += "      balance_median: \(num(g.balanceMedian))\n      balance_sigma: \(num(g.balanceSigma))\n"
-            out += "      term_months_min: \(g.termMonthsMin)\n      term_months_max: \(g.termMonthsMax)\n"
-            out += "      hardship_rate: \(num(g.hardshipRate))\n      recovery_rate: \(num(g.recoveryRate))\n"
-            out += "      initial_hardship_current: \(num(g.initialHardshipCurrent))\n"
-            out += "      initial_hardship_delinquent: \(num(g.initialHardshipDelinquent))\n"
-            out += "      literacy_mean: \(num(g.literacyMean))\n      literacy_concentration: \(num(g.literacyConcentration))\n"
-            out += "      reach_phone: \(num(g.reachPhone))\n      reach_sms: \(num(g.reachSMS))\n"
-            out += "      reach_email: \(num(g.reachEmail))\n      reach_app: \(num(g.reachApp))\n"
-            out += "      complaint_multiplier: \(num(g.complaintMultiplier))\n"
+            out += "    \(quote(g.name)):\n" + ScenarioFields.segment.lines(g, indent: "      ")
         }
         out += "model:\n"
         for spec in ParameterCatalog.all {
@@ -51,10 +39,8 @@ public enum ScenarioWriter {
         out += "strategies:\n"
         for st in s.strategies { out += strategy(st) }
         out += "baseline: \(quote(s.baseline))\n"
-        out += "output:\n  dir: \(quote(s.output.directory))\n  export_accounts: \(s.output.exportAccounts)\n  export_history: \(s.output.exportHistory)\n"
-        if s.output.exportReplicationCurves { out += "  export_replication_curves: true\n" }
-        out += "verdict:\n  objective: \(quote(s.verdict.objective))\n"
-        if let cap = s.verdict.complaintsCap { out += "  complaints_cap: \(num(cap))\n" }
+        out += "output:\n" + ScenarioFields.output.lines(s.output, indent: "  ")
+        out += "verdict:\n" + ScenarioFields.verdict.lines(s.verdict, indent: "  ")
         if let e = s.experiment { out += experiment(e) }
         return out
     }
@@ -108,32 +94,26 @@ public enum ScenarioWriter {
     static func compliance(_ c: ComplianceRules) -> String {
         var out = "compliance:\n"
         if let p = c.preset { out += "  preset: \(p)\n" }
-        out += "  mode: \(c.mode.rawValue)\n"
+        // mode first, then the windows and caps, then the other fields.
+        let fields = ScenarioFields.compliance.pairs(c)
+        out += "  \(fields[0])\n"
         out += "  windows:\(c.windows.isEmpty ? " {}" : "")\n"
         for ch in Channel.allCases {
             guard let w = c.windows[ch] else { continue }
-            out += "    \(ch.name): {days: \(w.workingDaysOnly ? "working" : "all"), from: \(w.fromHour), to: \(w.toHour)}\n"
+            out += "    \(ch.name): {\(ScenarioFields.window.pairs(w).joined(separator: ", "))}\n"
         }
         out += "  caps:\(c.caps.isEmpty ? " {}" : "")\n"
         for ch in Channel.allCases {
             guard let cap = c.caps[ch] else { continue }
-            var parts: [String] = []
-            if let d = cap.perDay { parts.append("per_day: \(d)") }
-            if let w = cap.per7Days { parts.append("per_7_days: \(w)") }
-            out += "    \(ch.name): {\(parts.joined(separator: ", "))}\n"
+            out += "    \(ch.name): {\(ScenarioFields.caps.pairs(cap).joined(separator: ", "))}\n"
         }
-        out += "  cool_off_days: \(c.coolOffDays)\n  after_conversation_days: \(c.afterConversationDays)\n"
-        out += "  third_party_contact: \(c.thirdPartyContact)\n"
+        out += fields.dropFirst().map { "  \($0)\n" }.joined()
         return out
     }
 
     static func strategy(_ s: Strategy) -> String {
         var out = "  \(quote(s.name)):\n"
-        out += "    description: \(quote(s.description))\n"
-        out += "    priority: \(s.priority.rawValue)\n"
-        if let k = s.collectorSkill { out += "    collector_skill: \(num(k))\n" }
-        if let c = s.callsPerDayPer1000 { out += "    calls_per_day_per_1000: \(num(c))\n" }
-        if let v = s.visitsPerDayPer1000 { out += "    visits_per_day_per_1000: \(num(v))\n" }
+        out += ScenarioFields.strategy.lines(s, indent: "    ")
         out += "    rules:\n" + rules(s.rules, indent: "      ")
         if let agency = s.agencyStrategy { out += "    agency_strategy: \(quote(agency))\n" }
         return out
@@ -156,15 +136,7 @@ public enum ScenarioWriter {
             }
             out += "\(indent)- when: {\(when.joined(separator: ", "))}\n\(indent)  do:\n"
             for a in r.actions {
-                var f = ["action: \(a.kind.name)", "every_days: \(a.everyDays)", "slot: \(a.slot.name)", "tone: \(a.tone.name)"]
-                if a.kind == .call && a.attemptsPerDay != 1 { f.append("attempts_per_day: \(a.attemptsPerDay)") }
-                if a.thirdParty { f.append("third_party: true") }
-                if a.kind == .installment {
-                    f += ["installments: \(a.installments)", "down_payment: \(num(a.downPayment))",
-                          "fee_waiver: \(a.feeWaiver)", "break_after_misses: \(a.breakAfterMisses)"]
-                }
-                if a.kind == .deferral { f.append("deferral_days: \(a.deferralDays)") }
-                if a.kind == .agency, let c = a.commission { f.append("commission: \(num(c))") }
+                let f = ["action: \(a.kind.name)"] + ScenarioFields.action.pairs(a)
                 out += "\(indent)    - {\(f.joined(separator: ", "))}\n"
             }
         }
@@ -172,9 +144,15 @@ public enum ScenarioWriter {
     }
 
     /// A number in the shortest form that reads back to the same Double.
+    /// A number that YAML 1.2 (Yams) and YAML 1.1 (PyYAML, which notebooks use) both read as a
+    /// float: 1.1 needs a point before an exponent, so `3e-06` is written `3.0e-06`.
     static func num(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-        return "\(v)"
+        let text = "\(v)"
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), !text[..<e].contains(".") {
+            return text[..<e] + ".0" + text[e...]
+        }
+        return text
     }
 
     /// A double-quoted string literal, escaped the JSON way. A JSON string literal is also a

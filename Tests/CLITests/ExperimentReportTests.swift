@@ -122,6 +122,20 @@ final class ExperimentReportTests: XCTestCase {
         }
     }
 
+    /// The scenarios experiments write (`optimized.yaml`, `fitted.yaml`, and each folder's
+    /// `scenario.resolved.yaml`, dotted model keys and all) are valid by `collectsim schema`.
+    func testTheScenariosExperimentsWriteAreValidByTheSchema() throws {
+        let folders = try Self.folders.get()
+        let schema = TestRun.temporaryDirectory().appendingPathComponent("schema.json")
+        let r = try TestProcess.run(binary, ["schema"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        try r.stdout.write(to: schema, atomically: true, encoding: .utf8)
+        let files = [folders["optimize"]!.appendingPathComponent("optimized.yaml"), folders["calibrate"]!.appendingPathComponent("fitted.yaml")]
+            + Self.experiments.map { folders[$0.kind]!.appendingPathComponent("scenario.resolved.yaml") }
+        let results = try SchemaValidation.validate(files, schema: schema)
+        for file in files { XCTAssertEqual(results[file.path], "OK", file.path) }
+    }
+
     func testAnExperimentFolderWithoutItsEvaluationsIsRefusedUntouched() throws {
         let dir = TestRun.temporaryDirectory().appendingPathComponent("sweep")
         try FileManager.default.copyItem(at: try Self.folders.get()["sweep"]!, to: dir)

@@ -105,10 +105,12 @@ public enum TestProcess {
     public struct SetupError: Error, CustomStringConvertible { public let description: String }
 
     /// Installs Python packages from PyPI when any of them cannot be imported.
-    public static func ensurePythonPackages(_ packages: [String]) throws {
+    /// - Parameter pipNames: the PyPI name of a module whose package is named otherwise
+    ///   (`yaml` → `PyYAML`).
+    public static func ensurePythonPackages(_ packages: [String], pipNames: [String: String] = [:]) throws {
         let imports = "python3 -c 'import \(packages.joined(separator: ", "))'"
         if try shell(imports).status == 0 { return }
-        let install = try shell("python3 -m pip install -q \(packages.joined(separator: " "))")
+        let install = try shell("python3 -m pip install -q \(packages.map { pipNames[$0] ?? $0 }.joined(separator: " "))")
         guard install.status == 0 else { throw SetupError(description: "pip install failed:\n\(install.stdout)") }
         let check = try shell(imports)
         guard check.status == 0 else { throw SetupError(description: check.stdout) }
