@@ -5,7 +5,7 @@ import Yams
 /// Reading a scenario's `experiment:` section. Factor paths are checked against the scenario
 /// they vary: each must name a number, and each end of its range must give a valid scenario.
 extension ScenarioLoader {
-    static let experimentKeys = ["replications", "population", "strategies", "metrics", "sweep", "sensitivity", "optimize", "calibrate"]
+    static let experimentKeys = ExperimentFields.experiment.names + ["strategies", "metrics", "sweep", "sensitivity", "optimize", "calibrate"]
     static let factorKeys = ["path", "values", "range", "steps", "start"]
 
     static func parseExperiment(_ v: YAMLValue, scenario: Scenario) throws -> ExperimentSpec {
@@ -26,10 +26,9 @@ extension ScenarioLoader {
             metrics = try items.map { try $0.string() }
             metricMarks = items.map(mark)
         }
-        var spec = ExperimentSpec(
-            replications: try map["replications"]?.int(in: 1...10_000, what: "replications per evaluation") ?? scenario.replications,
-            population: try map["population"]?.int(in: 1...maxPopulation, what: "accounts per evaluation") ?? scenario.population.size,
-            strategies: strategies, metrics: metrics, metricMarks: metricMarks)
+        var spec = ExperimentSpec(replications: scenario.replications, population: scenario.population.size,
+                                  strategies: strategies, metrics: metrics, metricMarks: metricMarks)
+        for (key, value, _) in entries { _ = try ExperimentFields.experiment.readIfDeclared(key, value, into: &spec) }
         let editor = ScenarioEditor(scenario)
         if let s = map["sweep"] { spec.sweep = try parseSweep(s, editor: editor) }
         if let s = map["sensitivity"] { spec.sensitivity = try parseSensitivity(s, editor: editor) }
@@ -51,13 +50,11 @@ extension ScenarioLoader {
     }
 
     static func parseSweep(_ v: YAMLValue, editor: ScenarioEditor) throws -> SweepSpec {
-        let entries = try v.mapping(allowed: ["design", "points", "factors"])
-        let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        let design = try SweepSpec.Design(rawValue: map["design"]?.choice(SweepSpec.Design.allCases.map(\.rawValue), what: "design") ?? "grid")!
-        let points = try map["points"]?.int(in: 1...100_000, what: "a number of design points") ?? 16
-        let factors = try parseFactors(map["factors"], in: v, editor: editor, needsRange: design == .sobol, allowsValues: design == .grid)
-        let spec = SweepSpec(design: design, points: points, factors: factors)
-        if design == .grid {
+        var spec = SweepSpec(design: .grid, points: 16, factors: [])
+        let map = Dictionary(try ExperimentFields.sweep.read(v, into: &spec, others: ["factors"]).map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let factors = try parseFactors(map["factors"], in: v, editor: editor, needsRange: spec.design == .sobol, allowsValues: spec.design == .grid)
+        spec.factors = factors
+        if spec.design == .grid {
             let count = factors.reduce(1) { $0 * max($1.gridLevels.count, 1) }
             guard count <= 100_000 else { throw (map["factors"] ?? v).error("the grid has \(count) points; at most 100000 (use design: sobol for many factors)") }
         } else if factors.count > SobolSequence.maxDimension {
@@ -67,28 +64,25 @@ extension ScenarioLoader {
     }
 
     static func parseSensitivity(_ v: YAMLValue, editor: ScenarioEditor) throws -> SensitivitySpec {
-        let entries = try v.mapping(allowed: ["samples", "bootstrap", "confidence", "factors"])
-        let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var spec = SensitivitySpec(samples: 64, bootstrap: 1000, confidence: 0.95, factors: [])
+        let map = Dictionary(try ExperimentFields.sensitivity.read(v, into: &spec, others: ["factors"]).map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         let factors = try parseFactors(map["factors"], in: v, editor: editor, needsRange: true, allowsValues: false)
         guard factors.count >= 2 else { throw (map["factors"] ?? v).error("expected at least 2 factors (indices apportion variance among factors)") }
         guard 2 * factors.count <= SobolSequence.maxDimension else {
             throw (map["factors"] ?? v).error("Saltelli sampling takes at most \(SobolSequence.maxDimension / 2) factors, found \(factors.count)")
         }
-        return SensitivitySpec(samples: try map["samples"]?.int(in: 2...100_000, what: "base samples") ?? 64,
-                               bootstrap: try map["bootstrap"]?.int(in: 10...100_000, what: "bootstrap resamples") ?? 1000,
-                               confidence: try map["confidence"]?.double(in: 0.5...0.999, what: "a confidence level") ?? 0.95,
-                               factors: factors)
+        spec.factors = factors
+        return spec
     }
 
     static func parseOptimize(_ v: YAMLValue, editor: ScenarioEditor, strategies: [String]) throws -> OptimizeSpec {
-        let entries = try v.mapping(allowed: ["strategy", "objective", "direction", "method", "max_evaluations", "constraints", "frontier", "factors"])
+        let entries = try v.mapping(allowed: ExperimentFields.optimize.names + ["strategy", "objective", "direction", "constraints", "frontier", "factors"])
         let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var marks: [String: SourceMark] = [:]
         for (k, value, _) in entries { marks[k] = mark(value) }
         let strategy = try map["strategy"].map { try strategyName($0, in: strategies) } ?? strategies[0]
         let objective = try map["objective"]?.string() ?? "net_recovery_rate"
         let maximize = try map["direction"].map { try $0.choice(["maximize", "minimize"], what: "direction") == "maximize" }
-        let method = try OptimizeSpec.Method(rawValue: map["method"]?.choice(OptimizeSpec.Method.allCases.map(\.rawValue), what: "method") ?? "nelder_mead")!
         var constraints: [MetricConstraint] = []
         if let c = map["constraints"] {
             for item in try c.sequence() {
@@ -116,22 +110,24 @@ extension ScenarioLoader {
             if frontierPoints == 0 { frontierPoints = 5 }
         }
         let factors = try parseFactors(map["factors"], in: v, editor: editor, needsRange: true, allowsValues: false)
-        return OptimizeSpec(strategy: strategy, objective: objective, maximize: maximize, method: method,
-                            maxEvaluations: try map["max_evaluations"]?.int(in: 2...100_000, what: "an evaluation budget") ?? 60,
-                            constraints: constraints, frontierMetric: frontierMetric, frontierPoints: frontierPoints,
-                            factors: factors, marks: marks)
+        var spec = OptimizeSpec(strategy: strategy, objective: objective, maximize: maximize, method: .nelderMead, maxEvaluations: 60,
+                                constraints: constraints, frontierMetric: frontierMetric, frontierPoints: frontierPoints,
+                                factors: factors, marks: marks)
+        for (key, value, _) in entries { _ = try ExperimentFields.optimize.readIfDeclared(key, value, into: &spec) }
+        return spec
     }
 
     static func parseCalibrate(_ v: YAMLValue, editor: ScenarioEditor, strategies: [String]) throws -> CalibrateSpec {
-        let entries = try v.mapping(allowed: ["strategy", "max_evaluations", "observed", "factors"])
+        let entries = try v.mapping(allowed: ExperimentFields.calibrate.names + ["strategy", "observed", "factors"])
         let map = Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var marks: [String: SourceMark] = [:]
         for (k, value, _) in entries { marks[k] = mark(value) }
-        return CalibrateSpec(strategy: try map["strategy"].map { try strategyName($0, in: strategies) } ?? strategies[0],
-                             maxEvaluations: try map["max_evaluations"]?.int(in: 2...100_000, what: "an evaluation budget") ?? 80,
-                             observed: try map["observed"]?.string(),
-                             factors: try parseFactors(map["factors"], in: v, editor: editor, needsRange: true, allowsValues: false),
-                             marks: marks)
+        var spec = CalibrateSpec(strategy: try map["strategy"].map { try strategyName($0, in: strategies) } ?? strategies[0],
+                                 maxEvaluations: 80, observed: try map["observed"]?.string(),
+                                 factors: try parseFactors(map["factors"], in: v, editor: editor, needsRange: true, allowsValues: false),
+                                 marks: marks)
+        for (key, value, _) in entries { _ = try ExperimentFields.calibrate.readIfDeclared(key, value, into: &spec) }
+        return spec
     }
 
     /// A list of factors, each checked against the scenario: the path names a number, and both

@@ -152,7 +152,7 @@ public enum ScenarioLoader {
             guard let value = map[key] else { continue }
             try problems.attempt(()) { _ = try ScenarioFields.head.readIfDeclared(key, value, into: &head) }
         }
-        let (description, seed, replications, horizon) = (head.description, UInt64(head.seed), head.replications, head.horizonDays)
+        let (description, seed, replications, horizon) = (head.description, head.seed, head.replications, head.horizonDays)
         let calendar = try problems.attempt(SimulationCalendar()) { try map["calendar"].map { try parseCalendar($0, horizon: horizon) } ?? SimulationCalendar() }
         var populationFailed = false, modelFailed = false
         let population = try problems.attempt({ populationFailed = true; return defaultPopulation }()) { try parsePopulation(map["population"], file: file) }

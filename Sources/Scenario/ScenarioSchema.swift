@@ -103,18 +103,16 @@ public enum ScenarioSchema {
                              "values": ["type": "array", "items": number(), "minItems": 1],
                              "range": ["type": "array", "minItems": 2, "maxItems": 2, "items": number()], "steps": integer(1, 10_000), "start": number()], required: ["path"])
         let factors: [String: Any] = ["type": "array", "items": factor, "minItems": 1]
-        let experiment = object([
-            "replications": integer(1, 10_000), "population": integer(1, 50_000_000),
+        let experiment = ExperimentFields.experiment.schema(others: [
             "strategies": ["type": "array", "items": ["type": "string"]],
             "metrics": ["type": "array", "items": ["type": "string"], "minItems": 1],
-            "sweep": object(["design": enumeration(["grid", "sobol"]), "points": integer(1, 100_000), "factors": factors], required: ["factors"]),
-            "sensitivity": object(["samples": integer(2, 100_000), "bootstrap": integer(10, 100_000), "confidence": number(0.5...0.999), "factors": factors], required: ["factors"]),
-            "optimize": object(["strategy": ["type": "string"], "objective": ["type": "string"], "direction": enumeration(["maximize", "minimize"]),
-                                "method": enumeration(["nelder_mead", "cross_entropy"]), "max_evaluations": integer(2, 100_000),
+            "sweep": ExperimentFields.sweep.schema(others: ["factors": factors], required: ["factors"]),
+            "sensitivity": ExperimentFields.sensitivity.schema(others: ["factors": factors], required: ["factors"]),
+            "optimize": ExperimentFields.optimize.schema(others: ["strategy": ["type": "string"], "objective": ["type": "string"], "direction": enumeration(["maximize", "minimize"]),
                                 "constraints": ["type": "array", "items": object(["metric": ["type": "string"], "max": number(), "min": number()], required: ["metric"])],
                                 "frontier": object(["against": ["type": "string"], "points": integer(2, 50)], required: ["against"]),
                                 "factors": factors], required: ["factors"]),
-            "calibrate": object(["strategy": ["type": "string"], "max_evaluations": integer(2, 100_000), "observed": ["type": "string"], "factors": factors], required: ["factors"]),
+            "calibrate": ExperimentFields.calibrate.schema(others: ["strategy": ["type": "string"], "observed": ["type": "string"], "factors": factors], required: ["factors"]),
         ], description: "Experiments: collectsim sweep, sensitivity, optimize and calibrate (docs/experiments.md).")
         var root = object(ScenarioFields.head.properties.merging([
             "experiment": experiment,

@@ -8,7 +8,7 @@ public enum ScenarioWriter {
     public static func yaml(_ s: Scenario) -> String {
         var out = "# Resolved by CollectSim: every default filled in. Running this file reproduces the run.\n"
         out += "name: \(quote(s.name))\n"
-        let head = ScenarioFields.Head(description: s.description, seed: Int(s.seed), replications: s.replications, horizonDays: s.horizonDays)
+        let head = ScenarioFields.Head(description: s.description, seed: s.seed, replications: s.replications, horizonDays: s.horizonDays)
         let headLines = ScenarioFields.head.pairs(head)
         out += headLines.prefix(3).map { $0 + "\n" }.joined()
         if let p = s.precision {
@@ -46,7 +46,7 @@ public enum ScenarioWriter {
     }
 
     static func experiment(_ e: ExperimentSpec) -> String {
-        var out = "experiment:\n  replications: \(e.replications)\n  population: \(e.population)\n"
+        var out = "experiment:\n" + ExperimentFields.experiment.lines(e, indent: "  ")
         out += "  strategies: [\(e.strategies.map(quote).joined(separator: ", "))]\n"
         out += "  metrics: [\(e.metrics.map(quote).joined(separator: ", "))]\n"
         func factors(_ list: [ExperimentFactor]) -> String {
@@ -62,15 +62,15 @@ public enum ScenarioWriter {
             return out
         }
         if let s = e.sweep {
-            out += "  sweep:\n    design: \(s.design.rawValue)\n    points: \(s.points)\n" + factors(s.factors)
+            out += "  sweep:\n" + ExperimentFields.sweep.lines(s, indent: "    ") + factors(s.factors)
         }
         if let s = e.sensitivity {
-            out += "  sensitivity:\n    samples: \(s.samples)\n    bootstrap: \(s.bootstrap)\n    confidence: \(num(s.confidence))\n" + factors(s.factors)
+            out += "  sensitivity:\n" + ExperimentFields.sensitivity.lines(s, indent: "    ") + factors(s.factors)
         }
         if let o = e.optimize {
             out += "  optimize:\n    strategy: \(quote(o.strategy))\n    objective: \(quote(o.objective))\n"
             if let m = o.maximize { out += "    direction: \(m ? "maximize" : "minimize")\n" }
-            out += "    method: \(o.method.rawValue)\n    max_evaluations: \(o.maxEvaluations)\n"
+            out += ExperimentFields.optimize.lines(o, indent: "    ")
             if !o.constraints.isEmpty {
                 out += "    constraints:\n"
                 for c in o.constraints {
@@ -84,7 +84,7 @@ public enum ScenarioWriter {
             out += factors(o.factors)
         }
         if let c = e.calibrate {
-            out += "  calibrate:\n    strategy: \(quote(c.strategy))\n    max_evaluations: \(c.maxEvaluations)\n"
+            out += "  calibrate:\n    strategy: \(quote(c.strategy))\n" + ExperimentFields.calibrate.lines(c, indent: "    ")
             if let o = c.observed { out += "    observed: \(quote(o))\n" }
             out += factors(c.factors)
         }

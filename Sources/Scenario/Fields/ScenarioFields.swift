@@ -10,7 +10,7 @@ enum ScenarioFields {
     /// The top-level scalars of a scenario, before the scenario is assembled.
     struct Head {
         var description = ""
-        var seed = Int(ScenarioDefaults.seed)
+        var seed = ScenarioDefaults.seed
         var replications = ScenarioDefaults.replications
         var horizonDays = ScenarioDefaults.horizonDays
     }
@@ -20,8 +20,8 @@ enum ScenarioFields {
         FieldTable([
             Field(name: "description", kind: .text, meaning: "What the scenario studies, for reports.",
                   read: { v, h in h.description = try v.string() }, text: { ScenarioWriter.quote($0.description) }),
-            .integer("seed", \.seed, 0...Int.max, what: "a non-negative seed",
-                     "Seed of the common random numbers: the same scenario and seed give the same bytes."),
+            Field(name: "seed", kind: .integer(0...Int.max), meaning: "Seed of the common random numbers: the same scenario and seed give the same bytes.",
+                  read: { v, h in h.seed = UInt64(try v.int(in: 0...Int.max, what: "a non-negative seed")) }, text: { String($0.seed) }),
             .integer("replications", \.replications, 1...100_000, what: "a number of replications",
                      "Independent replications of the whole population (the minimum, with precision)."),
             .integer("horizon_days", \.horizonDays, 1...ScenarioLoader.maxHorizonDays, what: "a horizon in days", "Days simulated."),
@@ -224,6 +224,50 @@ enum ScenarioFields {
                   meaning: "Most complaints per 1,000 accounts a recommended strategy may have (null: no cap).",
                   read: { v, s in s.complaintsCap = v.isNull ? nil : try v.double(in: 0...1e6, what: "complaints per 1,000 accounts") },
                   text: { $0.complaintsCap.map(ScenarioWriter.num) }),
+        ])
+    }
+}
+
+/// The experiment section's plain fields, declared once like `ScenarioFields`; factors,
+/// strategies, metrics, objectives, constraints and frontiers are read by their own code.
+enum ExperimentFields {
+    /// `experiment:` apart from its strategies, metrics and experiment kinds.
+    static var experiment: FieldTable<ExperimentSpec> {
+        FieldTable([
+            .integer("replications", \.replications, 1...10_000, what: "replications per evaluation",
+                     "Replications per evaluation (default: the scenario's)."),
+            .integer("population", \.population, 1...ScenarioLoader.maxPopulation, what: "accounts per evaluation",
+                     "Accounts per evaluation (default: the scenario's population)."),
+        ])
+    }
+
+    static var sweep: FieldTable<SweepSpec> {
+        FieldTable([
+            .choice("design", \.design, SweepSpec.Design.allCases.map { ($0.rawValue, $0) }, what: "design",
+                    "grid: every combination of the factors' values; sobol: a space-filling design of `points` points."),
+            .integer("points", \.points, 1...100_000, what: "a number of design points", "Points of a Sobol design."),
+        ])
+    }
+
+    static var sensitivity: FieldTable<SensitivitySpec> {
+        FieldTable([
+            .integer("samples", \.samples, 2...100_000, what: "base samples", "Base samples N; the design has N·(k + 2) points for k factors."),
+            .integer("bootstrap", \.bootstrap, 10...100_000, what: "bootstrap resamples", "Bootstrap resamples for the intervals."),
+            .number("confidence", \.confidence, 0.5...0.999, what: "a confidence level", "Confidence level of the intervals."),
+        ])
+    }
+
+    static var optimize: FieldTable<OptimizeSpec> {
+        FieldTable([
+            .choice("method", \.method, OptimizeSpec.Method.allCases.map { ($0.rawValue, $0) }, what: "method",
+                    "nelder_mead: GSL's simplex with restarts; cross_entropy: a population search."),
+            .integer("max_evaluations", \.maxEvaluations, 2...100_000, what: "an evaluation budget", "Most evaluations the search makes."),
+        ])
+    }
+
+    static var calibrate: FieldTable<CalibrateSpec> {
+        FieldTable([
+            .integer("max_evaluations", \.maxEvaluations, 2...100_000, what: "an evaluation budget", "Most evaluations the fit makes."),
         ])
     }
 }
