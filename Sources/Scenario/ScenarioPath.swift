@@ -67,6 +67,8 @@ public struct ScenarioEditor: Sendable {
     public let resolvedText: String
     let file: String
     private let tree: ResolvedTree
+    /// The portfolio file the population is, if it is one.
+    let portfolio: String?
 
     public init(_ scenario: Scenario) {
         var plain = scenario
@@ -74,11 +76,15 @@ public struct ScenarioEditor: Sendable {
         resolvedText = ScenarioWriter.yaml(plain)
         file = scenario.sourceFile
         tree = ResolvedTree(resolvedText)
+        portfolio = scenario.population.book.map { URL(fileURLWithPath: $0.path).lastPathComponent }
     }
 
-    /// The current value of a numeric field (the first, when the path names several).
+    /// The current value of a numeric field (the first, when the path names several). A field
+    /// that only shapes a generated cohort is refused when the population is a portfolio: the
+    /// file gives what it would draw, so setting or varying it would change nothing.
     public func value(at path: ScenarioPath) throws(ScenarioPath.PathError) -> Double {
-        try tree.withRoot { root throws(ScenarioPath.PathError) in try Self.value(at: path, in: root) }
+        try refuseCohortOnly(path)
+        return try tree.withRoot { root throws(ScenarioPath.PathError) in try Self.value(at: path, in: root) }
     }
 
     private static func value(at path: ScenarioPath, in root: Node) throws(ScenarioPath.PathError) -> Double {
@@ -108,11 +114,19 @@ public struct ScenarioEditor: Sendable {
         try tree.withRoot { root in try scenario(setting: assignments, in: root) }
     }
 
+    /// Refuses a field that only shapes a generated cohort when the population is a portfolio.
+    func refuseCohortOnly(_ path: ScenarioPath) throws(ScenarioPath.PathError) {
+        if let portfolio, ScenarioFields.shapesGeneratedCohortOnly(path.text) {
+            throw ScenarioPath.PathError("'\(path.text)' shapes a generated cohort only; the population is the portfolio \(portfolio), whose file gives it, so changing it would change nothing")
+        }
+    }
+
     private func scenario(setting assignments: [(ScenarioPath, Double)], in original: Node) throws -> Scenario {
         var root = original
         for (path, value) in assignments {
             let scalar = Node.scalar(.init(Self.format(value), .implicit, .plain))
             do {
+                try refuseCohortOnly(path)
                 root = try Self.visit(root, path.steps[...], trail: "", full: path.text) { node in
                     guard case .scalar = node else { return node }
                     return scalar

@@ -75,6 +75,37 @@ final class ScenarioOverrideTests: XCTestCase {
         }
     }
 
+    /// With a portfolio as the population, the fields that only shape a generated cohort
+    /// (its size, mix and the segments' balance, term and grade distributions) would change
+    /// nothing: setting or varying them is refused; what the model still draws is not.
+    func testCohortOnlyFieldsAreRefusedWhenThePopulationIsAPortfolio() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        account_id,segment,grade,balance,overdue,days_past_due,installment,remaining_term
+        a1,salaried,B,1000,0,-5,100,10
+        a2,salaried,D,2000,200,35,200,10
+
+        """.write(to: dir.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("s.yaml")
+        try "name: b\npopulation: {portfolio: book.csv}\nstrategies: [graded]\n".write(to: file, atomically: true, encoding: .utf8)
+        let s = try ScenarioLoader.load(path: file.path)
+        for path in ["population.delinquent_share", "population.size", "population.segments.salaried.balance_median",
+                     "population.segments.salaried.term_months_max"] {
+            XCTAssertThrowsError(try ScenarioOverride.apply([ScenarioOverride(argument: "\(path)=2")], to: s), path) { error in
+                XCTAssertEqual((error as? ScenarioError)?.field, path)
+                XCTAssertTrue("\(error)".contains("shapes a generated cohort only; the population is the portfolio book.csv, whose file gives it"), "\(error)")
+            }
+        }
+        // Drawn for each account whatever the file says: still a factor worth varying.
+        let changed = try ScenarioOverride.apply([ScenarioOverride(argument: "population.segments.salaried.hardship_rate=0.01")], to: s)
+        XCTAssertEqual(changed.population.segments.first { $0.name == "salaried" }?.hardshipRate, 0.01)
+        // Without a portfolio the same field is an ordinary override.
+        let generated = try ScenarioLoader.parse(yaml: "name: g\nstrategies: [graded]\n", file: "g.yaml")
+        XCTAssertNoThrow(try ScenarioOverride.apply([ScenarioOverride(argument: "population.delinquent_share=0.3")], to: generated))
+    }
+
     func testAValueTheFileWouldRefuseIsRefusedWithTheFileSRange() throws {
         let s = try ScenarioLoader.parse(yaml: withSweep, file: "o.yaml")
         XCTAssertThrowsError(try ScenarioOverride.apply([ScenarioOverride(argument: "horizon_days=2.5")], to: s)) { error in

@@ -24,6 +24,16 @@ struct Field<Value> {
     let read: (YAMLValue, inout Value) throws -> Void
     /// The value as YAML text, or nil when the writer leaves the field out.
     let text: (Value) -> String?
+    /// True for a field that shapes a generated cohort only: with a portfolio as the
+    /// population, the file gives what it would draw, so varying it changes nothing.
+    var cohortOnly = false
+
+    /// The field, marked as shaping a generated cohort only.
+    func generatedCohortOnly() -> Field {
+        var f = self
+        f.cohortOnly = true
+        return f
+    }
 
     /// The field's JSON Schema.
     var schema: [String: Any] {
@@ -36,7 +46,7 @@ struct Field<Value> {
         case .choice(let options): d = ["type": "string", "enum": options]
         case .structured(let s): d = s
         }
-        d["description"] = meaning
+        d["description"] = meaning + (cohortOnly ? " Generated cohorts only: with a portfolio, the file gives it." : "")
         return d
     }
 }
@@ -94,6 +104,9 @@ struct FieldTable<Value> {
     }
 
     var names: [String] { fields.map(\.name) }
+
+    /// The fields that shape a generated cohort only (`Field.cohortOnly`).
+    var cohortOnlyNames: [String] { fields.filter(\.cohortOnly).map(\.name) }
 
     /// Reads every field the mapping gives into `value`. Keys other than the table's are an
     /// error (with a did-you-mean), except `others`, which are returned for the caller to read.

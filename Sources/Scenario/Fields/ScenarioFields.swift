@@ -32,15 +32,25 @@ enum ScenarioFields {
     static var population: FieldTable<PopulationSpec> {
         FieldTable([
             .integer("size", \.size, 1...ScenarioLoader.maxPopulation, what: "a population size",
-                     "Accounts in the generated cohort (with a portfolio: its count, or the sample)."),
+                     "Accounts in the generated cohort (with a portfolio: its count, or the sample).").generatedCohortOnly(),
             .number("delinquent_share", \.delinquentShare, probability, what: "a probability",
-                    "Share of accounts delinquent at entry; the rest are current, their next due date within due_within_days."),
+                    "Share of accounts delinquent at entry; the rest are current, their next due date within due_within_days.").generatedCohortOnly(),
             .number("initial_dpd_mean", \.initialDPDMean, 1...3650, what: "a mean DPD",
-                    "Mean of the exponential initial DPD of delinquent accounts (rounded up, capped at max_initial_dpd)."),
-            .integer("max_initial_dpd", \.maxInitialDPD, 1...3650, what: "a DPD", "Largest initial DPD of a generated account."),
+                    "Mean of the exponential initial DPD of delinquent accounts (rounded up, capped at max_initial_dpd).").generatedCohortOnly(),
+            .integer("max_initial_dpd", \.maxInitialDPD, 1...3650, what: "a DPD", "Largest initial DPD of a generated account.").generatedCohortOnly(),
             .integer("due_within_days", \.dueWithinDays, 1...365, what: "a number of days",
-                     "Current accounts' next due date falls uniformly within this many days."),
+                     "Current accounts' next due date falls uniformly within this many days.").generatedCohortOnly(),
         ])
+    }
+
+    /// Whether a numeric path names a field that shapes a generated cohort only
+    /// (`population.FIELD` or `population.segments.NAME.FIELD`).
+    static func shapesGeneratedCohortOnly(_ path: String) -> Bool {
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.first == "population" else { return false }
+        if parts.count == 2 { return population.cohortOnlyNames.contains(parts[1]) }
+        if parts.count == 4 && parts[1] == "segments" { return segment.cohortOnlyNames.contains(parts[3].split(separator: "[")[0].description) }
+        return false
     }
 
     /// The population's keys read apart from the table.
@@ -49,7 +59,7 @@ enum ScenarioFields {
     /// One segment of the generated cohort.
     static var segment: FieldTable<Segment> {
         FieldTable([
-            .number("weight", \.weight, probability, what: "a weight", "Share of the cohort in this segment; the segments' weights sum to 1."),
+            .number("weight", \.weight, probability, what: "a weight", "Share of the cohort in this segment; the segments' weights sum to 1.").generatedCohortOnly(),
             Field(name: "grade_weights",
                   kind: .structured(["type": "array", "minItems": 5, "maxItems": 5, "items": ["type": "number", "minimum": 0, "maximum": 1e6]]),
                   meaning: "Relative weights of credit grades A to E in the segment (normalised; at least one positive).",
@@ -59,13 +69,13 @@ enum ScenarioFields {
                       s.gradeWeights = try items.map { try $0.double(in: 0...1e6, what: "a non-negative weight") }
                       guard s.gradeWeights.reduce(0, +) > 0 else { throw v.error("expected at least one positive grade weight") }
                   },
-                  text: { "[" + $0.gradeWeights.map(ScenarioWriter.num).joined(separator: ", ") + "]" }),
+                  text: { "[" + $0.gradeWeights.map(ScenarioWriter.num).joined(separator: ", ") + "]" }).generatedCohortOnly(),
             .number("propensity_shift", \.propensityShift, -10...10, what: "a shift in SD units",
                     "Shift of the latent default propensity z, in standard-normal units (higher is riskier)."),
-            .number("balance_median", \.balanceMedian, 0.01...1e12, what: "a positive amount", "Median balance at entry (log-normal)."),
-            .number("balance_sigma", \.balanceSigma, 0...5, what: "a log-scale SD", "Log-scale standard deviation of the balance."),
-            .integer("term_months_min", \.termMonthsMin, 1...600, what: "a number of months", "Shortest remaining term, in months."),
-            .integer("term_months_max", \.termMonthsMax, 1...600, what: "a number of months", "Longest remaining term, in months."),
+            .number("balance_median", \.balanceMedian, 0.01...1e12, what: "a positive amount", "Median balance at entry (log-normal).").generatedCohortOnly(),
+            .number("balance_sigma", \.balanceSigma, 0...5, what: "a log-scale SD", "Log-scale standard deviation of the balance.").generatedCohortOnly(),
+            .integer("term_months_min", \.termMonthsMin, 1...600, what: "a number of months", "Shortest remaining term, in months.").generatedCohortOnly(),
+            .integer("term_months_max", \.termMonthsMax, 1...600, what: "a number of months", "Longest remaining term, in months.").generatedCohortOnly(),
             .number("hardship_rate", \.hardshipRate, probability, what: "a probability", "Daily probability of falling from able to pay into hardship."),
             .number("recovery_rate", \.recoveryRate, probability, what: "a probability", "Daily probability of recovering from hardship."),
             .number("initial_hardship_current", \.initialHardshipCurrent, probability, what: "a probability",
