@@ -74,8 +74,11 @@ public enum Suggest {
             let d = distance(word, c)
             if best == nil || d < best!.1 { best = (c, d) }
         }
-        guard let (name, d) = best, d <= max(2, word.count / 3) else { return nil }
-        return name
+        if let (name, d) = best, d <= max(2, word.count / 3) { return name }
+        // A name given without its last word or words (`net_recovery` for `net_recovery_rate`),
+        // when only one candidate extends it.
+        let extensions = word.isEmpty ? [] : candidates.filter { $0.hasPrefix(word + "_") }
+        return extensions.count == 1 ? extensions[0] : nil
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
