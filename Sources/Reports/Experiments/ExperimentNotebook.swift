@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Scenario
 
@@ -37,7 +38,18 @@ enum ExperimentNotebook {
     }
 
     static func sweep(_ o: SweepExperiment.Outcome) throws -> String {
-        try Notebook.document(opening(o.page, title: "Sweep: \(o.page.scenario.name)", files: "`sweep.csv` (one row per point, strategy and metric, with 95% CI)") + [
+        // Which way is better for each metric, from the metric table rather than its name.
+        let directions: [String] = o.page.spec.metrics.map { m in
+            let higher = Metrics.byName[m]?.higherIsBetter ?? true
+            return python(m) + ": " + (higher ? "True" : "False")
+        }
+        let best = "# Which way is better for each metric, as CollectSim's metric table says.\n"
+            + "maximise = {" + directions.joined(separator: ", ") + "}\n" + #"""
+            best = [sweep[(sweep.strategy == s) & (sweep.metric == m)].sort_values("mean", ascending=not maximise[m]).head(1)
+                    for s in strategies for m in metrics]
+            pd.concat(best)
+            """#
+        return try Notebook.document(opening(o.page, title: "Sweep: \(o.page.scenario.name)", files: "`sweep.csv` (one row per point, strategy and metric, with 95% CI)") + [
             Notebook.markdown(["## Each metric against each factor", "",
                                "With several factors, each panel shows every point against one factor: the spread at one value is the other factors' effect."]),
             Notebook.code(#"""
@@ -57,12 +69,7 @@ enum ExperimentNotebook {
             plt.show()
             """#),
             Notebook.markdown(["## Best point per strategy and metric"]),
-            Notebook.code(#"""
-            maximise = {m: not any(w in m for w in ("complaint", "default", "chargeoff", "cost", "violation", "legal", "days")) for m in metrics}
-            best = [sweep[(sweep.strategy == s) & (sweep.metric == m)].sort_values("mean", ascending=not maximise[m]).head(1)
-                    for s in strategies for m in metrics]
-            pd.concat(best)
-            """#),
+            Notebook.code(best),
         ])
     }
 
