@@ -41,10 +41,10 @@ let package = Package(
             ]
         ),
         .target(name: "Engine", dependencies: ["Scenario", "CollectionsModel", "Stochastics"]),
-        .target(name: "Analysis", dependencies: ["Engine", "Stochastics"]),
+        .target(name: "Analysis", dependencies: ["Engine", "Scenario", "CollectionsModel", "Stochastics"]),
         .target(
             name: "Reports",
-            dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Cluster runs: shards of a run or a design experiment, their merge, Slurm job scripts.
         .target(
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Registry", dependencies: ["Reports", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "collectsim",
-            dependencies: ["Cluster", "Registry", "Reports", "Analysis", "Engine", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Cluster", "Registry", "Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The floor for the engine's design (benchmarks/compare): only the draws, as many per
         // borrower-day as the engine makes. Built here so it shares the engine's generator and build.
@@ -64,12 +64,12 @@ let package = Package(
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis", "TestSupport", .product(name: "Yams", package: "Yams")],
                     exclude: ["BadScenarios"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Analysis", "Reports", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "CollectionsModel", "Analysis", "Reports", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis", "Engine", "Scenario"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
-        .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario"]),
+        .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics"]),
     ],
     swiftLanguageModes: [.v6]
 )
