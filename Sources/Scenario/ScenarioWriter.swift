@@ -9,24 +9,24 @@ public enum ScenarioWriter {
         var out = "# Resolved by CollectSim: every default filled in. Running this file reproduces the run.\n"
         out += "name: \(quote(s.name))\n"
         let head = ScenarioFields.Head(description: s.description, seed: s.seed, replications: s.replications, horizonDays: s.horizonDays)
-        let headLines = ScenarioFields.head.pairs(head)
-        out += headLines.prefix(3).map { $0 + "\n" }.joined()
+        // The horizon follows precision, which follows the replications.
+        out += ScenarioFields.head.lines(head, indent: "") { $0 != "horizon_days" }
         if let p = s.precision {
             out += "precision:\n" + ScenarioFields.precision.lines(p, indent: "  ") + "  targets:\n"
             for t in p.targets { out += "    \(quote(t.metric)): \(num(t.halfWidth))\n" }
         }
-        out += headLines.dropFirst(3).map { $0 + "\n" }.joined()
+        out += ScenarioFields.head.lines(head, indent: "") { $0 == "horizon_days" }
         out += "calendar:\n" + ScenarioFields.calendar.lines(s.calendar, indent: "  ")
         out += "  holidays: [\(s.calendar.holidays.sorted().map(String.init).joined(separator: ", "))]\n"
         let p = s.population
-        let population = ScenarioFields.population.pairs(p)
-        out += "population:\n  \(population[0])\n"
+        // The size first, then a portfolio's keys, then the rest.
+        out += "population:\n" + ScenarioFields.population.lines(p, indent: "  ") { $0 == "size" }
         if let book = p.book {
             out += "  portfolio: \(quote(book.path))\n  portfolio_sha256: \(book.sha256)\n"
             if book.sample != nil { out += "  sample: \(book.count)\n" }
             if !book.ignoredColumns.isEmpty { out += "  ignore_columns: [\(book.ignoredColumns.map(quote).joined(separator: ", "))]\n" }
         }
-        out += population.dropFirst().map { "  \($0)\n" }.joined()
+        out += ScenarioFields.population.lines(p, indent: "  ") { $0 != "size" }
         out += "  segments:\n"
         for g in p.segments {
             out += "    \(quote(g.name)):\n" + ScenarioFields.segment.lines(g, indent: "      ")
@@ -95,8 +95,7 @@ public enum ScenarioWriter {
         var out = "compliance:\n"
         if let p = c.preset { out += "  preset: \(p)\n" }
         // mode first, then the windows and caps, then the other fields.
-        let fields = ScenarioFields.compliance.pairs(c)
-        out += "  \(fields[0])\n"
+        out += ScenarioFields.compliance.lines(c, indent: "  ") { $0 == "mode" }
         out += "  windows:\(c.windows.isEmpty ? " {}" : "")\n"
         for ch in Channel.allCases {
             guard let w = c.windows[ch] else { continue }
@@ -107,7 +106,7 @@ public enum ScenarioWriter {
             guard let cap = c.caps[ch] else { continue }
             out += "    \(ch.name): {\(ScenarioFields.caps.pairs(cap).joined(separator: ", "))}\n"
         }
-        out += fields.dropFirst().map { "  \($0)\n" }.joined()
+        out += ScenarioFields.compliance.lines(c, indent: "  ") { $0 != "mode" }
         return out
     }
 

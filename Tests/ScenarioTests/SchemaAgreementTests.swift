@@ -96,7 +96,9 @@ final class SchemaAgreementTests: XCTestCase {
         var files: [URL] = []
         for (i, line) in cases.enumerated() {
             let file = dir.appendingPathComponent("case-\(i).yaml")
-            try "name: x\npopulation:\n  segments:\n    salaried:\n      \(line)\n      weight: 1\n".replacingOccurrences(of: "      weight: 1\n", with: line.hasPrefix("weight") ? "" : "      weight: 1\n")
+            // A segment the defaults name needs its weight; the case under test may be that weight.
+            let fields = line.hasPrefix("weight") ? [line] : [line, "weight: 1"]
+            try ("name: x\npopulation:\n  segments:\n    salaried:\n" + fields.map { "      \($0)\n" }.joined())
                 .write(to: file, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try ScenarioLoader.load(path: file.path), line)
             files.append(file)

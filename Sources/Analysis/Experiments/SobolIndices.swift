@@ -54,8 +54,8 @@ public struct SobolIndices: Sendable, Equatable {
 public enum SobolAnalysis {
     /// - Parameters:
     ///   - outputs: N·(k + 2) model outputs in the design's row order.
-    ///   - noiseVariances: for each output, the variance of its Monte Carlo noise (the variance
-    ///     of a mean of R replications, s² / R), or nil when it cannot be estimated.
+    ///   - noiseVariances: for each output, the variance of its Monte Carlo noise (for an
+    ///     experiment, `ReplicationNoise.varianceOfMeans`), or nil when it cannot be estimated.
     ///   - factors: k.
     ///   - resamples: bootstrap resamples; resample r draws its base samples, and its noise, from
     ///     counter streams keyed by (seed, r), so the intervals are reproducible.
@@ -72,9 +72,12 @@ public enum SobolAnalysis {
         let variance = all.m2 / Double(all.count)
         let sd = variance.squareRoot()
         let y = sd > 0 ? y.map { ($0 - all.mean) / sd } : y
-        let a = (0..<n).map { y[$0 * step] }
-        let b = (0..<n).map { y[$0 * step + k + 1] }
-        let ab = (0..<k).map { i in (0..<n).map { y[$0 * step + 1 + i] } }
+        // The design's rows of base sample j: A, then AB⁽¹⁾ … AB⁽ᵏ⁾, then B.
+        func columns(_ y: [Double]) -> (a: [Double], b: [Double], ab: [[Double]]) {
+            ((0..<n).map { y[$0 * step] }, (0..<n).map { y[$0 * step + k + 1] },
+             (0..<k).map { i in (0..<n).map { y[$0 * step + 1 + i] } })
+        }
+        let (a, b, ab) = columns(y)
         // The noise's standard deviation on the standardised scale, per output.
         let noiseSD = noiseVariances.map { v in v.map { sd > 0 ? max(0, $0).squareRoot() / sd : 0 } }
         let noiseShare = noiseVariances.flatMap { v -> Double? in
@@ -90,23 +93,15 @@ public enum SobolAnalysis {
         if resamples > 1 {
             var firstMoments = [Moments](repeating: Moments(), count: k), totalMoments = firstMoments
             var resampled = [Int](repeating: 0, count: n)
-            var noisyA = a, noisyB = b, noisyAB = ab
             for r in 0..<resamples {
                 let key = StreamKey(seed: seed, replication: r, borrower: 0)
                 for j in 0..<n { resampled[j] = Int(key.bits(day: j, purpose: .bootstrap) % UInt64(n)) }
-                if let noiseSD {
-                    // Output o of the design gets its own draw: day o of this resample's stream.
-                    func noisy(_ value: Double, output o: Int) -> Double {
-                        value + noiseSD[o] * StandardNormal.quantile(key.uniform(day: o, purpose: .simulationNoise))
-                    }
-                    for j in 0..<n {
-                        noisyA[j] = noisy(a[j], output: j * step)
-                        noisyB[j] = noisy(b[j], output: j * step + k + 1)
-                        for i in 0..<k { noisyAB[i][j] = noisy(ab[i][j], output: j * step + 1 + i) }
-                    }
-                }
+                // Output o of the design gets its own noise draw: day o of this resample's stream.
+                let (ra, rb, rab) = noiseSD.map { sds in
+                    columns(y.indices.map { o in y[o] + sds[o] * StandardNormal.quantile(key.uniform(day: o, purpose: .simulationNoise)) })
+                } ?? (a, b, ab)
                 for i in 0..<k {
-                    let (s, t) = estimate(noisyA, noisyB, noisyAB[i], rows: resampled)
+                    let (s, t) = estimate(ra, rb, rab[i], rows: resampled)
                     if s.isFinite { firstMoments[i].add(s) }
                     if t.isFinite { totalMoments[i].add(t) }
                 }

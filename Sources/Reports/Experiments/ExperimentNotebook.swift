@@ -6,7 +6,8 @@ import Scenario
 /// draws what its report draws with matplotlib, as a starting point for a researcher's own
 /// analysis. Like a run's notebook, it reads only the files beside it.
 enum ExperimentNotebook {
-    /// The title cell and the cell every experiment notebook starts with: imports, summary.json,
+    /// The title cell and the cell every experiment notebook starts with (Python string literals
+    /// are written as JSON ones, which Python reads alike): imports, summary.json,
     /// the experiment's metrics and strategies, and the report's colour per strategy.
     static func opening(_ page: ExperimentPage, title: String, files: String) -> [[String: Any]] {
         let spec = page.spec
@@ -24,24 +25,19 @@ enum ExperimentNotebook {
                 "",
                 "summary = json.load(open(\"summary.json\", encoding=\"utf-8\"))",
                 "strategies = summary[\"strategies\"]",
-                "metrics = [" + spec.metrics.map(python).joined(separator: ", ") + "]",
-                "palette = [" + SVGChart.palette.map(python).joined(separator: ", ") + "]",
+                "metrics = [" + spec.metrics.map(Format.jsonString).joined(separator: ", ") + "]",
+                "palette = [" + SVGChart.palette.map(Format.jsonString).joined(separator: ", ") + "]",
                 "colour = {s: palette[i % len(palette)] for i, s in enumerate(strategies)}",
                 "read = lambda name: pd.read_csv(name, keep_default_na=False, na_values=[\"\"])",
             ]),
         ]
     }
 
-    /// A Python string literal.
-    static func python(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
     static func sweep(_ o: SweepExperiment.Outcome) throws -> String {
         // Which way is better for each metric, from the metric table rather than its name.
         let directions: [String] = o.page.spec.metrics.map { m in
             let higher = Metrics.byName[m]?.higherIsBetter ?? true
-            return python(m) + ": " + (higher ? "True" : "False")
+            return Format.jsonString(m) + ": " + (higher ? "True" : "False")
         }
         let best = "# Which way is better for each metric, as CollectSim's metric table says.\n"
             + "maximise = {" + directions.joined(separator: ", ") + "}\n" + #"""
@@ -119,7 +115,7 @@ enum ExperimentNotebook {
         return try Notebook.document(opening(o.page, title: "Optimize: \(o.page.scenario.name)",
                                              files: "`optimize.csv` (every candidate with its metrics and 95% CI)" + (o.frontierMetric != nil ? " and `frontier.csv` (the Pareto frontier)" : "")) + [
             Notebook.code([
-                "objective, maximise = \(python(p.objective)), \(p.maximize ? "True" : "False")",
+                "objective, maximise = \(Format.jsonString(p.objective)), \(p.maximize ? "True" : "False")",
                 "candidates = read(\"optimize.csv\")",
             ]),
             Notebook.markdown(["## The search", "", "The objective of every candidate in the order evaluated; infeasible candidates (a constraint broken) are hollow, the best is starred."]),
@@ -142,7 +138,7 @@ enum ExperimentNotebook {
             Notebook.markdown(["## Pareto frontier", "", "Candidates no other beats on both the objective and `\(against)`."]),
             Notebook.code([
                 "frontier = read(\"frontier.csv\")",
-                "against = \(python(against))",
+                "against = \(Format.jsonString(against))",
             ] + #"""
             fig, ax = plt.subplots(figsize=(7, 5))
             ax.scatter(candidates[against], candidates[objective], s=10, color="lightgrey", label="all candidates")

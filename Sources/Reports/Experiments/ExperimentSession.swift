@@ -130,9 +130,7 @@ public final class ExperimentSession: @unchecked Sendable {
     /// Stores evaluation `index` of the experiment whose scenario has SHA-256 `hash`, where a
     /// session in `dir` will find it (a resumed experiment, or the merge of a sharded one).
     public static func store(_ evaluation: PointEvaluation, index: Int, hash: String, in dir: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(Stored(scenarioSHA256: hash, index: index, evaluation: evaluation)), to: file(index: index, in: dir))
+        try AtomicFile.write(try Stored(scenarioSHA256: hash, index: index, evaluation: evaluation).encoded(), to: file(index: index, in: dir))
     }
 
     /// Evaluates a design's points in order, up to a stop request: what is complete is returned,
@@ -155,19 +153,25 @@ public final class ExperimentSession: @unchecked Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         // Wall times are dropped (they served the ETAs): the archive, like every output, is
         // the same bytes at any thread count, shard count or machine load.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var text = Data()
         for index in 0..<names.count {
             guard let data = FileManager.default.contents(atPath: file(index: index, in: dir).path),
                   let stored = try? JSONDecoder().decode(Stored.self, from: data) else { break }
             let e = stored.evaluation
             let timeless = PointEvaluation(values: e.values, perReplication: e.perReplication, borrowerDays: e.borrowerDays, seconds: 0)
-            text += try encoder.encode(Stored(scenarioSHA256: stored.scenarioSHA256, index: index, evaluation: timeless))
+            text += try Stored(scenarioSHA256: stored.scenarioSHA256, index: index, evaluation: timeless).encoded()
             text += Data("\n".utf8)
         }
         try AtomicFile.write(text, to: dir.appendingPathComponent(archiveName))
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Whether a folder keeps an experiment's evaluations, finished (`evaluations.jsonl`) or not
+    /// (`evaluations/`), so that the experiment can be replayed from it.
+    public static func holdsEvaluations(in dir: URL) -> Bool {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: dir.appendingPathComponent(archiveName).path)
+            || fm.fileExists(atPath: dir.appendingPathComponent(folderName).path)
     }
 
     /// The evaluations of `evaluations.jsonl` by index; an unreadable line ends the list there
@@ -193,5 +197,12 @@ public final class ExperimentSession: @unchecked Sendable {
         let index: Int
         let evaluation: PointEvaluation
         enum CodingKeys: String, CodingKey { case scenarioSHA256 = "scenario_sha256", index, evaluation }
+
+        /// One line of JSON with sorted keys: the same evaluation is the same bytes.
+        func encoded() throws -> Data {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return try encoder.encode(self)
+        }
     }
 }

@@ -69,9 +69,10 @@ public enum SensitivityExperiment {
                     + "indices whose interval reaches \(String(format: "%.2f", r.indices.noiseShare!)) cannot be told from noise; "
                     + "raise experiment.replications or experiment.population"
             }
-            let constant = results.filter { $0.indices.total.allSatisfy(\.isNaN) }
-            lines += constant.map { "\($0.metric) under \($0.strategy) takes the same value at every point: it has no indices" }
-            if results.contains(where: { $0.indices.noiseShare == nil && !$0.indices.total.allSatisfy(\.isNaN) }) {
+            // A metric that takes one value at every point has no indices (they are NaN).
+            let hasIndices = { (r: Result) in !r.indices.total.allSatisfy(\.isNaN) }
+            lines += results.filter { !hasIndices($0) }.map { "\($0.metric) under \($0.strategy) takes the same value at every point: it has no indices" }
+            if results.contains(where: { hasIndices($0) && $0.indices.noiseShare == nil }) {
                 lines.append("simulation noise not estimated: it needs at least 2 replications per point (experiment.replications)")
             }
             return lines

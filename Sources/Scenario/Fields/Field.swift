@@ -126,14 +126,14 @@ struct FieldTable<Value> {
         return true
     }
 
-    /// `key: value` for every field the writer writes.
-    func pairs(_ value: Value) -> [String] {
-        fields.compactMap { f in f.text(value).map { "\(f.name): \($0)" } }
+    /// `key: value` for every field the writer writes (of those `included` names).
+    func pairs(_ value: Value, where included: (String) -> Bool = { _ in true }) -> [String] {
+        fields.compactMap { f in included(f.name) ? f.text(value).map { "\(f.name): \($0)" } : nil }
     }
 
     /// The pairs as block-mapping lines at `indent`.
-    func lines(_ value: Value, indent: String) -> String {
-        pairs(value).map { indent + $0 + "\n" }.joined()
+    func lines(_ value: Value, indent: String, where included: (String) -> Bool = { _ in true }) -> String {
+        pairs(value, where: included).map { indent + $0 + "\n" }.joined()
     }
 
     /// The properties of the section's JSON Schema.

@@ -80,16 +80,10 @@ extension ExperimentKind {
             })
     }
 
-    /// The kind an experiment folder's summary.json names, as `report` replays it (calibration
-    /// from the folder's own copy of its observed file).
-    static func named(_ name: String) -> ExperimentKind? {
-        switch name {
-        case "sweep": sweep
-        case "sensitivity": sensitivity
-        case "optimize": optimize
-        case "calibrate": calibrate { _, dir in dir.appendingPathComponent(CalibrateExperiment.observedCopy).path }
-        default: nil
-        }
+    /// Every kind as `report` replays it from a folder (calibration from the folder's own copy
+    /// of its observed file).
+    static var replayable: [ExperimentKind] {
+        [sweep, sensitivity, optimize, calibrate { _, dir in dir.appendingPathComponent(CalibrateExperiment.observedCopy).path }]
     }
 }
 

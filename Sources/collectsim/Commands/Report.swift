@@ -36,25 +36,20 @@ struct Report: ParsableCommand {
     /// The experiment a folder without summary.json holds: the one its saved scenario declares,
     /// when it keeps evaluations and the scenario declares exactly one.
     func declaredExperiment(_ dir: URL) -> String? {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: dir.appendingPathComponent(ExperimentSession.archiveName).path)
-                || fm.fileExists(atPath: dir.appendingPathComponent(ExperimentSession.folderName).path),
+        guard ExperimentSession.holdsEvaluations(in: dir),
               let s = try? ScenarioLoader.load(path: dir.appendingPathComponent("scenario.resolved.yaml").path),
               let e = s.experiment else { return nil }
-        let declared = [("sweep", e.sweep != nil), ("sensitivity", e.sensitivity != nil),
-                        ("optimize", e.optimize != nil), ("calibrate", e.calibrate != nil)].filter(\.1).map(\.0)
-        return declared.count == 1 ? declared[0] : nil
+        let declared = ExperimentKind.replayable.filter { $0.declared(e) }
+        return declared.count == 1 ? declared[0].name : nil
     }
 
     /// Replays the experiment from the folder's evaluations, which rewrites every output.
     func rebuildExperiment(_ dir: URL, kind name: String, partial: Bool) throws {
-        guard let kind = ExperimentKind.named(name) else {
+        guard let kind = ExperimentKind.replayable.first(where: { $0.name == name }) else {
             FileHandle.standardError.write(Data("\(folder)/summary.json: error: field 'kind': '\(name)' is not a run or an experiment CollectSim reports on (expected sweep, sensitivity, optimize or calibrate)\n".utf8))
             throw ExitCode(66)
         }
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: dir.appendingPathComponent(ExperimentSession.archiveName).path)
-                || fm.fileExists(atPath: dir.appendingPathComponent(ExperimentSession.folderName).path) else {
+        guard ExperimentSession.holdsEvaluations(in: dir) else {
             FileHandle.standardError.write(Data("""
             \(folder): error: this \(name) folder keeps no evaluations (\(ExperimentSession.archiveName)), so it cannot be rebuilt: \
             it was written before CollectSim kept them, or they were deleted. Run it again: \
