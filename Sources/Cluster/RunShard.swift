@@ -33,6 +33,7 @@ public enum RunShard {
                              stop: (@Sendable () -> Bool)? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> ShardManifest {
         let units = Self.units(scenario)
         let range = units.shard(shard.index, of: shard.count)
+        if let book = scenario.population.book { try checkBook(book, units: units, range: range) }
         try ShardFolder.prepare(folder)
         try AtomicFile.write(ScenarioWriter.yaml(scenario), to: folder.appendingPathComponent("scenario.resolved.yaml"))
 
@@ -49,6 +50,23 @@ public enum RunShard {
                                      files: try files.map { try ShardManifest.payload(folder.appendingPathComponent($0)) })
         try AtomicFile.write(try manifest.encoded(), to: folder.appendingPathComponent(ShardManifest.fileName))
         return manifest
+    }
+
+    /// Checks, before anything is written, the accounts of the book that units `range` read
+    /// against the checksums the job's records file was written with: a shard reads only its
+    /// own accounts, so it checks only those.
+    static func checkBook(_ book: AccountBook, units: WorkUnits, range: Range<Int>) throws {
+        let perBlock = Runner.defaultBlockSize, blocks = units.blocksPerReplication
+        func accounts(_ b: Range<Int>) -> Range<Int> { (b.lowerBound * perBlock)..<min(book.count, b.upperBound * perBlock) }
+        guard !range.isEmpty else { return }
+        if range.count >= blocks { return try book.verify(0..<book.count) }
+        let first = units.block(of: range.lowerBound), last = units.block(of: range.upperBound - 1)
+        if first <= last {
+            try book.verify(accounts(first..<(last + 1)))
+        } else {
+            try book.verify(accounts(first..<blocks))
+            try book.verify(accounts(0..<(last + 1)))
+        }
     }
 
     /// Turns blocks, handed over in unit order, into tally records and account rows.

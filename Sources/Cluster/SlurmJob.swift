@@ -39,6 +39,8 @@ public struct SlurmJob: Codable, Sendable, Equatable {
     public static let shardsScript = "shards.sbatch"
     public static let mergeScript = "merge.sbatch"
     public static let scenarioFile = "scenario.yaml"
+    /// With a lender's book: the book as checked when the job was prepared (`BookRecordsFile`).
+    public static let bookRecordsFile = "book.records"
     public static let jobFile = "job.json"
 
     public static func slurmFolder(_ dir: URL) -> URL { dir.appendingPathComponent(folder) }

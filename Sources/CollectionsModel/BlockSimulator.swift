@@ -28,6 +28,8 @@ public final class BlockSimulator {
     private let pendingWork: UnsafeMutableBufferPointer<UInt8>
     /// The accounts waiting for the current day, in account order.
     private let waitingToday: UnsafeMutableBufferPointer<Int32>
+    /// A block of a lender's book, read when its population is drawn (empty without a book).
+    private let bookRecords: UnsafeMutableBufferPointer<BookRecord>
     private let calendar: DayCalendar
     /// Whether quiet days take the short path (`DayContext.quietDays`); off only in tests, which
     /// check that both paths give the same bits.
@@ -81,6 +83,7 @@ public final class BlockSimulator {
         pendingRule = .allocate(capacity: blockSize)
         pendingWork = .allocate(capacity: blockSize)
         waitingToday = .allocate(capacity: blockSize)
+        bookRecords = .allocate(capacity: model.population.book == nil ? 0 : blockSize)
         calendar = DayCalendar(horizon: model.horizonDays, nonWorking: model.nonWorking)
         c = model.coefficients
         invariants = AccountInvariants(model: model)
@@ -102,7 +105,7 @@ public final class BlockSimulator {
     deinit {
         callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollState.deallocate(); drawCounter.deallocate()
         history?.deallocate()
-        waitsFor.deallocate(); pendingRule.deallocate(); pendingWork.deallocate(); waitingToday.deallocate()
+        waitsFor.deallocate(); pendingRule.deallocate(); pendingWork.deallocate(); waitingToday.deallocate(); bookRecords.deallocate()
         shortPathCounters.deallocate()
     }
 
@@ -128,7 +131,8 @@ public final class BlockSimulator {
     /// Draws the population of borrowers `first ..< first + count` for a replication; every
     /// following `run` starts from this same state (common random numbers).
     public func preparePopulation(seed: UInt64, replication: Int, first: Int, count: Int) {
-        PopulationGenerator(model: model, drawCounter: drawCounter).fill(template, seed: seed, replication: replication, first: first, count: count)
+        PopulationGenerator(model: model, drawCounter: drawCounter).fill(template, seed: seed, replication: replication, first: first, count: count,
+                                                                         bookRecords: bookRecords)
     }
 
     /// Runs the prepared population under `strategy`, adding results into `tally`, and calling

@@ -31,7 +31,17 @@ struct ConditionedPropensity: Sendable {
         let segment: Int, grade: Int
         /// 0: current; d ≥ 1: d days past due (capped at the generator's largest initial DPD).
         let entry: Int
+
+        init(segment: Int, grade: Int, entry: Int) { self.segment = segment; self.grade = grade; self.entry = entry }
+
+        /// The stratum of a book's account.
+        init(_ r: BookRecord, maxInitialDPD: Int) {
+            self.init(segment: Int(r.segment), grade: Int(r.grade), entry: ConditionedPropensity.entry(r.dpd, maxInitialDPD: maxInitialDPD))
+        }
     }
+
+    /// The entry class of an account `dpd` days past due.
+    static func entry(_ dpd: Int32, maxInitialDPD: Int) -> Int { max(0, min(Int(dpd), maxInitialDPD)) }
 
     /// Grid of z0 on which each posterior CDF is tabulated.
     static let gridLow = -8.0, gridHigh = 8.0, gridPoints = 513
@@ -42,8 +52,8 @@ struct ConditionedPropensity: Sendable {
     init(book: AccountBook, population: PopulationSpec, gradeCumulative: [[Double]], gradeRho: Double, entryRho: Double) {
         var index: [Stratum: Int] = [:]
         var strata: [Stratum] = []
-        for i in 0..<book.count {
-            let s = book.stratum(i, maxInitialDPD: population.maxInitialDPD)
+        for profile in book.profiles {
+            let s = Stratum(segment: profile.segment, grade: profile.grade, entry: Self.entry(profile.dpd, maxInitialDPD: population.maxInitialDPD))
             if index[s] == nil { index[s] = strata.count; strata.append(s) }
         }
         self.index = index

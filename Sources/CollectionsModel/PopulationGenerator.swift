@@ -9,8 +9,10 @@ struct PopulationGenerator {
     let model: ModelParameters
     let drawCounter: UnsafeMutablePointer<Int>
 
-    /// Fills `store` with borrowers `first ..< first + count` of `replication`.
-    func fill(_ store: AccountStore, seed: UInt64, replication: Int, first: Int, count: Int) {
+    /// Fills `store` with borrowers `first ..< first + count` of `replication`; with a book,
+    /// its accounts are read into `bookRecords` (at least `count` long) first.
+    func fill(_ store: AccountStore, seed: UInt64, replication: Int, first: Int, count: Int,
+              bookRecords: UnsafeMutableBufferPointer<BookRecord> = .init(start: nil, count: 0)) {
         store.setCount(count)
         let p = model.table
         let pop = model.population
@@ -25,16 +27,17 @@ struct PopulationGenerator {
         let initialSatisfaction = p["satisfaction.initial"]
 
         let book = model.population.book
+        book?.read(first..<(first + count), into: bookRecords)
         for j in 0..<count {
-            let key = book.map { StreamKey(seed: seed, replication: replication, borrower: Int(Int64(bitPattern: $0.idKey[first + j]))) }
-                ?? StreamKey(seed: seed, replication: replication, borrower: first + j)
+            let key = book != nil ? StreamKey(seed: seed, replication: replication, borrower: Int(Int64(bitPattern: bookRecords[j].idKey)))
+                : StreamKey(seed: seed, replication: replication, borrower: first + j)
             store.keys[j] = key.rawValue
             func u(_ purpose: Purpose) -> Double {
                 drawCounter.pointee &+= 1
                 return key.uniform(day: setupDay, purpose: purpose)
             }
 
-            let start = book.map { known(first + j, of: $0, u) } ?? generated(u)
+            let start = book != nil ? known(bookRecords[j], u) : generated(u)
             let s = start.segment, g = start.grade
             let seg = pop.segments[s]
             store.u(.segment)[j] = UInt8(s)
@@ -101,7 +104,7 @@ struct PopulationGenerator {
                 store.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + k)!)[j] = 0
                 store.u(AccountStore.U(rawValue: AccountStore.U.contacts0.rawValue + k)!)[j] = 0
             }
-            if let book { applyKnownState(first + j, of: book, to: store, at: j) }
+            if book != nil { applyKnownState(bookRecords[j], to: store, at: j) }
         }
     }
 

@@ -11,8 +11,10 @@ public enum SyntheticBook {
         let store = AccountStore(capacity: count)
         let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         counter.initialize(to: 0)
-        defer { counter.deallocate() }
-        PopulationGenerator(model: model, drawCounter: counter).fill(store, seed: seed, replication: 0, first: first, count: count)
+        let records = UnsafeMutableBufferPointer<BookRecord>.allocate(capacity: model.population.book == nil ? 0 : count)
+        defer { counter.deallocate(); records.deallocate() }
+        PopulationGenerator(model: model, drawCounter: counter).fill(store, seed: seed, replication: 0, first: first, count: count,
+                                                                     bookRecords: records)
         return (0..<count).map { j in
             let channels = store.u(.reach)[j]
             var reach: Reach = []

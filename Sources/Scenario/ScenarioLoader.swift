@@ -244,7 +244,7 @@ public enum ScenarioLoader {
         var p = try populationFields(v, base: defaults)
         let entries = Dictionary(try v.mapping().map { ($0.0, ($0.1, $0.2)) }, uniquingKeysWith: { a, _ in a })
         guard let (pathValue, pathKey) = entries["portfolio"] else {
-            for key in ["ignore_columns", "portfolio_sha256", "sample"] {
+            for key in ["ignore_columns", "portfolio_sha256", "sample", "records"] {
                 if let (value, k) = entries[key] { throw value.error("'\(key)' belongs with 'portfolio' (a lender's book file)", at: k) }
             }
             return p
@@ -255,23 +255,28 @@ public enum ScenarioLoader {
         let url = given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
         let ignore = try entries["ignore_columns"].map { try $0.0.sequence().map { try $0.string() } } ?? []
         var book: AccountBook
-        do {
-            book = try PortfolioReader.read(url.standardizedFileURL, name: given.hasPrefix("/") ? given : url.standardizedFileURL.path,
-                                            segments: p.segments.map(\.name), ignore: ignore)
-        } catch let e as ScenarioError where e.line == 0 {
-            // The file could not be read at all: point at the scenario's line that names it.
-            throw pathValue.error("\(e.message): \(url.standardizedFileURL.path)", at: pathKey)
-        }
-        if let (value, k) = entries["portfolio_sha256"], try value.string() != book.sha256 {
-            throw value.error("the portfolio file \(book.path) has changed since this scenario was resolved (SHA-256 \(book.sha256), "
-                              + "recorded \(try value.string())); rerun from the original scenario, or remove portfolio_sha256", at: k)
-        }
-        if let (value, k) = entries["sample"] {
-            let n = try value.int(in: 1...maxPopulation, what: "a sample size")
-            guard n < book.count else {
-                throw value.error("a sample of \(n) is not smaller than the portfolio's \(book.count) accounts; remove sample to run them all", at: k)
+        if let (recordsValue, recordsKey) = entries["records"] {
+            book = try bookRecords(recordsValue, key: recordsKey, base: base, entries: entries, portfolio: url.standardizedFileURL.path,
+                                   ignore: ignore)
+        } else {
+            do {
+                book = try PortfolioReader.read(url.standardizedFileURL, name: given.hasPrefix("/") ? given : url.standardizedFileURL.path,
+                                                segments: p.segments.map(\.name), ignore: ignore)
+            } catch let e as ScenarioError where e.line == 0 {
+                // The file could not be read at all: point at the scenario's line that names it.
+                throw pathValue.error("\(e.message): \(url.standardizedFileURL.path)", at: pathKey)
             }
-            book = book.stratifiedSample(n)
+            if let (value, k) = entries["portfolio_sha256"], try value.string() != book.sha256 {
+                throw value.error("the portfolio file \(book.path) has changed since this scenario was resolved (SHA-256 \(book.sha256), "
+                                  + "recorded \(try value.string())); rerun from the original scenario, or remove portfolio_sha256", at: k)
+            }
+            if let (value, k) = entries["sample"] {
+                let n = try value.int(in: 1...maxPopulation, what: "a sample size")
+                guard n < book.count else {
+                    throw value.error("a sample of \(n) is not smaller than the portfolio's \(book.count) accounts; remove sample to run them all", at: k)
+                }
+                book = book.stratifiedSample(n)
+            }
         }
         if let (value, k) = entries["size"], try value.int(in: 1...maxPopulation, what: "a population size") != book.count {
             throw value.error("size \(try value.int(in: 1...maxPopulation, what: "a population size")) disagrees with the portfolio's "
@@ -284,6 +289,38 @@ public enum ScenarioLoader {
         p.size = book.count
         p.book = book
         return p
+    }
+
+    /// The book of a cluster job (`records: book.records`, which `collectsim slurm` writes beside
+    /// the job's scenario): read from the records file made when the job was prepared, not from
+    /// the CSV, which no shard reads again. The records must be the portfolio's
+    /// (`portfolio_sha256`), sampled as the scenario says, with the columns it ignores.
+    static func bookRecords(_ value: YAMLValue, key: Node, base: URL, entries: [String: (YAMLValue, Node)], portfolio: String,
+                            ignore: [String]) throws -> AccountBook {
+        let given = try value.string()
+        let url = given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
+        guard let (shaValue, _) = entries["portfolio_sha256"] else {
+            throw value.error("'records' needs 'portfolio_sha256', the SHA-256 of the portfolio the records were made from", at: key)
+        }
+        let book: AccountBook
+        do { book = try BookRecordsFile.open(url.standardizedFileURL, sourcePath: portfolio) } catch let p as BookRecordsFile.Problem {
+            throw value.error(p.message, at: key)
+        }
+        let sha = try shaValue.string()
+        guard book.sha256 == sha else {
+            throw value.error("the records file \(url.standardizedFileURL.path) was made from a portfolio with SHA-256 \(book.sha256), not \(sha); "
+                              + "prepare the job again (collectsim slurm)", at: key)
+        }
+        let sample = try entries["sample"].map { try $0.0.int(in: 1...maxPopulation, what: "a sample size") }
+        guard sample == book.sample.map({ _ in book.count }) else {
+            throw value.error("the records file \(url.standardizedFileURL.path) holds \(book.sample == nil ? "the whole book" : "a sample of \(book.count)"), "
+                              + "the scenario asks for \(sample.map { "a sample of \($0)" } ?? "the whole book"); prepare the job again (collectsim slurm)", at: key)
+        }
+        guard book.ignoredColumns == ignore else {
+            throw value.error("the records file was made ignoring columns [\(book.ignoredColumns.joined(separator: ", "))], the scenario ignores "
+                              + "[\(ignore.joined(separator: ", "))]; prepare the job again (collectsim slurm)", at: key)
+        }
+        return book
     }
 
     /// Reads population fields over `base` (nil: every field is required, as in the defaults file).

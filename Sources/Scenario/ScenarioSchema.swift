@@ -51,6 +51,8 @@ public enum ScenarioSchema {
             "ignore_columns": ["type": "array", "items": ["type": "string"], "description": "columns of the portfolio file the model skips"],
             "portfolio_sha256": ["type": "string", "pattern": "^[0-9a-f]{64}$",
                                  "description": "SHA-256 the portfolio file must have (written into resolved scenarios)"],
+            "records": ["type": "string", "minLength": 1,
+                        "description": "the portfolio as checked when a cluster job was prepared (collectsim slurm writes it beside the job's scenario); read instead of the CSV"],
         ], description: "The accounts a run simulates: a generated cohort, or a lender's book (portfolio).")
         let model = modelSchema()
         let channels = Channel.allCases.map(\.name)

@@ -5,7 +5,10 @@ import Foundation
 /// gives the same scenario, so a run folder's `scenario.resolved.yaml` reproduces the run, and
 /// its SHA-256 identifies the resolved scenario.
 public enum ScenarioWriter {
-    public static func yaml(_ s: Scenario) -> String {
+    /// - Parameter bookRecords: with a lender's book, the records file (relative to where the
+    ///   YAML is written) that a cluster job reads instead of the CSV (`records`); nil for
+    ///   every resolved scenario a run folder keeps, which must not depend on how it was run.
+    public static func yaml(_ s: Scenario, bookRecords: String? = nil) -> String {
         var out = "# Resolved by CollectSim: every default filled in. Running this file reproduces the run.\n"
         out += "name: \(quote(s.name))\n"
         let head = ScenarioFields.Head(description: s.description, seed: s.seed, replications: s.replications, horizonDays: s.horizonDays)
@@ -24,6 +27,7 @@ public enum ScenarioWriter {
         if let book = p.book {
             out += "  portfolio: \(quote(book.path))\n  portfolio_sha256: \(book.sha256)\n"
             if book.sample != nil { out += "  sample: \(book.count)\n" }
+            if let bookRecords { out += "  records: \(quote(bookRecords))\n" }
             if !book.ignoredColumns.isEmpty { out += "  ignore_columns: [\(book.ignoredColumns.map(quote).joined(separator: ", "))]\n" }
         }
         out += ScenarioFields.population.lines(p, indent: "  ") { $0 != "size" }

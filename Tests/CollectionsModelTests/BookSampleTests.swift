@@ -22,8 +22,8 @@ final class BookSampleTests: XCTestCase {
         XCTAssertEqual(sample.count, 1_234)
         XCTAssertEqual(sample.sample?.fileAccounts, 10_000)
         var inFile: [Int: Int] = [:], inSample: [Int: Int] = [:]
-        for i in 0..<full.count { inFile[full.sampleStratum(i), default: 0] += 1 }
-        for i in 0..<sample.count { inSample[sample.sampleStratum(i), default: 0] += 1 }
+        for r in full.column(\.self) { inFile[AccountBook.sampleStratum(r), default: 0] += 1 }
+        for r in sample.column(\.self) { inSample[AccountBook.sampleStratum(r), default: 0] += 1 }
         XCTAssertEqual(sample.sample?.strata, inFile.count)
         XCTAssertGreaterThan(inFile.count, 50, "the book should spread over many strata for the test to mean something")
         for (stratum, n) in inFile {
@@ -33,14 +33,13 @@ final class BookSampleTests: XCTestCase {
         // The sampled accounts are the file's rows it names, in file order.
         let rows = sample.sample!.fileRows.map(Int.init)
         XCTAssertEqual(rows, rows.sorted())
-        XCTAssertEqual(rows.map { full.idKey[$0] }, sample.idKey)
-        XCTAssertEqual(rows.map { full.dpd[$0] }, sample.dpd)
+        XCTAssertEqual(rows.map { full.record($0) }, sample.column(\.self))
     }
 
     func testTheSameAccountsAreChosenWhateverTheFilesOrder() {
         let a = book(5_000).stratifiedSample(700), b = book(5_000, reversed: true).stratifiedSample(700)
-        XCTAssertEqual(Set(a.idKey), Set(b.idKey))
-        XCTAssertEqual(a.idKey.count, 700)
+        XCTAssertEqual(Set(a.column(\.idKey)), Set(b.column(\.idKey)))
+        XCTAssertEqual(a.count, 700)
     }
 
     func testASampleAsLargeAsTheBookIsTheBook() {

@@ -24,8 +24,9 @@ final class PopulationFromBookTests: XCTestCase {
         let store = AccountStore(capacity: count)
         let draws = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         draws.initialize(to: 0)
-        defer { draws.deallocate() }
-        PopulationGenerator(model: model, drawCounter: draws).fill(store, seed: seed, replication: 0, first: 0, count: count)
+        let records = UnsafeMutableBufferPointer<BookRecord>.allocate(capacity: count)
+        defer { draws.deallocate(); records.deallocate() }
+        PopulationGenerator(model: model, drawCounter: draws).fill(store, seed: seed, replication: 0, first: 0, count: count, bookRecords: records)
         return store
     }
 

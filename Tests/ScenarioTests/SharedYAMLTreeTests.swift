@@ -40,8 +40,8 @@ final class SharedYAMLTreeTests: XCTestCase {
         let loads = ResultSlots<String>(count: days.count)
         let base = self.base
         DispatchQueue.concurrentPerform(iterations: days.count) { i in
-            results[i] = (try? editor.scenario(setting: [(path, Double(days[i]))])).map(ScenarioWriter.yaml)
-            loads[i] = (try? ScenarioLoader.parse(yaml: base, file: "shared.yaml")).map(ScenarioWriter.yaml)
+            results[i] = (try? editor.scenario(setting: [(path, Double(days[i]))])).map { ScenarioWriter.yaml($0) }
+            loads[i] = (try? ScenarioLoader.parse(yaml: base, file: "shared.yaml")).map { ScenarioWriter.yaml($0) }
         }
         let plain = ScenarioWriter.yaml(try ScenarioLoader.parse(yaml: base, file: "shared.yaml"))
         for i in days.indices {

@@ -7,7 +7,9 @@
 #   3. reading and checking the book alone (collectsim validate), against the CSV readers among
 #      the Swift packages this machine carries (CSV.swift, SwiftCSV) reading the same file and
 #      converting its numeric columns (the csv-peers package beside this script).
-# Usage: benchmarks/portfolio/measure.sh [WORKDIR]   (about 5 minutes on 2 cores; writes WORKDIR/results.txt)
+#   4. a 10^7-account book (1 GB): written, run for one day against 10^7 generated accounts, and
+#      validated, one run each: the memory must not grow with the book.
+# Usage: benchmarks/portfolio/measure.sh [WORKDIR]   (about 8 minutes on 2 cores; writes WORKDIR/results.txt)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -54,3 +56,16 @@ for reader in csv-swift swiftcsv; do
     read -r s m < <(median3 "$peers" "$reader" "$work/book.csv")
     say "$reader (fields as Strings, numeric columns to Double, no checks): $s s, peak $((m / 1024)) MiB"
 done
+
+rm -f "$work/book7.csv"
+read -r s m < <(measure "$bin" portfolio --size 10000000 --seed 1 --out "$work/book7.csv")
+say "collectsim portfolio --size 10000000: $s s, peak $((m / 1024)) MiB"
+printf 'name: generated7\nseed: 1\nreplications: 1\nhorizon_days: 1\npopulation: {size: 10000000}\n' > "$work/generated7.yaml"
+printf 'name: book7\nseed: 1\nreplications: 1\nhorizon_days: 1\npopulation: {portfolio: book7.csv}\n' > "$work/book7.yaml"
+read -r s m < <(measure "$bin" run "$work/generated7.yaml" --out "$work/out7" --force --quiet --yes)
+say "run, 10^7 generated accounts, 1 day, all cores: $s s, peak $((m / 1024)) MiB"
+read -r s m < <(measure "$bin" run "$work/book7.yaml" --out "$work/out7" --force --quiet --yes)
+say "run, the 10^7-account book, 1 day, all cores: $s s, peak $((m / 1024)) MiB"
+read -r s m < <(measure "$bin" validate "$work/book7.yaml")
+say "collectsim validate, 10^7 accounts: $s s, peak $((m / 1024)) MiB"
+rm -f "$work/book7.csv"

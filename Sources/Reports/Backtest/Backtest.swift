@@ -106,6 +106,7 @@ public enum Backtest {
         var row: [String: Int] = [:]
         row.reserveCapacity(ids.count)
         for (i, id) in ids.enumerated() { row[id] = i }
+        let dpd = book.column(\.dpd), balance = book.column(\.balance)
         var problems = InputProblems(file: history.file)
         for b in history.books {
             var seen = 0
@@ -116,11 +117,11 @@ public enum Backtest {
                     continue
                 }
                 seen += 1
-                if p.dpd != book.dpd[i] {
-                    problems.add(line: line, column: 1, field: "days_past_due", "account '\(id)': month 0 has \(p.dpd) days past due, the book \(book.dpd[i]); month 0 must be the book the backtest runs")
+                if p.dpd != dpd[i] {
+                    problems.add(line: line, column: 1, field: "days_past_due", "account '\(id)': month 0 has \(p.dpd) days past due, the book \(dpd[i]); month 0 must be the book the backtest runs")
                 }
-                if abs(p.balance - book.balance[i]) > 0.005 {
-                    problems.add(line: line, column: 1, field: "balance", "account '\(id)': month 0 has a balance of \(p.balance), the book \(book.balance[i]); month 0 must be the book the backtest runs")
+                if abs(p.balance - balance[i]) > 0.005 {
+                    problems.add(line: line, column: 1, field: "balance", "account '\(id)': month 0 has a balance of \(p.balance), the book \(balance[i]); month 0 must be the book the backtest runs")
                 }
             }
             if seen < ids.count {

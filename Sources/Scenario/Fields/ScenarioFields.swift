@@ -54,7 +54,7 @@ enum ScenarioFields {
     }
 
     /// The population's keys read apart from the table.
-    static let populationOthers = ["segments", "portfolio", "ignore_columns", "portfolio_sha256", "sample"]
+    static let populationOthers = ["segments", "portfolio", "ignore_columns", "portfolio_sha256", "sample", "records"]
 
     /// One segment of the generated cohort.
     static var segment: FieldTable<Segment> {

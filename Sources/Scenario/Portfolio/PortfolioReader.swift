@@ -57,7 +57,7 @@ public enum PortfolioReader {
         }
         let built = book.build(path: url.path, sha256: sha, hasRiskScore: layout.has(.riskScore), hasReach: layout.has(.reachable),
                                ignoredColumns: ignore)
-        try duplicates(built.idKey, url: url, problems: &problems)
+        try duplicates(built.repeatedKeys(), url: url, problems: &problems)
         try problems.throwIfAny()
         return built
     }
@@ -81,14 +81,10 @@ public enum PortfolioReader {
         return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), max(lf, cr))
     }
 
-    /// Accounts whose ids repeat (or, far more rarely, whose different ids share a 64-bit key):
-    /// a sorted copy of the keys (8 bytes an account, freed on return), neighbours compared;
-    /// only when some repeat is the file read again for their lines and ids.
-    static func duplicates(_ keys: [UInt64], url: URL, problems: inout InputProblems) throws {
-        var sorted = keys
-        sorted.sort()
-        var repeated = Set<UInt64>()
-        for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] { repeated.insert(sorted[i]) }
+    /// Reports the accounts whose ids repeat (or, far more rarely, whose different ids share a
+    /// 64-bit key), given the keys that repeat (`AccountBook.repeatedKeys`): only when some
+    /// do is the file read again, for their lines and ids.
+    static func duplicates(_ repeated: Set<UInt64>, url: URL, problems: inout InputProblems) throws {
         guard !repeated.isEmpty else { return }
         var first: [UInt64: (line: Int, id: String)] = [:]
         var found: [(line: Int, column: Int, id: String, first: (line: Int, id: String))] = []

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import CollectionsModel
 import Cluster
 import Foundation
 import Reports
@@ -147,7 +148,15 @@ struct Slurm: ParsableCommand {
             if sameRun, let old { job.submitted = old.submitted }
             let slurm = SlurmJob.slurmFolder(dir)
             try FileManager.default.createDirectory(at: slurm.appendingPathComponent("logs"), withIntermediateDirectories: true)
-            try AtomicFile.write(ScenarioWriter.yaml(s), to: slurm.appendingPathComponent(SlurmJob.scenarioFile))
+            // The book goes with the job as checked now: each shard reads only its own accounts.
+            var records: String?
+            if let book = s.population.book {
+                let stream = try AtomicFile.Stream(slurm.appendingPathComponent(SlurmJob.bookRecordsFile))
+                try BookRecordsFile.write(book) { try stream.write($0) }
+                try stream.commit()
+                records = SlurmJob.bookRecordsFile
+            }
+            try AtomicFile.write(ScenarioWriter.yaml(s, bookRecords: records), to: slurm.appendingPathComponent(SlurmJob.scenarioFile))
             for (name, text) in [(SlurmJob.shardsScript, job.shardsScript(dir)), (SlurmJob.mergeScript, job.mergeScript(dir))] {
                 let file = slurm.appendingPathComponent(name)
                 try AtomicFile.write(text, to: file)

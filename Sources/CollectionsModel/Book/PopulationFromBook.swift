@@ -19,28 +19,26 @@ import Stochastics
 ///   `complained_recently`) start set; an account on a plan pays its `installment` for its
 ///   `remaining_term` installments, the first one cycle after entry.
 extension PopulationGenerator {
-    func known(_ i: Int, of book: AccountBook, _ u: (Purpose) -> Double) -> Start {
+    func known(_ r: BookRecord, _ u: (Purpose) -> Double) -> Start {
         let pop = model.population
-        let s = Int(book.segment[i]), g = Int(book.grade[i])
-        let z0 = model.knownPropensity!.draw(u(.latentPropensity), stratum: book.stratum(i, maxInitialDPD: pop.maxInitialDPD))
-        var risk = book.riskScore[i]
+        let s = Int(r.segment), g = Int(r.grade)
+        let z0 = model.knownPropensity!.draw(u(.latentPropensity), stratum: .init(r, maxInitialDPD: pop.maxInitialDPD))
+        var risk = r.riskScore
         if risk.isNaN {
             let score = pop.segments[s].propensityShift + z0 + model.scoreNoise * StandardNormal.quantile(u(.scoreNoise))
             risk = StandardNormal.cdf((score - model.scoreMean) / model.scoreSD)
         }
-        let dpd = book.dpd[i]
-        let chargedOff = dpd >= model.coefficients.chargeoffDPD
-        let balance = book.balance[i]
-        let flags = KnownFlags(rawValue: book.flags[i])
-        return Start(segment: s, grade: g, z0: z0, risk: risk, balance: balance, installment: book.installment[i],
-                     dpd: dpd, arrears: chargedOff ? balance : book.overdue[i], chargedOff: chargedOff,
+        let chargedOff = r.dpd >= model.coefficients.chargeoffDPD
+        let flags = KnownFlags(rawValue: r.flags)
+        return Start(segment: s, grade: g, z0: z0, risk: risk, balance: r.balance, installment: r.installment,
+                     dpd: r.dpd, arrears: chargedOff ? r.balance : r.overdue, chargedOff: chargedOff,
                      hardshipReported: flags.contains(.hardshipReported))
     }
 
     /// Sets what the file says beyond the generated fields: reachable channels and entry flags.
-    func applyKnownState(_ i: Int, of book: AccountBook, to store: AccountStore, at j: Int) {
-        if book.reach[i] != 0xFF {
-            let given = Reach(rawValue: book.reach[i])
+    func applyKnownState(_ r: BookRecord, to store: AccountStore, at j: Int) {
+        if r.reach != 0xFF {
+            let given = Reach(rawValue: r.reach)
             var reach: UInt8 = 0
             if given.contains(.phone) { reach |= 1 << UInt8(Channel.call.rawValue) | 1 << UInt8(Channel.visit.rawValue) }
             if given.contains(.sms) { reach |= 1 << UInt8(Channel.sms.rawValue) | 1 << UInt8(Channel.followup.rawValue) }
@@ -48,7 +46,7 @@ extension PopulationGenerator {
             if given.contains(.app) { reach |= 1 << UInt8(Channel.push.rawValue) }
             store.u(.reach)[j] = reach
         }
-        let known = KnownFlags(rawValue: book.flags[i])
+        let known = KnownFlags(rawValue: r.flags)
         guard !known.isEmpty else { return }
         var flags = AccountFlags(rawValue: store.flags[j])
         if known.contains(.hardshipReported) { flags.insert(.hardshipReported) }
@@ -60,8 +58,8 @@ extension PopulationGenerator {
         }
         if known.contains(.onPlan) && !flags.contains(.chargedOff) {
             flags.insert(.onPlan)
-            store.i(.planRemaining)[j] = max(1, book.remainingTerm[i])
-            store.d(.planAmount)[j] = book.installment[i]
+            store.i(.planRemaining)[j] = max(1, r.remainingTerm)
+            store.d(.planAmount)[j] = r.installment
             store.i(.planNextDue)[j] = model.coefficients.cycleDays
             store.i(.planMisses)[j] = 0
             store.i(.planBreakAfter)[j] = model.coefficients.entryPlanBreakAfter
