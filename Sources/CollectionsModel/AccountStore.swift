@@ -45,12 +45,29 @@ final class AccountStore {
     init(capacity: Int) {
         precondition(D.allCases.count == D.fatigue5.rawValue + 1 && I.allCases.count == I.fatigueDay5.rawValue + 1
                      && U.allCases.count == U.contacts6.rawValue + 1, "AccountStore's layout must name each enumeration's last case")
+        for problem in Self.layoutProblems() { preconditionFailure(problem) }
         self.capacity = capacity
         records = .allocate(byteCount: capacity * Self.recordSize, alignment: 64)
         records.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * Self.recordSize)
     }
 
     deinit { records.deallocate() }
+
+    /// Where the record's repeated fields do not have one slot per case of what indexes them:
+    /// a new action kind or channel needs its slot here, or it would write over the next field.
+    static func layoutProblems() -> [String] {
+        var problems: [String] = []
+        func check(_ name: String, _ slots: Int, _ cases: Int, _ of: String) {
+            if slots != cases { problems.append("AccountStore: \(name) has \(slots) slots for \(cases) \(of); add or remove its cases") }
+        }
+        check("last0…", I.defaultDay.rawValue - I.last0.rawValue, ActionKind.allCases.count, "action kinds")
+        check("fatigue0…", D.fatigue5.rawValue - D.fatigue0.rawValue + 1, Channel.allCases.count, "channels")
+        check("fatigueDay0…", I.fatigueDay5.rawValue - I.fatigueDay0.rawValue + 1, Channel.allCases.count, "channels")
+        check("nMessages…", I.complaintCount.rawValue - I.nMessages.rawValue, DayContext.CountField.allCases.count, "contact counters")
+        check("calls0…", U.contacts0.rawValue - U.calls0.rawValue, 7, "days of the week")
+        check("contacts0…", U.contacts6.rawValue - U.contacts0.rawValue + 1, 7, "days of the week")
+        return problems
+    }
 
     func setCount(_ n: Int) { precondition(n <= capacity); count = n }
 
@@ -88,6 +105,19 @@ struct AccountField<T> {
     @inline(__always) subscript(j: Int, slot: Int) -> T {
         get { base.load(fromByteOffset: j &* AccountStore.recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
         nonmutating set { base.storeBytes(of: newValue, toByteOffset: j &* AccountStore.recordSize &+ slot &* MemoryLayout<T>.stride, as: T.self) }
+    }
+}
+
+/// A field that repeats in consecutive slots, one per case of `Index` (an action kind, a
+/// channel, a contact counter): `[j, slot]` can only be indexed by what the slots are for.
+struct Slots<T, Index: RawRepresentable> where Index.RawValue == Int {
+    let field: AccountField<T>
+
+    @inline(__always) init(_ field: AccountField<T>) { self.field = field }
+
+    @inline(__always) subscript(j: Int, slot: Index) -> T {
+        get { field[j, slot.rawValue] }
+        nonmutating set { field[j, slot.rawValue] = newValue }
     }
 }
 

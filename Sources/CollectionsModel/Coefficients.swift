@@ -1,7 +1,8 @@
 import Foundation
 
 /// Scalar coefficients read from the parameter table once per model (`ModelParameters`), so
-/// the daily loop never looks up a key.
+/// the daily loop never looks up a key. With `ModelParameters`' tables this is the only path
+/// from the parameter table to the engine: no other engine code names a parameter.
 struct Coefficients {
     let willingnessEffect, literacyEffect, stressEffect, hardshipFactor, excitationKeep: Double
     let jumpBase, jumpFraction, dueExcitationWeight: Double
@@ -25,6 +26,13 @@ struct Coefficients {
     let thirdPartyEffect: Double
     /// Correlations of the latent propensity z0 with the grade and entry signals (population).
     let gradeCorrelation, entryCorrelation: Double
+    /// The population's: payment.propensity_effect β_z, the log-normal complaint propensity's
+    /// median and σ, the 7-day complaint tolerance's range, the initial satisfaction.
+    let propensityEffect, complaintPropensityMedian, complaintPropensitySigma: Double
+    let toleranceMin, toleranceMax, initialSatisfaction: Double
+    /// What a strategy that does not say gets: the agency's commission, collector skill and
+    /// capacity (calls and visits a day per 1,000 accounts).
+    let agencyCommission, collectorSkill, callsPer1000, visitsPer1000: Double
     /// Misses that break a plan a book's account is on at entry.
     let entryPlanBreakAfter: Int32
     /// Whole days without contact after which neglect sets in: a day k days after the last
@@ -85,6 +93,12 @@ struct Coefficients {
         thirdPartyEffect = p["contact.third_party_effect"]
         gradeCorrelation = p["risk.grade_correlation"]; entryCorrelation = p["risk.entry_correlation"]
         entryPlanBreakAfter = Int32(p["plan.entry_break_after"])
+        propensityEffect = p["payment.propensity_effect"]
+        complaintPropensityMedian = p["complaint.propensity_median"]; complaintPropensitySigma = p["complaint.propensity_sigma"]
+        toleranceMin = p["complaint.tolerance_min"]; toleranceMax = max(toleranceMin, p["complaint.tolerance_max"])
+        initialSatisfaction = p["satisfaction.initial"]
+        agencyCommission = p["agency.commission"]; collectorSkill = p["collectors.skill"]
+        callsPer1000 = p["collectors.calls_per_day_per_1000"]; visitsPer1000 = p["collectors.visits_per_day_per_1000"]
         neglectAfterWholeDays = Self.leastWholeDays(atLeast: p["willingness.neglect_after_days"])
     }
 

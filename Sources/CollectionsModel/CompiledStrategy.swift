@@ -95,7 +95,6 @@ public struct CompiledStrategy: Sendable {
     public init(_ strategy: Strategy, model: ModelParameters) {
         self.strategy = strategy
         let segments = model.population.segments.map(\.name)
-        let table = model.table
         let coefficients = model.coefficients
         var actions: [ActionCode] = []
         func compile(_ rules: [Rule]) -> [RuleCode] {
@@ -119,7 +118,7 @@ public struct CompiledStrategy: Sendable {
                                               installments: Int32(a.installments), downPayment: a.downPayment,
                                               feeWaiver: a.feeWaiver, breakAfter: Int32(a.breakAfterMisses),
                                               deferralDays: Int32(a.deferralDays),
-                                              commission: a.commission ?? table["agency.commission"]))
+                                              commission: a.commission ?? coefficients.agencyCommission))
                 }
                 return RuleCode(dpdLo: Int32(clamping: c.dpd?.lowerBound ?? Int(Int32.min)),
                                 dpdHi: Int32(clamping: c.dpd?.upperBound ?? Int(Int32.max)),
@@ -149,9 +148,9 @@ public struct CompiledStrategy: Sendable {
         agencyRuleBoundaries = boundaries(agencyRules)
         usesDayMasks = (rules + agencyRules).contains { $0.dayMask != 3 }
         priority = strategy.priority
-        skill = strategy.collectorSkill ?? table["collectors.skill"]
-        callsPer1000 = strategy.callsPerDayPer1000 ?? table["collectors.calls_per_day_per_1000"]
-        visitsPer1000 = strategy.visitsPerDayPer1000 ?? table["collectors.visits_per_day_per_1000"]
+        skill = strategy.collectorSkill ?? coefficients.collectorSkill
+        callsPer1000 = strategy.callsPerDayPer1000 ?? coefficients.callsPer1000
+        visitsPer1000 = strategy.visitsPerDayPer1000 ?? coefficients.visitsPer1000
     }
 
     /// The lowest DPD above `dpd` at which a different set of rules may match (Int.max: none).

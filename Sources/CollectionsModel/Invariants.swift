@@ -13,7 +13,7 @@ struct AccountInvariants {
     init(model: ModelParameters) {
         // A lender's book may start accounts further from or past their due date than the generator does.
         let book = model.population.book?.dpdRange
-        lowestDPD = min(1 - Int(model.table["payment.cycle_days"]), 1 - model.population.dueWithinDays, book.map { Int($0.lowerBound) } ?? 0)
+        lowestDPD = min(1 - Int(model.coefficients.cycleDays), 1 - model.population.dueWithinDays, book.map { Int($0.lowerBound) } ?? 0)
         maxInitialDPD = max(model.population.maxInitialDPD, book.map { Int($0.upperBound) } ?? 0)
     }
 

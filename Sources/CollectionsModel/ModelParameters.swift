@@ -35,6 +35,13 @@ public struct ModelParameters: Sendable {
     let nonWorking: [Bool]
     let discount: [Double]
 
+    /// decay(DPD) = floor + (1 − floor)·exp(−(DPD/τ)^k) for every DPD a run can reach.
+    let decayByDPD: [Double]
+    /// Whether another installment falls due on reaching each DPD (every payment.cycle_days).
+    let installmentFallsDue: [Bool]
+    /// (1 − fatigue.daily_decay)^k, k = 0…horizon.
+    let fatigueKeepPowers: [Double]
+
     let partialFraction: QuantileTable
     let legalFraction: QuantileTable
     let legalDelay: LogNormalDistribution
@@ -89,6 +96,13 @@ public struct ModelParameters: Sendable {
         rpc = Slot.allCases.map { table["contact.rpc.\($0.name)"] }
         slotComplaint = Slot.allCases.map { table["complaint.slot.\($0.name)"] }
         nonWorking = (0..<max(horizonDays, 1)).map { calendar.isNonWorking($0) }
+        let maxDPD = population.maxInitialDPD + horizonDays + 2
+        let tau = table["payment.dpd_decay_days"], floor = table["payment.dpd_decay_floor"], shape = table["payment.dpd_decay_shape"]
+        decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-pow(Double($0) / tau, shape)) }
+        let cycle = Int(table["payment.cycle_days"])
+        installmentFallsDue = (0...maxDPD).map { $0 > 0 && $0 % cycle == 0 }
+        let keep = 1 - table["fatigue.daily_decay"]
+        fatigueKeepPowers = (0...horizonDays).map { pow(keep, Double($0)) }
         let rho = table["payment.discount_rate"]
         discount = (0..<max(horizonDays, 1)).map { exp(-rho * Double($0) / 365) }
         partialFraction = tables.beta(mean: table["payment.partial_fraction_mean"], concentration: table["payment.partial_fraction_concentration"])

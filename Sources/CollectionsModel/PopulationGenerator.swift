@@ -14,17 +14,17 @@ struct PopulationGenerator {
     func fill(_ store: AccountStore, seed: UInt64, replication: Int, first: Int, count: Int,
               bookRecords: UnsafeMutableBufferPointer<BookRecord> = .init(start: nil, count: 0)) {
         store.setCount(count)
-        let p = model.table
+        let c = model.coefficients
         let pop = model.population
         let setupDay = -1
-        let defaultDPD = Int32(p["metrics.default_dpd"])
-        let chargeoffDPD = Int32(p["metrics.chargeoff_dpd"])
-        let propensityEffect = p["payment.propensity_effect"]
-        let kappaMedian = p["complaint.propensity_median"]
-        let kappaSigma = p["complaint.propensity_sigma"]
-        let tolMin = p["complaint.tolerance_min"]
-        let tolMax = max(tolMin, p["complaint.tolerance_max"])
-        let initialSatisfaction = p["satisfaction.initial"]
+        let defaultDPD = c.defaultDPD
+        let chargeoffDPD = c.chargeoffDPD
+        let propensityEffect = c.propensityEffect
+        let kappaMedian = c.complaintPropensityMedian
+        let kappaSigma = c.complaintPropensitySigma
+        let tolMin = c.toleranceMin
+        let tolMax = c.toleranceMax
+        let initialSatisfaction = c.initialSatisfaction
 
         let book = model.population.book
         book?.read(first..<(first + count), into: bookRecords)
@@ -63,7 +63,7 @@ struct PopulationGenerator {
             let hardshipP = delinquent ? seg.initialHardshipDelinquent : seg.initialHardshipCurrent
             let inHardship = start.hardshipReported || u(.initialHardship) < hardshipP
             store.u(.hardship)[j] = inHardship ? 1 : 0
-            let switchP = inHardship ? seg.recoveryRate : min(1, seg.hardshipRate * model.table["capacity.macro_stress"])
+            let switchP = inHardship ? seg.recoveryRate : min(1, seg.hardshipRate * c.macroStress)
             store.i(.nextSwitch)[j] = RegimeClock.nextSwitch(after: setupDay, probability: switchP, uniform: u(.capacitySwitch))
             store.d(.paymentClock)[j] = -log(u(.payment))
             store.d(.complaintClock)[j] = -log(u(.complaint))

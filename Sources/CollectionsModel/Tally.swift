@@ -121,7 +121,7 @@ public struct Tally: Sendable, Hashable {
     /// off, charged off when past charge-off or closed by the courts unpaid, else by DPD.
     @inline(__always)
     public static func rollBucket(balance: Double, chargedOffOrClosed: Bool, dpd: Int32) -> UInt8 {
-        if balance <= 0.005 { return 6 }
+        if balance <= Money.settled { return 6 }
         if chargedOffOrClosed { return 5 }
         return dpd <= 0 ? 0 : dpd < 30 ? 1 : dpd < 60 ? 2 : dpd < 90 ? 3 : dpd < 180 ? 4 : 5
     }

@@ -120,7 +120,7 @@ public enum Backtest {
                 if p.dpd != dpd[i] {
                     problems.add(line: line, column: 1, field: "days_past_due", "account '\(id)': month 0 has \(p.dpd) days past due, the book \(dpd[i]); month 0 must be the book the backtest runs")
                 }
-                if abs(p.balance - balance[i]) > 0.005 {
+                if abs(p.balance - balance[i]) > Money.settled {
                     problems.add(line: line, column: 1, field: "balance", "account '\(id)': month 0 has a balance of \(p.balance), the book \(balance[i]); month 0 must be the book the backtest runs")
                 }
             }

@@ -141,11 +141,11 @@ struct RowReader {
         if let i = installment, i <= 0 { bad(.installment, bytes(.installment)!) }
         if let o = overdue, let b = balance, b >= 0, let d = dpd {
             let field = bytes(.overdue)!
-            if o < 0 || o > b + 0.005 {
+            if o < 0 || o > b + Money.settled {
                 bad(.overdue, field, "an amount between 0 and the balance (\(b))")
             } else if d > 0 && o <= 0 {
                 bad(.overdue, field, "an amount > 0: the account is \(d) days past due")
-            } else if d <= 0 && o > 0.005 {
+            } else if d <= 0 && o > Money.settled {
                 bad(.overdue, field, "0: the account is current (days_past_due \(d)); a past-due amount needs days_past_due > 0")
             }
         }

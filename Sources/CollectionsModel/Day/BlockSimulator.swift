@@ -57,9 +57,6 @@ public final class BlockSimulator {
     var guessesCollectorDays = true
     /// Account-days taken on the short path, then the times it was tried.
     private let shortPathCounters: UnsafeMutablePointer<Int>
-    private let decayByDPD: [Double]
-    private let fatigueKeepPowers: [Double]
-    private let installmentFallsDue: [Bool]
     private let c: Coefficients
     private let drawCounter: UnsafeMutablePointer<Int>
     private let invariants: AccountInvariants
@@ -87,15 +84,6 @@ public final class BlockSimulator {
         calendar = DayCalendar(horizon: model.horizonDays, nonWorking: model.nonWorking)
         c = model.coefficients
         invariants = AccountInvariants(model: model)
-        let maxDPD = model.population.maxInitialDPD + model.horizonDays + 2
-        let tau = model.table["payment.dpd_decay_days"]
-        let floor = model.table["payment.dpd_decay_floor"]
-        let shape = model.table["payment.dpd_decay_shape"]
-        decayByDPD = (0...maxDPD).map { floor + (1 - floor) * exp(-pow(Double($0) / tau, shape)) }
-        let cycle = Int(model.table["payment.cycle_days"])
-        installmentFallsDue = (0...maxDPD).map { $0 > 0 && $0 % cycle == 0 }
-        let keep = 1 - model.table["fatigue.daily_decay"]
-        fatigueKeepPowers = (0...model.horizonDays).map { pow(keep, Double($0)) }
         drawCounter = .allocate(capacity: 1)
         drawCounter.initialize(to: 0)
         shortPathCounters = .allocate(capacity: 2)
@@ -166,10 +154,8 @@ public final class BlockSimulator {
         strategy.agencyRules.withUnsafeBufferPointer { agencyRules in
         strategy.actions.withUnsafeBufferPointer { actions in
         strategy.contactTerms.withUnsafeBufferPointer { contactTerms in
-            let ctx = DayContext(store: work, model: model, c: c, strategy: strategy, rules: rules,
-                                 agencyRules: agencyRules, actions: actions, contactTerms: contactTerms, decay: decayByDPD,
-                                 installmentFallsDue: installmentFallsDue,
-                                 fatigueKeepPowers: fatigueKeepPowers, drawCounter: drawCounter)
+            let ctx = DayContext(store: work, model: model, strategy: strategy, rules: rules, agencyRules: agencyRules,
+                                 actions: actions, contactTerms: contactTerms, drawCounter: drawCounter)
             for j in 0..<n {
                 if ctx.closed[j] != 0 {
                     closingRolls(j, from: 1, tally: &tally)
@@ -369,7 +355,7 @@ public final class BlockSimulator {
             let stage = s.u(.entryStage)[j]
             let groups = GroupIndices(segment: UInt8(seg), grade: UInt8(grade), stage: stage, segmentCount: segmentCount)
             let dpd = s.i(.dpd)[j]
-            let resolved = s.u(.closed)[j] != 0 && s.d(.balance)[j] <= 0.005 || dpd <= 0
+            let resolved = s.u(.closed)[j] != 0 && s.d(.balance)[j] <= Money.settled || dpd <= 0
             let everDelinquent = s.i(.delinquentSince)[j] >= 0
             tally.add(.accounts, 1, groups: groups)
             tally.add(.outstanding, s.d(.balance0)[j], groups: groups)
@@ -385,7 +371,7 @@ public final class BlockSimulator {
             if s.i(.cureDay)[j] != Int32.max { tally.add(.cured, 1, groups: groups) }
             if s.i(.defaultDay)[j] != Int32.max { tally.add(.defaulted, 1, groups: groups) }
             if s.i(.chargeoffDay)[j] != Int32.max { tally.add(.chargedOff, 1, groups: groups) }
-            if s.d(.balance)[j] <= 0.005 { tally.add(.settled, 1, groups: groups) }
+            if s.d(.balance)[j] <= Money.settled { tally.add(.settled, 1, groups: groups) }
             let rd = s.i(.resolvedDay)[j]
             if rd != Int32.max {
                 tally.add(.resolved, 1, groups: groups)

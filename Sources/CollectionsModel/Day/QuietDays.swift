@@ -100,7 +100,7 @@ extension DayContext {
                 case .legal: if balance[j] > 0 { return notQuiet }
                 case .sms, .push, .email, .followup: messageRule = rule
                 case .call, .visit, .counselling, .installment, .deferral:
-                    let due = Int(last[j, a.kind.rawValue]) + Int(a.every)
+                    let due = Int(last[j, a.kind]) + Int(a.every)
                     if due <= x0 { return notQuiet }  // collector work today (a daily call, say)
                     openStop = min(openStop, due)
                 }
@@ -181,16 +181,15 @@ extension DayContext {
             if hazard {
                 if cachedW != w {
                     cachedW = w
-                    wFactor = exp(c.willingnessEffect * (w - 0.5))
+                    wFactor = willingnessFactor(w)
                 }
-                let wEffect = wFactor / (1 + c.stressEffect * stress)
-                let base = baseRate * decay[d] * capacity * wEffect
-                nextClock = clock - (base * deferralFactor + excitation)
+                nextClock = clock - arrearsIntensity(baseRate: baseRate, decay: decay[d], capacity: capacity, willingnessFactor: wFactor,
+                                                     stress: stress, deferralFactor: deferralFactor, excitation: excitation)
                 if nextClock <= 0 { break }
             }
             var nextComplaintClock = complaintClock
             if pressure > 0 {
-                nextComplaintClock = complaintClock - kappa * pressure * (1 + c.complaintStress * stress)
+                nextComplaintClock = complaintClock - complaintIntensity(kappa: kappa, pressure: pressure, stress: stress)
                 if nextComplaintClock <= 0 { break }
             }
             clock = nextClock
@@ -237,7 +236,7 @@ extension DayContext {
         for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
             let a = actions[k]
             switch a.kind {
-            case .sms, .push, .email, .followup: next = min(next, max(from, Int(last[j, a.kind.rawValue]) + Int(a.every)))
+            case .sms, .push, .email, .followup: next = min(next, max(from, Int(last[j, a.kind]) + Int(a.every)))
             default: break
             }
         }
