@@ -8,6 +8,8 @@ import PackageDescription
 // Compile-time flag: COLLECTSIM_INVARIANTS checks the model's invariants (AccountInvariants) after
 // every settlement of the daily loop: off in release builds, on in the test suite's build
 // (scripts/test.sh; by hand: `swift build -c release -Xswiftc -DCOLLECTSIM_INVARIANTS`).
+// COLLECTSIM_EVENTS counts the engine's events by kind (EngineEvent), for the event floor in
+// benchmarks/event-floor: off in release builds, on in the test suite's build.
 let package = Package(
     name: "CollectSim",
     platforms: [.macOS(.v15)],

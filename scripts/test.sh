@@ -8,7 +8,8 @@ scripts/setup.sh
 # .build/release with plain `swift build -c release` mixes objects built with different flags.
 # COLLECTSIM_INVARIANTS: every simulation in the tests checks the model's invariants after each
 # settlement (Sources/CollectionsModel/Invariants.swift); the release build skips them.
-swift test -c release -Xswiftc -enable-testing -Xswiftc -DCOLLECTSIM_INVARIANTS --disable-swift-testing --scratch-path .build-test
+# COLLECTSIM_EVENTS: the engine counts its events (EngineEvents.swift), which EngineEventsTests checks.
+swift test -c release -Xswiftc -enable-testing -Xswiftc -DCOLLECTSIM_INVARIANTS -Xswiftc -DCOLLECTSIM_EVENTS --disable-swift-testing --scratch-path .build-test
 # About a minute of coverage-guided fuzzing of the scenario loader, and half a minute each of
 # the portfolio and history readers, of shard folders as merge reads them and of the command
 # line's overrides (fixed seeds, so a CI failure reproduces); a crash, hang or memory blow-up

@@ -62,7 +62,7 @@ final class BookFile: Sendable {
         return nil
     }
 
-    /// Writes records to a new temporary file, unlinked at once (`TMPDIR`, else /tmp).
+    /// Writes records to a new temporary file, unlinked at once (`UnlinkedFile`).
     struct Writer {
         /// Records gathered in memory between writes.
         static let batch = 1 << 16
@@ -70,32 +70,13 @@ final class BookFile: Sendable {
         let name: String
         private(set) var count = 0
 
-        init() {
-            let dir = FileManager.default.temporaryDirectory.path
-            var template = Array("\(dir)/collectsim-book-XXXXXX".utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else {
-                fatalError("CollectSim could not make a temporary file in \(dir) for a large book: \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
-            }
-            name = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            unlink(name)
-            descriptor = fd
-        }
+        init() { (descriptor, name) = UnlinkedFile.make(prefix: "collectsim-book", purpose: "for a large book") }
 
         mutating func append(_ records: [BookRecord]) {
-            count += records.count
-            records.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let r = write(descriptor, raw.baseAddress! + done, raw.count - done)
-                    if r < 0 && errno == EINTR { continue }
-                    guard r > 0 else {
-                        fatalError("CollectSim could not write a large book to a temporary file in \(FileManager.default.temporaryDirectory.path): "
-                                   + "\(String(cString: strerror(errno))); free some space or set TMPDIR to a larger folder")
-                    }
-                    done += r
-                }
+            records.withUnsafeBytes {
+                UnlinkedFile.write($0, to: descriptor, at: count * BookFile.stride, purpose: "for a large book")
             }
+            count += records.count
         }
 
         func finish() -> BookFile { BookFile(descriptor: descriptor, offset: 0, count: count, name: "a temporary file (\(name), unlinked)") }

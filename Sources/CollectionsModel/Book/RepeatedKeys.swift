@@ -46,27 +46,10 @@ struct KeyRuns {
     private(set) var runs: [(start: Int, count: Int)] = []
     private var written = 0
 
-    init() {
-        let dir = FileManager.default.temporaryDirectory.path
-        var template = Array("\(dir)/collectsim-keys-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            fatalError("CollectSim could not make a temporary file in \(dir) to check a large book's ids: \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
-        }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        descriptor = fd
-    }
+    init() { descriptor = UnlinkedFile.make(prefix: "collectsim-keys", purpose: "to check a large book's ids").descriptor }
 
     mutating func append(_ keys: [UInt64]) {
-        keys.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let r = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(written * 8 + done))
-                if r < 0 && errno == EINTR { continue }
-                guard r > 0 else { fatalError("CollectSim could not write a large book's ids to a temporary file: \(String(cString: strerror(errno)))") }
-                done += r
-            }
-        }
+        keys.withUnsafeBytes { UnlinkedFile.write($0, to: descriptor, at: written * 8, purpose: "to check a large book's ids") }
         runs.append((written, keys.count))
         written += keys.count
     }

@@ -59,6 +59,8 @@ public final class BlockSimulator {
     private let shortPathCounters: UnsafeMutablePointer<Int>
     private let c: Coefficients
     private let drawCounter: UnsafeMutablePointer<Int>
+    /// Engine events by `EngineEvent` (counted only in a `-DCOLLECTSIM_EVENTS` build).
+    private let events: UnsafeMutablePointer<Int>
     private let invariants: AccountInvariants
 
     struct Demand {
@@ -86,6 +88,8 @@ public final class BlockSimulator {
         invariants = AccountInvariants(model: model)
         drawCounter = .allocate(capacity: 1)
         drawCounter.initialize(to: 0)
+        events = .allocate(capacity: EngineEvent.allCases.count)
+        events.initialize(repeating: 0, count: EngineEvent.allCases.count)
         shortPathCounters = .allocate(capacity: 2)
         shortPathCounters.initialize(repeating: 0, count: 2)
     }
@@ -94,13 +98,16 @@ public final class BlockSimulator {
         callQueue.deallocate(); visitQueue.deallocate(); agencyQueue.deallocate(); rollState.deallocate(); drawCounter.deallocate()
         history?.deallocate()
         waitsFor.deallocate(); pendingRule.deallocate(); pendingWork.deallocate(); waitingToday.deallocate(); bookRecords.deallocate()
-        shortPathCounters.deallocate()
+        shortPathCounters.deallocate(); events.deallocate()
     }
 
     /// Random draws this simulator has made so far, population set-up included. The limit
     /// kernel in `benchmarks/` draws as many per borrower-day; counting costs one increment per
     /// draw (about 0.23 per borrower-day on the default scenario).
     public var drawsMade: Int { drawCounter.pointee }
+
+    /// Engine events so far, by `EngineEvent` (all zero unless built with `-DCOLLECTSIM_EVENTS`).
+    public var eventCounts: [Int] { (0..<EngineEvent.allCases.count).map { events[$0] } }
 
     /// Account-days whose settlement took the short path for quiet days so far.
     public var quietDaysTaken: Int { shortPathCounters[0] }
@@ -155,7 +162,7 @@ public final class BlockSimulator {
         strategy.actions.withUnsafeBufferPointer { actions in
         strategy.contactTerms.withUnsafeBufferPointer { contactTerms in
             let ctx = DayContext(store: work, model: model, strategy: strategy, rules: rules, agencyRules: agencyRules,
-                                 actions: actions, contactTerms: contactTerms, drawCounter: drawCounter)
+                                 actions: actions, contactTerms: contactTerms, drawCounter: drawCounter, events: events)
             for j in 0..<n {
                 if ctx.closed[j] != 0 {
                     closingRolls(j, from: 1, tally: &tally)
@@ -167,6 +174,7 @@ public final class BlockSimulator {
             for t in 0..<horizon {
                 // Pass 2 of day t: the accounts waiting for it, in account order.
                 let waiting = Self.accountsWaiting(for: Int32(t), in: waitsFor, n: n, into: waitingToday)
+                ctx.count(.collectorWait, waiting)
                 var nCalls = 0, nVisits = 0, nAgency = 0
                 for q in 0..<waiting {
                     let j = Int(waitingToday[q])
@@ -192,6 +200,7 @@ public final class BlockSimulator {
                 for q in 0..<waiting {
                     let j = Int(waitingToday[q])
                     if ctx.closed[j] != 0 {
+                        ctx.count(.openDay, t + 1)
                         closingRolls(j, from: t + 1, tally: &tally)
                         waitsFor[j] = Int32.max
                     } else {
@@ -257,6 +266,7 @@ public final class BlockSimulator {
                 invariants.check(work, account: j, afterSettlementOf: s)
                 #endif
                 if ctx.closed[j] != 0 {
+                    ctx.count(.openDay, s + 1)
                     closingRolls(j, from: s + 1, tally: &tally)
                     waitsFor[j] = Int32.max
                     return
@@ -292,6 +302,7 @@ public final class BlockSimulator {
             }
             skipShortPath = false
             guard t < horizon else {
+                ctx.count(.openDay, horizon)
                 waitsFor[j] = Int32.max
                 return
             }
@@ -299,6 +310,7 @@ public final class BlockSimulator {
             let ring = t % 7
             ctx.calls[j, ring] = 0
             ctx.contacts[j, ring] = 0
+            ctx.count(.fullDay)
             ctx.dailyDynamics(j, t)
             if let (ruleIndex, isAgency) = ctx.chooseRule(j, dayBit: calendar.dayBits[t]) {
                 let rule = ctx.rule(ruleIndex, agency: isAgency)

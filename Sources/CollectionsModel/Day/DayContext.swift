@@ -95,12 +95,16 @@ struct DayContext {
     let enforce: Bool
     /// Where the block's random draws are counted (for the limit kernel in `benchmarks/`).
     let drawCounter: UnsafeMutablePointer<Int>
+    /// Where engine events are counted, by `EngineEvent` (only in a `-DCOLLECTSIM_EVENTS` build).
+    let events: UnsafeMutablePointer<Int>
 
     init(store s: AccountStore, model: ModelParameters, strategy: CompiledStrategy,
          rules: UnsafeBufferPointer<CompiledStrategy.RuleCode>, agencyRules: UnsafeBufferPointer<CompiledStrategy.RuleCode>,
          actions: UnsafeBufferPointer<CompiledStrategy.ActionCode>,
-         contactTerms: UnsafeBufferPointer<CompiledStrategy.ContactTerms>, drawCounter: UnsafeMutablePointer<Int>) {
+         contactTerms: UnsafeBufferPointer<CompiledStrategy.ContactTerms>, drawCounter: UnsafeMutablePointer<Int>,
+         events: UnsafeMutablePointer<Int>) {
         self.drawCounter = drawCounter
+        self.events = events
         self.model = model; c = model.coefficients; self.strategy = strategy; self.rules = rules
         self.agencyRules = agencyRules; self.actions = actions; self.contactTerms = contactTerms
         decay = model.decayByDPD; installmentFallsDue = model.installmentFallsDue; fatigueKeepPowers = model.fatigueKeepPowers

@@ -10,6 +10,7 @@ extension DayContext {
     /// The first rule whose condition holds, from the agency's rules when the account is placed.
     @inline(__always)
     func chooseRule(_ j: Int, dayBit: UInt8) -> (Int, Bool)? {
+        count(.ruleChoice)
         if has(j, .legalPending) { return nil }
         let agency = has(j, .placed)
         let d = dpd[j]

@@ -38,6 +38,7 @@ extension DayContext {
     /// The court date: judgment (a recovered fraction of the balance) or not, and the account closes.
     @inline(__always)
     func courtDate(_ j: Int, _ t: Int, tally: inout Tally) {
+        count(.datedEvent)
         clear(j, .legalPending)
         if u(j, t, .legalOutcome) < c.judgment {
             pay(j, t, model.legalFraction(u(j, t, .legalFraction)) * balance[j], tally: &tally, ends: true)

@@ -19,6 +19,7 @@ extension DayContext {
     func complaintHazard(_ j: Int, _ t: Int, tally: inout Tally) {
         complaintClock[j] -= complaintIntensity(kappa: kappa[j], pressure: pressure[j], stress: stress[j])
         if complaintClock[j] <= 0 {
+            count(.clockEvent)
             complaintClock[j] = -log(u(j, t, .complaint))
             complain(j, t, tally: &tally, draw: true)
         }

@@ -25,6 +25,7 @@ extension DayContext {
     /// blocked (enforce) or counted as a violation (report) when it breaks a rule; otherwise it
     /// may reach the borrower, adding a hazard jump, stress, fatigue and complaint pressure.
     func contact(_ j: Int, _ t: Int, action k: Int, channel: Channel, skill: Double, tally: inout Tally) -> ContactOutcome {
+        count(.contact)
         let ch = channel.rawValue
         let a = actions[k]
         let terms = contactTerms[k]

@@ -18,6 +18,7 @@ extension DayContext {
     /// The programme's effect, on the day it was scheduled for.
     @inline(__always)
     func educationTakesEffect(_ j: Int) {
+        count(.datedEvent)
         literacy[j] += c.educationLiteracy * (1 - literacy[j])
         willingness[j] += c.educationWillingness * (1 - willingness[j])
         satisfaction[j] = min(1, satisfaction[j] + c.satEducation)

@@ -16,6 +16,7 @@ import Stochastics
 extension DayContext {
     /// Flips the capacity regime and draws the day of the next switch (geometric waiting time).
     func switchRegime(_ j: Int, _ t: Int) {
+        count(.datedEvent)
         if hardship[j] == 0 {
             hardship[j] = 1
         } else {
@@ -51,6 +52,7 @@ extension DayContext {
         }
         if educationDay[j] == Int32(t) { educationTakesEffect(j) }
         if has(j, .inDeferral) && Int32(t) >= deferralUntil[j] {
+            count(.datedEvent)
             clear(j, .inDeferral)
             if hardship[j] != 0 { redrawSwitch(j, t, purpose: .capacityRedraw) }
         }

@@ -21,6 +21,7 @@ extension DayContext {
     /// The due date of a current account: the installment is paid, or the account becomes 1 DPD.
     @inline(__always)
     func dueDate(_ j: Int, _ t: Int, able: Bool, tally: inout Tally) {
+        count(.datedEvent)
         let capacity = able ? 1 : c.hardshipFactor
         let wEffect = exp(c.willingnessEffect * (willingness[j] - 0.5) + c.literacyEffect * (literacy[j] - 0.5)) / (1 + c.stressEffect * stress[j])
         let h = model.dueHazard[Int(grade[j])] * capacity * wEffect * (1 + c.dueExcitationWeight * excitation[j])
@@ -37,6 +38,7 @@ extension DayContext {
     /// A promise's date: kept (the promised amount, up to the arrears) or broken.
     @inline(__always)
     func promiseDate(_ j: Int, _ t: Int, able: Bool, tally: inout Tally) {
+        count(.datedEvent)
         clear(j, .promisePending)
         if u(j, t, .promiseKept) < (able ? c.promiseKeptAble : c.promiseKeptHardship) {
             pay(j, t, min(promiseAmount[j], arrears[j]), tally: &tally)
@@ -78,6 +80,7 @@ extension DayContext {
         // so P(event today | none before) = 1 − e^(−λ) with a draw only at events.
         paymentClock[j] -= lambda
         guard paymentClock[j] <= 0 else { return }
+        count(.clockEvent)
         paymentClock[j] = -log(u(j, t, .payment))
         // What the borrower can pay at once is bounded by capacity (in installments).
         let payable = min(arrears[j], installment[j] * (able ? c.maxInstallmentsAble : c.maxInstallmentsHardship))
@@ -101,12 +104,17 @@ extension DayContext {
     func age(_ j: Int, _ t: Int, tally: inout Tally) {
         let d = dpd[j] + 1
         dpd[j] = d
-        if installmentFallsDue[Int(d)] && !has(j, .chargedOff) { arrears[j] = min(balance[j], arrears[j] + installment[j]) }
+        if installmentFallsDue[Int(d)] && !has(j, .chargedOff) {
+            count(.datedEvent)
+            arrears[j] = min(balance[j], arrears[j] + installment[j])
+        }
         if d == c.defaultDPD && defaultDay[j] == Int32.max {
+            count(.datedEvent)
             defaultDay[j] = Int32(t)
             tally.addCurve(.defaults, day: t, 1)
         }
         if d == c.chargeoffDPD && chargeoffDay[j] == Int32.max {
+            count(.datedEvent)
             chargeoffDay[j] = Int32(t)
             set(j, .chargedOff)
             arrears[j] = balance[j]

@@ -65,6 +65,7 @@ extension DayContext {
     /// A plan installment's date: paid (the arrears share plus the regular installment), or missed.
     @inline(__always)
     func planInstallmentDue(_ j: Int, _ t: Int, able: Bool, tally: inout Tally) {
+        count(.datedEvent)
         var keep = able ? c.keepAble : c.keepHardship
         if has(j, .counselled) { keep += c.keepCounselling * (1 - keep) }
         if u(j, t, .planInstallment) < keep {
