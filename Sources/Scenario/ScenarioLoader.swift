@@ -252,7 +252,7 @@ public enum ScenarioLoader {
         let given = try pathValue.string()
         guard !given.isEmpty else { throw pathValue.error("expected the path of a portfolio CSV file") }
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
-        let url = given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
+        let url = named(given, relativeTo: base)
         let ignore = try entries["ignore_columns"].map { try $0.0.sequence().map { try $0.string() } } ?? []
         var book: AccountBook
         if let (recordsValue, recordsKey) = entries["records"] {
@@ -291,14 +291,18 @@ public enum ScenarioLoader {
         return p
     }
 
+    /// A file a scenario names: an absolute path as it is, another relative to the scenario's folder.
+    static func named(_ given: String, relativeTo base: URL) -> URL {
+        given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
+    }
+
     /// The book of a cluster job (`records: book.records`, which `collectsim slurm` writes beside
     /// the job's scenario): read from the records file made when the job was prepared, not from
     /// the CSV, which no shard reads again. The records must be the portfolio's
     /// (`portfolio_sha256`), sampled as the scenario says, with the columns it ignores.
     static func bookRecords(_ value: YAMLValue, key: Node, base: URL, entries: [String: (YAMLValue, Node)], portfolio: String,
                             ignore: [String]) throws -> AccountBook {
-        let given = try value.string()
-        let url = given.hasPrefix("/") ? URL(fileURLWithPath: given) : base.appendingPathComponent(given)
+        let url = named(try value.string(), relativeTo: base)
         guard let (shaValue, _) = entries["portfolio_sha256"] else {
             throw value.error("'records' needs 'portfolio_sha256', the SHA-256 of the portfolio the records were made from", at: key)
         }

@@ -178,7 +178,9 @@ public final class AccountBook: Sendable, Hashable {
             }
         }
 
-        public func build(path: String, sha256: String, hasRiskScore: Bool, hasReach: Bool, ignoredColumns: [String]) -> AccountBook {
+        /// The book; `sample` says how its accounts were chosen from the file (nil: all of them).
+        public func build(path: String, sha256: String, hasRiskScore: Bool, hasReach: Bool, ignoredColumns: [String],
+                          sample: Sample? = nil) -> AccountBook {
             let storage: Storage
             if var file {
                 file.append(records)
@@ -188,7 +190,7 @@ public final class AccountBook: Sendable, Hashable {
             }
             return AccountBook(storage: storage, count: count, path: path, sha256: sha256, hasRiskScore: hasRiskScore, hasReach: hasReach,
                                ignoredColumns: ignoredColumns, dpdRange: count > 0 ? lowestDPD...highestDPD : nil,
-                               profiles: profiles.sorted(), sample: nil)
+                               profiles: profiles.sorted(), sample: sample)
         }
     }
 

@@ -35,17 +35,9 @@ final class BookFile: Sendable {
 
     /// `read`, returning what went wrong instead of stopping.
     func readChecked(_ range: Range<Int>, into target: UnsafeMutablePointer<BookRecord>) -> String? {
-        let bytes = range.count * Self.stride
-        let raw = UnsafeMutableRawPointer(target)
-        var done = 0
-        while done < bytes {
-            let r = pread(descriptor, raw + done, bytes - done, off_t(offset + range.lowerBound * Self.stride + done))
-            if r < 0 && errno == EINTR { continue }
-            guard r > 0 else {
-                return "CollectSim could not read accounts \(range.lowerBound + 1)–\(range.upperBound) of the book from \(name): "
-                    + (r == 0 ? "the file ends early" : String(cString: strerror(errno)))
-            }
-            done += r
+        if let problem = UnlinkedFile.read(into: target, count: range.count * Self.stride, from: descriptor,
+                                           at: offset + range.lowerBound * Self.stride).problem {
+            return "CollectSim could not read accounts \(range.lowerBound + 1)–\(range.upperBound) of the book from \(name): \(problem)"
         }
         guard !checksums.isEmpty else { return nil }
         // Blocks the range holds whole are checked (the engine and `forEachBlock` read whole blocks).

@@ -108,8 +108,8 @@ public enum BookRecordsFile {
         defer { if owned { close(fd) } }
         func bytes(_ n: Int, at offset: Int) throws -> [UInt8] {
             var out = [UInt8](repeating: 0, count: n)
-            let r = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, n, off_t(offset)) }
-            guard r == n else { throw problem("ends inside its header (\(max(r, 0)) of \(n) bytes at byte \(offset)); prepare the job again") }
+            let r = out.withUnsafeMutableBytes { UnlinkedFile.read(into: $0.baseAddress!, count: n, from: fd, at: offset).read }
+            guard r == n else { throw problem("ends inside its header (\(r) of \(n) bytes at byte \(offset)); prepare the job again") }
             return out
         }
         guard try bytes(8, at: 0) == magic else { throw problem("is not a CollectSim book records file (it does not start with CSBOOK1)") }

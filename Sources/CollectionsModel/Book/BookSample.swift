@@ -74,10 +74,8 @@ extension AccountBook {
         }
         let sample = Sample(fileAccounts: count, strata: strata.count, weightRange: weights.min()!...weights.max()!,
                             fileRows: rows.map { Int32($0) })
-        let built = builder.build(path: path, sha256: sha256, hasRiskScore: hasRiskScore, hasReach: hasReach, ignoredColumns: ignoredColumns)
-        return AccountBook(storage: built.storage, count: built.count, path: path, sha256: sha256, hasRiskScore: hasRiskScore,
-                           hasReach: hasReach, ignoredColumns: ignoredColumns, dpdRange: built.dpdRange, profiles: built.profiles,
-                           sample: sample)
+        return builder.build(path: path, sha256: sha256, hasRiskScore: hasRiskScore, hasReach: hasReach, ignoredColumns: ignoredColumns,
+                             sample: sample)
     }
 
     /// The `capacity` smallest (order, row) pairs offered: a max-heap on order, whose top is the

@@ -65,15 +65,10 @@ struct KeyRuns {
             let n = min(chunk, runs[k].count - positions[k])
             buffers[k] = [UInt64](repeating: 0, count: n)
             guard n > 0 else { return }
-            buffers[k].withUnsafeMutableBytes { raw in
-                var done = 0
-                while done < n * 8 {
-                    let r = pread(descriptor, raw.baseAddress! + done, n * 8 - done, off_t((runs[k].start + positions[k]) * 8 + done))
-                    if r < 0 && errno == EINTR { continue }
-                    guard r > 0 else { fatalError("CollectSim could not read back a large book's ids from its temporary file: \(String(cString: strerror(errno)))") }
-                    done += r
-                }
+            let problem = buffers[k].withUnsafeMutableBytes {
+                UnlinkedFile.read(into: $0.baseAddress!, count: n * 8, from: descriptor, at: (runs[k].start + positions[k]) * 8).problem
             }
+            if let problem { fatalError("CollectSim could not read back a large book's ids from its temporary file: \(problem)") }
             positions[k] += n
             heads[k] = 0
         }

@@ -33,4 +33,18 @@ enum UnlinkedFile {
             done += r
         }
     }
+
+    /// Reads the `count` bytes at byte `offset` of a file into `target`, however many reads that
+    /// takes (any file, not only an unlinked one): the bytes read, and what stopped it short
+    /// ("the file ends early", or the system's error), nil when all were read.
+    static func read(into target: UnsafeMutableRawPointer, count: Int, from descriptor: Int32, at offset: Int) -> (read: Int, problem: String?) {
+        var done = 0
+        while done < count {
+            let r = pread(descriptor, target + done, count - done, off_t(offset + done))
+            if r < 0 && errno == EINTR { continue }
+            guard r > 0 else { return (done, r == 0 ? "the file ends early" : String(cString: strerror(errno))) }
+            done += r
+        }
+        return (done, nil)
+    }
 }
