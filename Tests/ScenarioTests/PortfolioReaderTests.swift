@@ -207,6 +207,45 @@ final class PortfolioReaderTests: XCTestCase {
         }
     }
 
+    /// A cluster job's scenario reads its book from the records file, without the CSV; records
+    /// made from another portfolio, sampled otherwise, or named without the portfolio's hash are
+    /// refused at the scenario's line that names them.
+    func testAJobsRecordsFileIsReadInsteadOfTheCSVAndRefusedWhenItIsNotThisBooks() throws {
+        _ = try file(header + "\na,salaried,A,1000,0,-1,100,10\nb,low_income,E,500,80,40,40,12\nc,salaried,B,700,0,-2,70,10\n")
+        let path = folder.appendingPathComponent("s.yaml").path
+        let s = try ScenarioLoader.parse(yaml: "name: x\npopulation:\n  portfolio: book.csv\n  sample: 2\n", file: path)
+        let book = try XCTUnwrap(s.population.book)
+        var data = Data()
+        try BookRecordsFile.write(book) { data.append($0) }
+        try data.write(to: folder.appendingPathComponent("book.records"))
+        let job = ScenarioWriter.yaml(s, bookRecords: "book.records")
+        XCTAssertTrue(job.contains("\n  records: \"book.records\"\n"), job)
+        // The CSV is gone: the records are all the job reads.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("book.csv"))
+        let read = try XCTUnwrap(ScenarioLoader.parse(yaml: job, file: path).population.book)
+        XCTAssertEqual(read.column(\.self), book.column(\.self))
+        XCTAssertEqual(read.sample?.fileRows, book.sample?.fileRows)
+        XCTAssertEqual(read.path, book.path)
+        XCTAssertEqual(ScenarioWriter.yaml(try ScenarioLoader.parse(yaml: job, file: path)), ScenarioWriter.yaml(s),
+                       "the scenario a run keeps does not depend on where its book was read from")
+
+        let lines = job.components(separatedBy: "\n")
+        let recordsLine = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("  records:") }) + 1
+        func refusal(_ yaml: String) -> String {
+            do { _ = try ScenarioLoader.parse(yaml: yaml, file: path); return "accepted" } catch { return "\(error)" }
+        }
+        let otherSHA = String(repeating: "0", count: 64)
+        XCTAssertEqual(refusal(job.replacingOccurrences(of: book.sha256, with: otherSHA)),
+                       "\(path):\(recordsLine):3: error: field 'population.records': the records file \(folder.appendingPathComponent("book.records").path) "
+                       + "was made from a portfolio with SHA-256 \(book.sha256), not \(otherSHA); prepare the job again (collectsim slurm)")
+        XCTAssertEqual(refusal(job.replacingOccurrences(of: "\n  sample: 2\n", with: "\n")),
+                       "\(path):\(recordsLine - 1):3: error: field 'population.records': the records file \(folder.appendingPathComponent("book.records").path) "
+                       + "holds a sample of 2, the scenario asks for the whole book; prepare the job again (collectsim slurm)")
+        XCTAssertEqual(refusal(job.replacingOccurrences(of: "  portfolio_sha256: \(book.sha256)\n", with: "")),
+                       "\(path):\(recordsLine - 1):3: error: field 'population.records': 'records' needs 'portfolio_sha256', "
+                       + "the SHA-256 of the portfolio the records were made from")
+    }
+
     func testAccountIdsAreReadInFileOrderAndRefusedOnceTheFileHasChanged() throws {
         let url = try file(header + "\n\"x,1\",salaried,A,1000,0,-1,100,10\nb,low_income,E,500,80,40,40,12\n")
         let book = try read(url)
