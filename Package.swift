@@ -2,7 +2,7 @@
 import PackageDescription
 
 // CollectSim: a Monte Carlo workbench for debt-collection strategies.
-// Targets follow the one-way data flow of ../shared/ARCHITECTURE.md:
+// Targets follow the one-way data flow of docs/architecture.md:
 // CGSL → Stochastics → CollectionsModel → Scenario → Engine → Analysis → Reports → collectsim.
 //
 // Compile-time flag: COLLECTSIM_INVARIANTS checks the model's invariants (AccountInvariants) after

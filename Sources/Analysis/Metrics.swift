@@ -1,7 +1,7 @@
 import CollectionsModel
 import Stochastics
 
-/// A metric computed from one replication's tally for one group (MODEL.md §8).
+/// A metric computed from one replication's tally for one group (docs/model.md §8).
 public struct MetricDefinition: Sendable {
     public let name: String
     public let meaning: String

@@ -1,7 +1,7 @@
 import Engine
 import Scenario
 
-/// Runs a scenario, and when it asks for precision (MODEL.md §7) keeps adding replications
+/// Runs a scenario, and when it asks for precision (docs/model.md §7) keeps adding replications
 /// until every target metric's 95% CI half-width, for every strategy, is at most its target,
 /// or `max_replications` is reached. Because a replication depends only on its index, the
 /// result equals a plain run with the final number of replications.

@@ -39,7 +39,7 @@ public struct ContactCaps: Sendable, Hashable {
     public init(perDay: Int? = nil, per7Days: Int? = nil) { self.perDay = perDay; self.per7Days = per7Days }
 }
 
-/// Compliance rules as first-class data (MODEL.md §5).
+/// Compliance rules as first-class data (docs/model.md §5).
 public struct ComplianceRules: Sendable, Hashable {
     public enum Mode: String, Sendable, CaseIterable { case enforce, report }
     public var mode: Mode
@@ -63,7 +63,7 @@ public struct ComplianceRules: Sendable, Hashable {
         self.thirdPartyContact = thirdPartyContact
     }
 
-    /// Named presets (MODEL.md §10). Voice rules apply to calls and visits.
+    /// Named presets (docs/model.md §10). Voice rules apply to calls and visits.
     public static func preset(named name: String) -> ComplianceRules? {
         switch name {
         case "none":

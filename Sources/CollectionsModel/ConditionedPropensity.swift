@@ -4,7 +4,7 @@ import Stochastics
 /// The latent propensity z0 of an account whose grade and days past due a lender's file gives,
 /// drawn from its distribution given what the file says, by the generator's own rules.
 ///
-/// The generator (MODEL.md, population) draws z0 ~ N(0, 1) and derives from it, with
+/// The generator (docs/model.md §1) draws z0 ~ N(0, 1) and derives from it, with
 /// independent noises ε_g, ε_e ~ N(0, 1):
 ///
 ///     grade signal  s_g = ρ_g·z0 + √(1 − ρ_g²)·ε_g,  grade g  ⇔  Φ(s_g) ∈ (C_{g−1}, C_g]

@@ -34,7 +34,7 @@ public enum ParameterCatalog {
 
     public static let all: [ParameterSpec] = {
         var s: [ParameterSpec] = []
-        // Repayment intensity (MODEL.md §3).
+        // Repayment intensity (docs/model.md §3).
         // Fast self-cure of able borrowers in early delinquency, slower for weaker grades.
         let baseHazard = [1.2, 1.05, 0.9, 0.75, 0.6]
         for (g, v) in zip(grades, baseHazard) {
@@ -74,7 +74,7 @@ public enum ParameterCatalog {
             .init("payment.cycle_days", 30, 1...366, unit: "days", "Days between installments: a cured account's next due date, a plan's installment spacing, and the DPD steps at which another installment falls due."),
             .init("payment.discount_rate", 0.08, 0...1, unit: "1/year", "Annual rate ρ for the NPV of collections (continuous compounding)."),
         ]
-        // Capacity regime (MODEL.md §2).
+        // Capacity regime (docs/model.md §2).
         s += [
             .init("capacity.macro_stress", 1.0, 0...20, unit: "multiplier", "Economic-stress multiplier on every segment's able→hardship rate."),
             .init("capacity.hardship_disclosure", 0.5, probability, unit: "probability", "Probability that a borrower in hardship reports it when a call reaches them (sets the hardship_reported flag)."),
@@ -100,7 +100,7 @@ public enum ParameterCatalog {
             .init("fatigue.daily_decay", 0.1, probability, unit: "share/day", "Daily decay of each channel's fatigue count."),
             .init("fatigue.sensitivity", 0.25, 0...10, unit: "per contact", "A channel's effect is damped by exp(−sensitivity·fatigue)."),
         ]
-        // Actions: jumps, stress, complaint weight, cost (MODEL.md §4).
+        // Actions: jumps, stress, complaint weight, cost (docs/model.md §4).
         let jump = ["sms": 0.01, "push": 0.007, "email": 0.005, "call": 0.04, "visit": 0.08, "followup": 0.006]
         let stress = ["sms": 0.02, "push": 0.01, "email": 0.01, "call": 0.08, "visit": 0.4, "followup": 0.01]
         let pressure = ["sms": 0.15, "push": 0.05, "email": 0.05, "call": 1.0, "visit": 4.0, "followup": 0.1]
@@ -146,7 +146,7 @@ public enum ParameterCatalog {
             .init("contact.third_party_reach", 0.5, probability, unit: "probability", "Probability a message left with a third party reaches an otherwise unreachable borrower."),
             .init("contact.third_party_effect", 0.5, probability, unit: "multiplier", "Share of a contact's hazard jump that a message relayed by a third party carries."),
         ]
-        // Complaints (MODEL.md §5).
+        // Complaints (docs/model.md §5).
         let slotComplaint = [1.0, 1.0, 1.4, 4.0]
         for (slot, v) in zip(slots, slotComplaint) {
             s.append(.init("complaint.slot.\(slot)", v, 0...100, unit: "multiplier", "Complaint weight of a contact made in the \(slot) slot (off-hours weigh more)."))

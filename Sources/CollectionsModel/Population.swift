@@ -73,7 +73,7 @@ public struct PopulationSpec: Sendable, Hashable {
     }
 }
 
-/// Time slots of a day in which contact is attempted (MODEL.md §1).
+/// Time slots of a day in which contact is attempted (docs/model.md §1).
 public enum Slot: Int, CaseIterable, Sendable {
     case morning = 0, afternoon, evening, night
     public var name: String { String(describing: self) }

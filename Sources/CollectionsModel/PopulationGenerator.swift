@@ -119,7 +119,7 @@ struct PopulationGenerator {
         var hardshipReported = false
     }
 
-    /// Draws an account's observable start (MODEL.md, population): segment, z0 and the grade and
+    /// Draws an account's observable start (docs/model.md §1): segment, z0 and the grade and
     /// entry signals correlated with it, the risk score, balance, term and DPD.
     func generated(_ u: (Purpose) -> Double) -> Start {
         let c = model.coefficients

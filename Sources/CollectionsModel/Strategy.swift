@@ -8,7 +8,7 @@ public enum Tone: Int, CaseIterable, Sendable {
     }
 }
 
-/// What a strategy can do to an account (MODEL.md §4).
+/// What a strategy can do to an account (docs/model.md §4).
 public enum ActionKind: Int, CaseIterable, Sendable {
     case sms = 0, push, email, call, visit, followup, counselling, education, installment, deferral, agency, legal
 
@@ -163,7 +163,7 @@ public enum Priority: String, Sendable, CaseIterable {
     case early
 }
 
-/// A collection strategy as data (MODEL.md §6).
+/// A collection strategy as data (docs/model.md §6).
 public struct Strategy: Sendable, Hashable {
     public var name: String
     public var description: String

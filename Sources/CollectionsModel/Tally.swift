@@ -115,7 +115,7 @@ public struct Tally: Sendable, Hashable {
     /// daily curves, which also count a delinquency that starts and cures within one month.
     public private(set) var monthEnds: [Double]
 
-    /// Delinquency buckets of the roll-rate matrix (MODEL.md §8).
+    /// Delinquency buckets of the roll-rate matrix (docs/model.md §8).
     public static let rollBuckets = ["current", "1-29", "30-59", "60-89", "90-179", "charged_off", "settled"]
     /// An account's roll bucket (index into `rollBuckets`) at the end of a day: settled when paid
     /// off, charged off when past charge-off or closed by the courts unpaid, else by DPD.

@@ -18,7 +18,7 @@ public struct OutputSpec: Sendable, Hashable {
     }
 }
 
-/// Stopping by precision (MODEL.md §7): add replications until every target half-width is met.
+/// Stopping by precision (docs/model.md §7): add replications until every target half-width is met.
 public struct PrecisionSpec: Sendable, Hashable {
     /// One target: a metric (of all accounts, every strategy) and its largest 95% CI half-width.
     public struct Target: Sendable, Hashable {

@@ -4,7 +4,7 @@ import Stochastics
 import TestSupport
 import XCTest
 
-/// MODEL.md §3: with every action off and every other factor neutral, the engine reduces to
+/// docs/model.md §3: with every action off and every other factor neutral, the engine reduces to
 /// Chehrazi & Weber's autonomous account — intensity λ∞ + excitation, excitation reverting at
 /// rate κ, each repayment of a fraction R of the balance (R ~ Beta) exciting the intensity by
 /// δ10 + δ11·R, collections discounted at ρ.

@@ -4,7 +4,7 @@ import Engine
 import TestSupport
 import XCTest
 
-/// The roll-rate matrices (MODEL.md §8) account for every account every month.
+/// The roll-rate matrices (docs/model.md §8) account for every account every month.
 final class RollRateTests: XCTestCase {
     func testEveryAccountRollsFromItsBucketAtTheEndOfTheMonthBefore() throws {
         let run = try TestRun.run("""

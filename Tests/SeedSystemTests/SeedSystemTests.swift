@@ -4,7 +4,7 @@ import Foundation
 import Scenario
 import XCTest
 
-/// Each seed system's claim (MODEL.md §9, docs/seed-systems.md), measured on the scenario file
+/// Each seed system's claim (docs/model.md §9, docs/seed-systems.md), measured on the scenario file
 /// itself with its own seed and common random numbers: a claim holds when the paired 95% CI
 /// of the difference excludes zero in the claimed direction. Populations are reduced from the
 /// files' 100,000 to keep the suite short; every CI below is that smaller run's own.

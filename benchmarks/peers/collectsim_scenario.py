@@ -1,6 +1,6 @@
 """Reads a resolved CollectSim scenario for the peer implementations.
 
-The peers (numpy_model.py, mesa_model.py) implement the model of ../../shared/MODEL.md as
+The peers (numpy_model.py, mesa_model.py) implement the model of docs/model.md as
 CollectSim does, with CollectSim's default parameters. They take those parameters from the
 scenario itself, resolved by `collectsim validate --resolved SCENARIO`, which writes every
 default into the file, so all three implementations run from one parameter table. Agency rules

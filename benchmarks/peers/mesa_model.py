@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The CollectSim model (../../shared/MODEL.md) as a Mesa agent-based model: each borrower is a
+"""The CollectSim model (docs/model.md) as a Mesa agent-based model: each borrower is a
 `mesa.Agent` whose methods are the day's mechanics for one account; the `mesa.Model` runs the
 days and shares collector capacity between agents.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The CollectSim model (../../shared/MODEL.md) vectorised in NumPy: the peer a researcher would
+"""The CollectSim model (docs/model.md) vectorised in NumPy: the peer a researcher would
 write. One array per account attribute; each simulated day is a sequence of whole-array
 operations over the cohort, masked by who is affected.
 

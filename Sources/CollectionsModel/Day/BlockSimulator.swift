@@ -1,7 +1,7 @@
 import Foundation
 import Stochastics
 
-/// Simulates one block of accounts over the horizon under one strategy (MODEL.md §§1–5).
+/// Simulates one block of accounts over the horizon under one strategy (docs/model.md §§1–5).
 ///
 /// One instance per worker thread: it owns the block's stores and demand buffers, allocated
 /// once, so `run` allocates nothing in its daily loop. Each day has three passes: (1) latent
