@@ -30,11 +30,16 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         .target(name: "Stochastics", dependencies: ["CGSL"]),
         .target(name: "CollectionsModel", dependencies: ["Stochastics"]),
         .target(
             name: "Scenario",
-            dependencies: ["CollectionsModel", "Stochastics", .product(name: "Yams", package: "Yams"),
+            dependencies: ["CollectionsModel", "Stochastics", "CLibYAML", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             resources: [
                 .embedInCode("Resources/strategies.yaml"),

@@ -1,4 +1,4 @@
-import CYaml
+import CLibYAML
 
 /// Refuses YAML whose aliases would make it expand beyond any real scenario ("billion laughs"),
 /// mapping keys that are not plain values, duplicate keys and explicit tags, before the document
