@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Scenario
 import Stochastics
@@ -35,7 +36,8 @@ enum Format {
         return (v.sign == .minus ? "-" : "") + String(tenths / 10) + "." + String(tenths % 10)
     }
 
-    /// A value for people: percentages for rates (shares of accounts or of amounts), fixed
+    /// A value for people: percentages for shares (`MetricUnit.share`: of accounts, amounts or
+    /// capacity), fixed
     /// decimals otherwise. Satisfaction, retention, willingness and literacy are scores on a
     /// 0–1 scale, not shares of borrowers, so they are never shown as percentages.
     ///
@@ -45,7 +47,7 @@ enum Format {
     /// without a minus sign.
     static func human(_ v: Double, metric: String, scale: Double? = nil) -> String {
         guard v.isFinite else { return "–" }
-        if metric.hasSuffix("_rate") { return unsignedZero(String(format: "%.1f%%", v * 100)) }
+        if Metrics.isShare(metric) { return unsignedZero(String(format: "%.1f%%", v * 100)) }
         return unsignedZero(String(format: "%.\(decimals(scale ?? v))f", v))
     }
 

@@ -84,7 +84,7 @@ public struct ExperimentPage: Sendable {
 
     /// A difference of a metric with its CI: percentage points for rates.
     static func difference(_ ci: ConfidenceInterval, _ metric: String) -> String {
-        let points = metric.hasSuffix("_rate")
+        let points = Metrics.isShare(metric)
         func f(_ v: Double) -> String {
             guard v.isFinite else { return "–" }
             return points ? String(format: "%+.2f", v * 100) : String(format: "%+.4g", v)

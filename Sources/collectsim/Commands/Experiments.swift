@@ -13,38 +13,15 @@ struct ExperimentOptions: ParsableArguments {
     @Argument(help: "Scenario file (YAML) with an `experiment:` section.")
     var scenario: String?
 
-    @Option(help: "Output folder (default: <output.dir>/<name>-<kind>-<time>).")
-    var out: String?
-
-    @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
-    var threads: Int?
-
-    @Option(help: "Run registry to record the experiment in (default: \(registryDefaultHelp)).")
-    var registry: String?
-
-    @Flag(help: "Do not print the progress line.")
-    var quiet = false
-
-    @Option(help: ArgumentHelp("Continue an experiment that was stopped or killed, in its folder; it ends with the bytes an uninterrupted one writes.", valueName: "DIR"))
-    var resume: String?
-
-    @Flag(help: "Start over in an --out folder that already holds an experiment, finished or not (without it, such a folder is refused untouched).")
-    var force = false
-
-    @Flag(help: "Start an experiment estimated at more than a day on this machine (without it, such work is refused before anything is written).")
-    var yes = false
+    @OptionGroup var work: WorkOptions
 
     @OptionGroup var overrides: OverrideOptions
 
-    @Option(help: ArgumentHelp("sweep and sensitivity: evaluate only the K-th of N shares of the design's points into <out>/shard-K-of-N (default out: <output.dir>/<name>-<kind>-shards); `collectsim merge` finishes the experiment from the shards.", valueName: "K/N"))
-    var shard: ShardName?
-
     func validate() throws {
-        try validateThreads(threads)
-        if resume != nil && (scenario != nil || out != nil || force || yes || shard != nil || !overrides.isEmpty) {
+        if work.resume != nil && (scenario != nil || work.choosesMoreThanResumeTakes || !overrides.isEmpty) {
             throw ValidationError("--resume takes the scenario from the folder; give only --threads, --quiet or --registry with it.")
         }
-        if resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
+        if work.resume == nil && scenario == nil { throw ValidationError("give a scenario file with an `experiment:` section, or --resume DIR.") }
     }
 }
 
@@ -92,7 +69,7 @@ extension ExperimentKind {
 /// outcome. A stopped experiment writes what is complete, says how to resume, and exits with
 /// 128 + the signal. `check` runs before the folder is made (a bad observed file, say).
 func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: ((Scenario) throws -> Void)? = nil) throws {
-    if options.shard != nil && [ShardManifest.Kind.run, nil].contains(ShardManifest.Kind(rawValue: kind.name)) {
+    if options.work.shard != nil && [ShardManifest.Kind.run, nil].contains(ShardManifest.Kind(rawValue: kind.name)) {
         FileHandle.standardError.write(Data("""
         error: --shard: \(kind.name) is a sequential search (each evaluation depends on the ones before), so it cannot be cut into \
         independent shares; on a cluster, give it more cores per evaluation, or run the evaluations' scenarios as sharded runs (docs/cluster.md)
@@ -101,7 +78,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
         throw ExitCode(64)
     }
     let s: Scenario
-    if let resume = options.resume {
+    if let resume = options.work.resume {
         let dir = URL(fileURLWithPath: resume)
         if isComplete(dir, workFolder: ExperimentSession.folderName) {
             print("\(dir.path) is already complete; nothing to resume.")
@@ -123,27 +100,27 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(65)
     }
-    if options.resume == nil {
+    if options.work.resume == nil {
         // The trial runs the first point the experiment evaluates: its factors' start values.
         let factors = spec.sweep?.factors ?? spec.sensitivity?.factors ?? spec.optimize?.factors ?? spec.calibrate?.factors ?? []
         let evaluator = ExperimentEvaluator(base: s, factors: factors, threads: 1)
         if let trial = try? evaluator.scenario(at: evaluator.startValues()) {
-            let share = Double(options.shard?.count ?? 1)
+            let share = Double(options.work.shard?.count ?? 1)
             try announceWork(trial: trial, borrowerDays: ExperimentEvaluator.borrowerDaysPerEvaluation(s) * Double(kind.budget(s)) / share,
-                             threads: options.threads, yes: options.yes,
-                             what: options.shard == nil ? "this \(kind.name)" : "this shard of the \(kind.name)")
+                             threads: options.work.threads, yes: options.work.yes,
+                             what: options.work.shard == nil ? "this \(kind.name)" : "this shard of the \(kind.name)")
         }
     }
-    if let shard = options.shard, let shardKind = ShardManifest.Kind(rawValue: kind.name) {
-        return try runShardTask(shardKind, scenario: s, shard: shard, out: options.out, threads: options.threads, force: options.force, quiet: options.quiet)
+    if let shard = options.work.shard, let shardKind = ShardManifest.Kind(rawValue: kind.name) {
+        return try runShardTask(shardKind, scenario: s, shard: shard, out: options.work.out, threads: options.work.threads, force: options.work.force, quiet: options.work.quiet)
     }
     let folder = try claim {
-        if let resume = options.resume { return try OutputFolder.claimExisting(resume) }
-        return try OutputFolder.claimNew(explicit: options.out, defaultPath: defaultExperimentFolder(s, kind: kind.name),
-                                         workFolder: ExperimentSession.folderName, force: options.force, command: "collectsim \(kind.name)")
+        if let resume = options.work.resume { return try OutputFolder.claimExisting(resume) }
+        return try OutputFolder.claimNew(explicit: options.work.out, defaultPath: defaultExperimentFolder(s, kind: kind.name),
+                                         workFolder: ExperimentSession.folderName, force: options.work.force, command: "collectsim \(kind.name)")
     }
     let dir = folder.url
-    if options.resume == nil {
+    if options.work.resume == nil {
         try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml"))
     }
 
@@ -156,11 +133,11 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     let sources = stopOnSignals(stop)
     defer { sources.forEach { $0.cancel() } }
 
-    let line = ExperimentProgressLine(enabled: !options.quiet && isatty(STDERR_FILENO) != 0)
+    let line = ExperimentProgressLine(enabled: !options.work.quiet && isatty(STDERR_FILENO) != 0)
     let started = DispatchTime.now()
     let outcome: any ExperimentOutcome
     do {
-        outcome = try kind.run(s, dir, options.threads, stop, .run) { line.update($0) }
+        outcome = try kind.run(s, dir, options.work.threads, stop, .run) { line.update($0) }
     } catch let e as ScenarioError {
         line.finish()
         FileHandle.standardError.write(Data("\(e)\n".utf8))
@@ -169,7 +146,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     line.finish()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     if outcome.page.partial {
-        recordExperiment(outcome, in: dir, registry: options.registry, scenario: s)
+        recordExperiment(outcome, in: dir, registry: options.work.registry, scenario: s)
         let number = stop.signal ?? SIGINT
         FileHandle.standardError.write(Data("""
         Stopped by signal \(number) after \(outcome.page.evaluations) of \(budget) evaluations; what is complete is in \(dir.path) (partial: true).
@@ -181,7 +158,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     // Recorded before the evaluations go: until then the folder is not complete, and `--resume`
     // rewrites the same outputs from them and records the experiment (replacing a row it finds).
     let id = try recordedOrFail(in: dir, what: "experiment", resume: "collectsim \(kind.name) --resume") {
-        try registerExperiment(outcome, in: dir, registry: options.registry, scenario: s)
+        try registerExperiment(outcome, in: dir, registry: options.work.registry, scenario: s)
     }
     try ExperimentSession.archive(in: dir)
     print()
@@ -284,7 +261,7 @@ struct Calibrate: ParsableCommand {
     var observed: String?
 
     func validate() throws {
-        if options.resume != nil && observed != nil {
+        if options.work.resume != nil && observed != nil {
             throw ValidationError("--resume uses the observed file kept in the folder; leave out --observed.")
         }
     }
@@ -303,7 +280,7 @@ struct Calibrate: ParsableCommand {
     }
 
     func run() throws {
-        let given = observed, resume = options.resume, scenarioFile = options.scenario
+        let given = observed, resume = options.work.resume, scenarioFile = options.scenario
         try runExperiment(.calibrate { s, dir in try Self.observedPath(s, dir: resume == nil ? nil : dir, given: given, scenarioFile: scenarioFile) },
             options, check: { s in
                 try CalibrateExperiment.validate(s)

@@ -13,13 +13,9 @@ struct Run: ParsableCommand {
     @Argument(help: "Scenario file (YAML). Omit to run the built-in default scenario.")
     var scenario: String?
 
-    @Option(help: "Output folder for this run (default: <output.dir>/<name>-<time>).")
-    var out: String?
+    @OptionGroup var work: WorkOptions
 
     @OptionGroup var overrides: OverrideOptions
-
-    @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
-    var threads: Int?
 
     @Flag(help: "Also write accounts.csv: one row per account, strategy and replication (durations and events for survival analysis).")
     var exportAccounts = false
@@ -30,27 +26,8 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write replication_curves.csv: every curve's daily value in every replication (strategy, replication, curve, day, value), for your own statistics on the curves.")
     var exportReplicationCurves = false
 
-    @Option(help: "Run registry to record this run in (default: \(registryDefaultHelp)).")
-    var registry: String?
-
-    @Flag(help: "Do not print the progress bar.")
-    var quiet = false
-
-    @Option(help: ArgumentHelp("Finish a run that was stopped or killed, in its folder; it ends with the bytes an uninterrupted run writes.", valueName: "RUNDIR"))
-    var resume: String?
-
-    @Flag(help: "Start over in an --out folder that already holds a run, finished or not (without it, such a folder is refused untouched).")
-    var force = false
-
-    @Flag(help: "Start work estimated at more than a day on this machine (without it, such work is refused before anything is written).")
-    var yes = false
-
-    @Option(help: ArgumentHelp("Run only the K-th of N shares of the work into <out>/shard-K-of-N (default out: <output.dir>/<name>-shards); `collectsim merge` combines the shards into the run folder this command writes without it, byte for byte.", valueName: "K/N"))
-    var shard: ShardName?
-
     func validate() throws {
-        try validateThreads(threads)
-        if resume != nil && (scenario != nil || out != nil || !overrides.isEmpty || exportAccounts || exportHistory || exportReplicationCurves || force || yes || shard != nil) {
+        if work.resume != nil && (scenario != nil || work.choosesMoreThanResumeTakes || !overrides.isEmpty || exportAccounts || exportHistory || exportReplicationCurves) {
             throw ValidationError("--resume takes the scenario, seed, sizes and --set values from the run folder; give only --threads or --quiet with it.")
         }
     }
@@ -58,7 +35,7 @@ struct Run: ParsableCommand {
     func run() throws {
         var s: Scenario
         let folder: OutputFolder
-        if let resume {
+        if let resume = work.resume {
             if isComplete(URL(fileURLWithPath: resume), workFolder: CheckpointedRun.folderName) {
                 print("\(resume) is already complete; nothing to resume.")
                 return
@@ -73,17 +50,17 @@ struct Run: ParsableCommand {
             if exportReplicationCurves { s.output.exportReplicationCurves = true }
             try refuseBeyondMemory(s)
             // A shard does its share of the replications' blocks.
-            let share = Double(s.population.size) * Double(s.horizonDays) * Double(s.strategies.count) / Double(shard?.count ?? 1)
+            let share = Double(s.population.size) * Double(s.horizonDays) * Double(s.strategies.count) / Double(work.shard?.count ?? 1)
             try announceWork(trial: s, borrowerDays: share * Double(s.replications),
-                             upTo: s.precision.map { share * Double($0.maxReplications) }, threads: threads, yes: yes,
-                             what: shard == nil ? "this run" : "this shard")
-            if let shard {
-                return try runShardTask(.run, scenario: s, shard: shard, out: out, threads: threads, force: force, quiet: quiet)
+                             upTo: s.precision.map { share * Double($0.maxReplications) }, threads: work.threads, yes: work.yes,
+                             what: work.shard == nil ? "this run" : "this shard")
+            if let shard = work.shard {
+                return try runShardTask(.run, scenario: s, shard: shard, out: work.out, threads: work.threads, force: work.force, quiet: work.quiet)
             }
             let defaultPath = defaultOutputFolder(s)
             folder = try claim {
-                try OutputFolder.claimNew(explicit: out, defaultPath: defaultPath, workFolder: CheckpointedRun.folderName,
-                                          force: force, command: "collectsim run")
+                try OutputFolder.claimNew(explicit: work.out, defaultPath: defaultPath, workFolder: CheckpointedRun.folderName,
+                                          force: work.force, command: "collectsim run")
             }
         }
         do {
@@ -102,18 +79,18 @@ struct Run: ParsableCommand {
     func simulate(_ s: Scenario, in folder: OutputFolder) throws {
         let dir = folder.url
         // The resolved scenario goes first, so that a killed run can be resumed from its folder.
-        if resume == nil { try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml")) }
+        if work.resume == nil { try AtomicFile.write(ScenarioWriter.yaml(s), to: dir.appendingPathComponent("scenario.resolved.yaml")) }
 
         // SIGINT and SIGTERM stop the run at the next replication boundary.
         let stop = StopRequest()
         let sources = stopOnSignals(stop)
         defer { sources.forEach { $0.cancel() } }
 
-        let threadCount = Runner(scenario: s, threads: threads).threads
-        let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
+        let threadCount = Runner(scenario: s, threads: work.threads).threads
+        let bar = ProgressBar(enabled: !work.quiet && isatty(STDERR_FILENO) != 0)
         let outcome: CheckpointedRun.Outcome
         do {
-            outcome = try CheckpointedRun.run(s, in: dir, threads: threads, stop: stop, progress: { bar.update($0) })
+            outcome = try CheckpointedRun.run(s, in: dir, threads: work.threads, stop: stop, progress: { bar.update($0) })
         } catch let e as ScenarioError {
             bar.finish()
             FileHandle.standardError.write(Data("\(e)\n".utf8))
@@ -141,7 +118,7 @@ struct Run: ParsableCommand {
         // Recorded before the checkpoint goes: until then the folder is not complete, and
         // `--resume` rewrites the same bytes and records the run (replacing a row it finds).
         let id = try recordedOrFail(in: dir, what: "run", resume: "collectsim run --resume") {
-            try registerRun(data, in: dir, registry: registry)
+            try registerRun(data, in: dir, registry: work.registry)
         }
         CheckpointedRun.discard(in: dir)
         print("CollectSim \(RunWriter.version) — scenario '\(s.name)', seed \(s.seed), \(counted(result.replicationsCompleted, "replication")) × \(ReportData.accountsPhrase(s)) × \(s.horizonDays) days")
@@ -165,7 +142,7 @@ struct Run: ParsableCommand {
 
     @discardableResult
     func recordRun(_ data: ReportData, in dir: URL) -> Int64? {
-        recordRunInRegistry(data, in: dir, registry: registry)
+        recordRunInRegistry(data, in: dir, registry: work.registry)
     }
 
     func defaultOutputFolder(_ s: Scenario) -> String { timestampedFolder(s, fallback: "run") }
