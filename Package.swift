@@ -15,7 +15,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "collectsim", targets: ["collectsim"]),
-        .executable(name: "limit-kernel", targets: ["LimitKernel"]),
         .library(name: "CollectSimKit", targets: ["Reports", "Analysis", "Engine", "Cluster", "Scenario", "CollectionsModel", "Stochastics"]),
     ],
     dependencies: [
@@ -65,7 +64,6 @@ let package = Package(
         ),
         // The floor for the engine's design (benchmarks/compare): only the draws, as many per
         // borrower-day as the engine makes. Built here so it shares the engine's generator and build.
-        .executableTarget(name: "LimitKernel", dependencies: ["Stochastics"], path: "benchmarks/LimitKernel"),
         .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),

@@ -13,8 +13,8 @@ public struct RunResult: Sendable {
     public let replicationsCompleted: Int
     public let borrowerDays: Double
     public let elapsedSeconds: Double
-    /// Random draws made, population set-up included (a deterministic count; see the limit
-    /// kernel in `benchmarks/`).
+    /// Random draws made, population set-up included (a deterministic count, printed by
+    /// `collectsim run` and read by `benchmarks/compare`).
     public let randomDraws: Double
 
     public var strategyNames: [String] { scenario.strategies.map(\.name) }

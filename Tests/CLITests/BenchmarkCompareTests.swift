@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `benchmarks/compare` end to end on a tiny population: CollectSim, the NumPy and Mesa peers
-/// and the limit kernel all run, agree, and fill the table, per core. Speed is not judged here.
+/// `benchmarks/compare` end to end on a tiny population: CollectSim and the NumPy, Numba and
+/// Mesa peers all run, agree, and fill the table, per core. Speed is not judged here.
 final class BenchmarkCompareTests: XCTestCase {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     var compare: URL { root.appendingPathComponent("benchmarks/compare") }
@@ -15,22 +15,22 @@ final class BenchmarkCompareTests: XCTestCase {
         let r = try TestProcess.shell("'\(compare.path)' --smoke --bin '\(bin.path)' --json '\(json.path)'")
         XCTAssertEqual(r.status, 0, "compare failed:\n\(r.stdout.suffix(4000))")
         XCTAssertTrue(r.stdout.contains("The four models agree on every checked metric."), r.stdout)
-        for row in ["| CollectSim |", "| NumPy peer |", "| Numba peer |", "| Mesa peer |", "| limit kernel (draws only) |",
-                    "CollectSim / NumPy peer, per core:", "CollectSim / Numba peer, per core:", "CollectSim / Mesa peer, per core:", "limit kernel / CollectSim, per core:"] {
+        for row in ["| CollectSim |", "| NumPy peer |", "| Numba peer |", "| Mesa peer |",
+                    "CollectSim / NumPy peer, per core:", "CollectSim / Numba peer, per core:", "CollectSim / Mesa peer, per core:"] {
             XCTAssertTrue(r.stdout.contains(row), "missing \(row)")
         }
         let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         XCTAssertEqual(doc["disagreements"] as? Int, 0)
         let results = try XCTUnwrap(doc["results"] as? [String: [String: Any]])
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        XCTAssertEqual(Set(results.keys), Set(["collectsim", "numpy", "numba", "mesa", "limit"] + (cores > 1 ? ["numpy_all_cores"] : [])))
+        XCTAssertEqual(Set(results.keys), Set(["collectsim", "numpy", "numba", "mesa"] + (cores > 1 ? ["numpy_all_cores"] : [])))
         for (name, result) in results {
             let rate = try XCTUnwrap(result["borrower_days_per_second"] as? Double, name)
             XCTAssertGreaterThan(rate, 0, name)
             XCTAssertGreaterThan(result["peak_rss_bytes"] as? Double ?? 0, 0, name)
             // Per core: the rate over the cores the implementation used.
             let used = try XCTUnwrap(result["cores"] as? Int, name)
-            XCTAssertEqual(used, ["collectsim", "limit", "numpy_all_cores"].contains(name) ? cores : 1, name)
+            XCTAssertEqual(used, ["collectsim", "numpy_all_cores"].contains(name) ? cores : 1, name)
             XCTAssertEqual(try XCTUnwrap(result["borrower_days_per_second_per_core"] as? Double, name), rate / Double(used), accuracy: rate * 1e-12, name)
         }
         let ratios = try XCTUnwrap(doc["ratios"] as? [String: Double])
@@ -39,10 +39,6 @@ final class BenchmarkCompareTests: XCTestCase {
         let draws = try XCTUnwrap(results["collectsim"]?["draws_per_borrower_day"] as? Double)
         XCTAssertGreaterThan(draws, 0.01)
         XCTAssertLessThan(draws, 10)
-        // The kernel drew what the engine draws per borrower-day, over the same borrower-days.
-        let kernelDraws = try XCTUnwrap(results["limit"]?["draws"] as? Double)
-        let kernelDays = try XCTUnwrap(results["limit"]?["borrower_days"] as? Double)
-        XCTAssertEqual(kernelDraws / kernelDays, draws, accuracy: 1e-4)
         for peer in ["numpy", "numba", "mesa"] {
             let metrics = try XCTUnwrap(results[peer]?["metrics"] as? [String: [String: [String: Any]]], peer)
             XCTAssertEqual(Set(metrics.keys), ["gentle", "strict", "graded", "personalized"])

@@ -101,9 +101,9 @@ public final class BlockSimulator {
         shortPathCounters.deallocate(); events.deallocate()
     }
 
-    /// Random draws this simulator has made so far, population set-up included. The limit
-    /// kernel in `benchmarks/` draws as many per borrower-day; counting costs one increment per
-    /// draw (about 0.23 per borrower-day on the default scenario).
+    /// Random draws this simulator has made so far, population set-up included, which
+    /// `collectsim run` prints per borrower-day; counting costs one increment per draw (about
+    /// 0.23 per borrower-day on the default scenario).
     public var drawsMade: Int { drawCounter.pointee }
 
     /// Engine events so far, by `EngineEvent` (all zero unless built with `-DCOLLECTSIM_EVENTS`).

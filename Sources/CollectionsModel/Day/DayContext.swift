@@ -93,7 +93,7 @@ struct DayContext {
     var counts: Slots<Int32, CountField> { Slots(AccountField(records, .nMessages)) }
     let compliance: ComplianceRules
     let enforce: Bool
-    /// Where the block's random draws are counted (for the limit kernel in `benchmarks/`).
+    /// Where the block's random draws are counted (`BlockSimulator.drawsMade`).
     let drawCounter: UnsafeMutablePointer<Int>
     /// Where engine events are counted, by `EngineEvent` (only in a `-DCOLLECTSIM_EVENTS` build).
     let events: UnsafeMutablePointer<Int>
