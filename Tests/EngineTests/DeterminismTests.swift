@@ -24,12 +24,12 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(one.tallies, four.tallies)
         // And the files written from them are byte-identical.
         let identity = RunIdentity(version: RunWriter.version, commandLine: "test", threads: 1)
-        let dirs = [one, two, four].map { run -> URL in
+        let dirs = try [one, two, four].map { run -> URL in
             let dir = TestRun.temporaryDirectory()
-            try? RunWriter.write(Analyzer.analyze(run), to: dir, identity: identity)
+            try RunWriter.write(Analyzer.analyze(run), to: dir, identity: identity)
             return dir
         }
-        for file in ["summary.json", "metrics.csv", "curves.csv", "comparison.csv", "scenario.resolved.yaml"] {
+        for file in ["summary.json", "metrics.csv", "curves.csv", "comparison.csv", "rollrates.csv", RunWriter.replicationsFile, "scenario.resolved.yaml"] {
             let contents = try dirs.map { try Data(contentsOf: $0.appendingPathComponent(file)) }
             XCTAssertFalse(contents[0].isEmpty, file)
             XCTAssertEqual(contents[0], contents[1], file)
@@ -54,8 +54,13 @@ final class DeterminismTests: XCTestCase {
           graded_again: {extends: graded}
         baseline: graded
         """)
-        XCTAssertFalse(result.comparisons.isEmpty)
-        for c in result.comparisons where c.difference.n > 0 {
+        // Every metric of every group is compared, and all but those a group cannot define
+        // (a ratio over no accounts, collector use outside "all") have their 4 replications.
+        let defined = result.comparisons.filter { $0.difference.n > 0 }
+        XCTAssertEqual(defined.filter { $0.group == "all" }.count, Metrics.all.count)
+        XCTAssertGreaterThan(defined.count, result.comparisons.count / 2)
+        for c in defined {
+            XCTAssertEqual(c.difference.n, 4, c.metric)
             XCTAssertEqual(c.difference.mean, 0, c.metric)
             XCTAssertEqual(c.difference.low, 0, c.metric)
             XCTAssertEqual(c.difference.high, 0, c.metric)
