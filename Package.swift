@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis", "Engine", "Scenario", "CollectionsModel"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "CollectionsModel", "TestSupport"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics"]),
     ],
     swiftLanguageModes: [.v6]
