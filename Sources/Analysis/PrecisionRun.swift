@@ -30,34 +30,48 @@ public enum PrecisionRun {
         }
     }
 
+    /// Runs `scenario` in memory: its replications, then, under a precision rule, more until the
+    /// targets are met (`stop`).
     public static func run(_ scenario: Scenario, threads: Int?, progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> Outcome {
         try validate(scenario)
         let runner = Runner(scenario: scenario, threads: threads)
         var result = runner.run(progress: progress)
-        var analysis = Analyzer.analyze(result)
-        guard let precision = scenario.precision else { return Outcome(run: result, analysis: analysis, targetsMet: true) }
-        while !met(precision, analysis), result.replicationsCompleted < precision.maxReplications {
-            let start = result.replicationsCompleted
-            let end = min(precision.maxReplications, start + precision.batch)
-            result = result.appending(runner.run(replications: start..<end, progress: progress))
-            analysis = Analyzer.analyze(result)
+        let (replications, targetsMet) = stop(scenario) { boundary -> RunResult in
+            if result.replicationsCompleted < boundary {
+                result = result.appending(runner.run(replications: result.replicationsCompleted..<boundary, progress: progress))
+            }
+            return result.prefix(boundary)
+        }!
+        let final = result.prefix(replications)
+        return Outcome(run: final, analysis: Analyzer.analyze(final), targetsMet: targetsMet)
+    }
+
+    /// The precision rule, the one loop every way of running a scenario uses: it is checked after
+    /// `replications`, then after every `batch` more, up to `max_replications`. `extend(n)`
+    /// returns the run's first `n` replications (simulating, reading checkpoints or taking a
+    /// prefix of work already done) or nil when the work was stopped first. Returns where the
+    /// rule stops and whether the targets were met there, or nil when `extend` was stopped.
+    /// Because a replication depends only on its index, every caller stops at the same count.
+    public static func stop(_ scenario: Scenario, extend: (Int) throws -> RunResult?) rethrows -> (replications: Int, targetsMet: Bool)? {
+        guard var result = try extend(scenario.replications) else { return nil }
+        guard let precision = scenario.precision else { return (result.replicationsCompleted, true) }
+        while !met(precision, Analyzer.analyze(result)) {
+            let done = result.replicationsCompleted
+            if done >= precision.maxReplications { return (done, false) }
+            guard let more = try extend(min(precision.maxReplications, done + precision.batch)) else { return nil }
+            // Work that holds no more replications (a cluster run's) ends the search where it is.
+            if more.replicationsCompleted <= done { return (done, false) }
+            result = more
         }
-        return Outcome(run: result, analysis: analysis, targetsMet: met(precision, analysis))
+        return (result.replicationsCompleted, true)
     }
 
     /// Where a sequential run of `full`'s scenario stops, read off a run that already holds every
     /// replication it may need (`max_replications` of them, as a cluster run computes): the
-    /// precision rule is checked at the same counts (`replications`, then every `batch`) on the
-    /// same replications, so the answer is the one the sequential run reaches.
+    /// precision rule is checked at the same counts on the same replications, so the answer is
+    /// the one the sequential run reaches.
     public static func stoppingPoint(_ full: RunResult) -> (replications: Int, targetsMet: Bool) {
-        let s = full.scenario
-        guard let precision = s.precision else { return (min(s.replications, full.replicationsCompleted), true) }
-        var boundary = min(s.replications, full.replicationsCompleted)
-        while true {
-            if met(precision, Analyzer.analyze(full.prefix(boundary))) { return (boundary, true) }
-            if boundary >= min(precision.maxReplications, full.replicationsCompleted) { return (boundary, false) }
-            boundary = min(precision.maxReplications, full.replicationsCompleted, boundary + precision.batch)
-        }
+        stop(full.scenario) { full.prefix(min($0, full.replicationsCompleted)) }!
     }
 
     /// Replications a run may need: `max_replications` under a precision rule, else `replications`.

@@ -107,19 +107,10 @@ public enum CheckpointedRun {
             return true
         }
 
-        var boundary = scenario.replications
-        var completed = try runUntil(boundary)
-        var targetsMet = scenario.precision == nil
-        if let precision = scenario.precision {
-            while completed {
-                let analysis = Analyzer.analyze(result.prefix(boundary))
-                if PrecisionRun.met(precision, analysis) { targetsMet = true; break }
-                if boundary >= precision.maxReplications { break }
-                boundary = min(precision.maxReplications, boundary + precision.batch)
-                completed = try runUntil(boundary)
-            }
-        }
-        if completed {
+        let stopped = try PrecisionRun.stop(scenario) { boundary in try runUntil(boundary) ? result.prefix(boundary) : nil }
+        let completed = stopped != nil
+        let targetsMet = stopped?.targetsMet ?? (scenario.precision == nil)
+        if let boundary = stopped?.replications {
             result = result.prefix(boundary)
             if scenario.output.exportAccounts {
                 try AtomicFile.concatenate((0..<boundary).map { folder.appendingPathComponent(accountsFileName($0)) },

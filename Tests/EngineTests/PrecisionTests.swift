@@ -46,6 +46,33 @@ final class PrecisionTests: XCTestCase {
         XCTAssertFalse(outcome.targetsMet)
     }
 
+    /// The one precision loop asks for the replications it checks at — the scenario's, then one
+    /// batch more at a time up to the cap — and stops where the work holds no more, or stopped.
+    func testThePrecisionRuleChecksAtTheScenariosCountThenEveryBatchUpToTheCap() throws {
+        let scenario = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "0.002", with: "0.0000001")
+            .replacingOccurrences(of: "max_replications: 15", with: "max_replications: 8"), file: "p.yaml")
+        let full = Runner(scenario: scenario, threads: 2).run(replications: 0..<8)
+        var asked: [Int] = []
+        let outOfReach = PrecisionRun.stop(scenario) { n in asked.append(n); return full.prefix(n) }
+        XCTAssertEqual(asked, [3, 5, 7, 8])
+        XCTAssertEqual(outOfReach?.replications, 8)
+        XCTAssertEqual(outOfReach?.targetsMet, false)
+        // Work that holds only 6 replications (a cluster run cut short) stops at 6.
+        XCTAssertEqual(PrecisionRun.stoppingPoint(full.prefix(6)).replications, 6)
+        // A stop request during the second batch: no stopping point.
+        asked = []
+        XCTAssertNil(PrecisionRun.stop(scenario) { n in asked.append(n); return n > 5 ? nil : full.prefix(n) })
+        XCTAssertEqual(asked, [3, 5, 7])
+        // Without a precision rule: the scenario's replications, met.
+        var plain = scenario
+        plain.precision = nil
+        asked = []
+        let once = PrecisionRun.stop(plain) { n in asked.append(n); return full.prefix(n) }
+        XCTAssertEqual(asked, [3])
+        XCTAssertEqual(once?.replications, 3)
+        XCTAssertEqual(once?.targetsMet, true)
+    }
+
     func testUnknownTargetMetricNamesItsLineAndColumn() throws {
         let scenario = try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "recovery_rate: 0.002", with: "recovery_rat: 0.002"), file: "p.yaml")
         XCTAssertThrowsError(try PrecisionRun.validate(scenario)) { error in
