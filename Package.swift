@@ -15,13 +15,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "collectsim", targets: ["collectsim"]),
-        .library(name: "CollectSimKit", targets: ["Reports", "Analysis", "Engine", "Cluster", "Scenario", "CollectionsModel", "Stochastics"]),
+        .library(name: "CollectSimKit", targets: ["CollectSimKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // `swift package generate-documentation --target CollectSimKit` (docs/architecture.md).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,6 +59,9 @@ let package = Package(
             name: "Cluster",
             dependencies: ["Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The library's one import: every module a Swift program runs scenarios with, and the
+        // documentation catalog (CollectSimKit.docc).
+        .target(name: "CollectSimKit", dependencies: ["Reports", "Analysis", "Engine", "Cluster", "Scenario", "CollectionsModel", "Stochastics"]),
         .target(name: "Registry", dependencies: ["Reports", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "collectsim",
@@ -73,7 +78,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis", "Engine", "Scenario", "CollectionsModel"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "CollectionsModel", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "CollectionsModel", "CollectSimKit", "TestSupport"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics"]),
     ],
     swiftLanguageModes: [.v6]

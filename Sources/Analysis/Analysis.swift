@@ -22,11 +22,14 @@ public struct Comparison: Sendable {
     public let baseline: String
     public let group: String
     public let metric: String
+    /// The mean over replications of (strategy − baseline), with its paired 95% CI.
     public let difference: ConfidenceInterval
+    /// Two-sided p-value of the paired t test that the difference is zero.
     public let pValue: Double
     /// Mean relative difference (strategy / baseline − 1), per replication, when defined.
     public let relative: ConfidenceInterval
 
+    /// Whether the difference is significant at 5% (its CI excludes zero).
     public var isSignificant: Bool { pValue < 0.05 }
 }
 
@@ -51,13 +54,22 @@ public struct RollRate: Sendable {
 
 /// The analysed results of a run: plain values, ready for any writer.
 public struct AnalysisResult: Sendable {
+    /// The resolved scenario that ran.
     public let scenario: Scenario
+    /// The strategies, in the scenario's order.
     public let strategies: [String]
+    /// The strategy every other is compared with.
     public let baseline: String
+    /// The groups every metric is computed for: `all`, each segment, `grade_A` … `grade_E`,
+    /// `entry_current`, `entry_delinquent`, `entry_defaulted`.
     public let groups: [String]
+    /// Every metric of every strategy and group (`Metrics.all`), with its CI.
     public let estimates: [MetricEstimate]
+    /// Every strategy's paired difference from the baseline, per group and metric.
     public let comparisons: [Comparison]
+    /// The cumulative daily curves (default, charge-off, cure, recovery, complaints) with bands.
     public let curves: [CurvePoint]
+    /// The 30-day roll-rate matrices.
     public let rollRates: [RollRate]
     /// Each metric's value in each replication, for all accounts: strategy → metric → values
     /// in replication order (NaN where undefined). Paired across strategies by replication.
@@ -65,7 +77,9 @@ public struct AnalysisResult: Sendable {
     /// With `output.export_replication_curves`: strategy → curve → replication → the curve's
     /// value on each day (the points `curves` averages); empty otherwise.
     public let replicationCurves: [String: [String: [[Double]]]]
+    /// Replications analysed.
     public let replications: Int
+    /// Borrower-days simulated, and the seconds they took.
     public let borrowerDays: Double
     public let elapsedSeconds: Double
 
@@ -85,6 +99,8 @@ public struct AnalysisResult: Sendable {
     }
 }
 
+/// Turns a run's tallies into an `AnalysisResult`: metrics with CIs, paired comparisons, curves
+/// and roll rates.
 public enum Analyzer {
     /// Group names in tally order: all, the segments, grades, then entry stages.
     public static func groupNames(_ scenario: Scenario) -> [String] {

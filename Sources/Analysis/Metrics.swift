@@ -36,6 +36,7 @@ public enum MetricUnit: String, Sendable {
     public var displayScale: Double { self == .share ? 100 : 1 }
 }
 
+/// Every metric a run reports (docs/model.md §8), by name, with its meaning and unit.
 public enum Metrics {
     static func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
 

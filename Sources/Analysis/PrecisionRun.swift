@@ -8,7 +8,9 @@ import Scenario
 public enum PrecisionRun {
     /// The outcome: the run and whether its targets were met (always true without targets).
     public struct Outcome: Sendable {
+        /// The replications' tallies.
         public let run: RunResult
+        /// What they give: metrics, comparisons, curves and roll rates.
         public let analysis: AnalysisResult
         public let targetsMet: Bool
     }

@@ -7,8 +7,11 @@ import Scenario
 
 /// Identity of a run, recorded in `summary.json`.
 public struct RunIdentity: Sendable {
+    /// CollectSim's version (`RunWriter.version`).
     public let version: String
+    /// The command that made the run, as the report's "reproduce" line shows it.
     public let commandLine: String
+    /// Worker threads (which never change the results).
     public let threads: Int
     public init(version: String, commandLine: String, threads: Int) {
         self.version = version
@@ -21,6 +24,7 @@ public struct RunIdentity: Sendable {
 /// scenario.resolved.yaml, each atomically. Content depends only on the scenario, seed and
 /// results, never on time or thread count, so the same run writes the same bytes.
 public enum RunWriter {
+    /// CollectSim's version, recorded in every summary.json.
     public static let version = "0.1.0"
 
     /// SHA-256 of the resolved scenario text without its output options, hex: what identifies

@@ -36,9 +36,12 @@ public struct Moments: Hashable, Sendable, Codable {
 
 /// A mean with its two-sided Student-t confidence interval.
 public struct ConfidenceInterval: Hashable, Sendable, Codable {
+    /// The sample mean.
     public let mean: Double
+    /// The interval's lower and upper bounds (NaN when `n` < 2).
     public let low: Double
     public let high: Double
+    /// The number of values (replications) behind it.
     public let n: Int
 
     public init(mean: Double, low: Double, high: Double, n: Int) {
