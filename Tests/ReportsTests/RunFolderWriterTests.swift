@@ -138,6 +138,28 @@ final class RunFolderWriterTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(tables, 1)
     }
 
+    /// `scripts/readme-picture.py` draws the README's picture from a run folder: the headline
+    /// table of every strategy and the report's default-curve chart, as well-formed SVG. The
+    /// README's own picture, drawn by it from the default run, is well-formed too.
+    func testTheReadmePictureIsDrawnFromARunFolder() throws {
+        let (dir, analysis) = try folder()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let picture = TestRun.temporaryDirectory().appendingPathComponent("picture.svg")
+        let r = try TestProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", root.appendingPathComponent("scripts/readme-picture.py").path, dir.path, picture.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let svg = try String(contentsOf: picture, encoding: .utf8)
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+        for strategy in analysis.strategies { XCTAssertTrue(svg.contains(">\(strategy)"), strategy) }
+        let recovery = try XCTUnwrap(analysis.estimate("overdue_recovery_rate", strategy: "gentle"))
+        XCTAssertTrue(svg.contains(String(format: "%.1f%%", recovery.mean * 100)), "the table shows the run's figures")
+        XCTAssertTrue(svg.contains("aria-label=\"Default"), "the report's default-curve chart")
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("](docs/images/default-run.svg)"))
+        let shipped = try Data(contentsOf: root.appendingPathComponent("docs/images/default-run.svg"))
+        XCTAssertTrue(XMLParser(data: shipped).parse())
+    }
+
     func testTheNotebookIsNbformat4AndReadsOnlyFilesOfItsFolder() throws {
         let (dir, _) = try folder()
         let data = try Data(contentsOf: dir.appendingPathComponent("analysis.ipynb"))

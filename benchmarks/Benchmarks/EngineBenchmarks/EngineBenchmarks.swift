@@ -1,7 +1,5 @@
 import Benchmark
-import CollectionsModel
-import Engine
-import Scenario
+import CollectSimKit
 
 /// The default scenario at a chosen size.
 func scenario(population: Int, horizon: Int, strategies: [String]) throws -> Scenario {

@@ -1,6 +1,6 @@
 import Foundation
 import FuzzDriver
-import Scenario
+import CollectSimKit
 
 /// libFuzzer's entry point for the input-file readers: any bytes, read as a portfolio file and
 /// as an account history, must either read or be refused with a `ScenarioError` naming a place

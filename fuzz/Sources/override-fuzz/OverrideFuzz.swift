@@ -1,6 +1,6 @@
 import Foundation
 import FuzzDriver
-import Scenario
+import CollectSimKit
 
 /// libFuzzer's entry point for the command line's overrides: each line of the input is one
 /// `--set PATH=VALUE` argument, or `seed=`, `replications=` or `population=` as their flags

@@ -1,6 +1,6 @@
 import Foundation
 import FuzzDriver
-import Scenario
+import CollectSimKit
 
 /// libFuzzer's entry point: any bytes, as a scenario file, must either load or be refused with
 /// a `ScenarioError` that names a place in the file. A crash, a hang, running out of memory or

@@ -1,7 +1,6 @@
-import Cluster
+import CollectSimKit
 import Foundation
 import FuzzDriver
-import Scenario
 
 /// libFuzzer's entry point for shard folders (`collectsim merge`): a real two-shard run is
 /// written once, then each input replaces one of its files, and the set must either merge or be

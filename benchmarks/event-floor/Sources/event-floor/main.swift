@@ -11,11 +11,8 @@
 // The kernels are the floor's assumptions, so they are written out here, each the arithmetic
 // the model's equations need and nothing else: no rules, no compliance, no bookkeeping beyond
 // the state the event changes. Draws come from the engine's own counter-based generator.
-import CollectionsModel
-import Engine
+import CollectSimKit
 import Foundation
-import Scenario
-import Stochastics
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("event-floor: \(message)\n".utf8))
