@@ -17,10 +17,12 @@ final class AccountStore {
     enum I: Int, CaseIterable {
         case dpd, promiseDue, planNextDue, planRemaining, planMisses, planBreakAfter, deferralUntil
         case legalDay, educationDay, coolOffUntil, lastConversation, lastContact, lastComplaint
-        case last0, last1, last2, last3, last4, last5, last6, last7, last8, last9, last10, last11
         case defaultDay, chargeoffDay, cureDay, resolvedDay, delinquentSince, tolerance
         case nMessages, nFollowups, nCallAttempts, nCallsConnected, nVisits, nBlocked, nViolations
         case complaintCount, nextSwitch, fatigueDay0, fatigueDay1, fatigueDay2, fatigueDay3, fatigueDay4, fatigueDay5
+        /// The day each action kind last happened: `ActionKind.count` slots from here, sized by
+        /// the enumeration, so a new action kind needs nothing in this file.
+        case last0
     }
     enum U: Int, CaseIterable {
         case segment, grade, entryStage, reach, hardship, closed
@@ -31,7 +33,7 @@ final class AccountStore {
     // The layout is spelled with each enumeration's last case so that it folds to constants in
     // the hot loop (`allCases.count` would not); `init` checks it against `allCases`.
     @inline(__always) static var intsOffset: Int { (D.fatigue5.rawValue + 1) * 8 }
-    @inline(__always) static var bytesOffset: Int { intsOffset + (I.fatigueDay5.rawValue + 1) * 4 }
+    @inline(__always) static var bytesOffset: Int { intsOffset + (I.last0.rawValue + ActionKind.count) * 4 }
     @inline(__always) static var flagsOffset: Int { (bytesOffset + U.contacts6.rawValue + 1 + 3) / 4 * 4 }
     @inline(__always) static var keyOffset: Int { (flagsOffset + 4 + 7) / 8 * 8 }
     /// Bytes per account: doubles, then 32-bit integers, then bytes, flags and the stream key,
@@ -43,7 +45,7 @@ final class AccountStore {
     private let records: UnsafeMutableRawPointer
 
     init(capacity: Int) {
-        precondition(D.allCases.count == D.fatigue5.rawValue + 1 && I.allCases.count == I.fatigueDay5.rawValue + 1
+        precondition(D.allCases.count == D.fatigue5.rawValue + 1 && I.allCases.count == I.last0.rawValue + 1
                      && U.allCases.count == U.contacts6.rawValue + 1, "AccountStore's layout must name each enumeration's last case")
         for problem in Self.layoutProblems() { preconditionFailure(problem) }
         self.capacity = capacity
@@ -60,7 +62,7 @@ final class AccountStore {
         func check(_ name: String, _ slots: Int, _ cases: Int, _ of: String) {
             if slots != cases { problems.append("AccountStore: \(name) has \(slots) slots for \(cases) \(of); add or remove its cases") }
         }
-        check("last0…", I.defaultDay.rawValue - I.last0.rawValue, ActionKind.allCases.count, "action kinds")
+        check("last0…", ActionKind.count, ActionKind.allCases.count, "action kinds (ActionKind.count)")
         check("fatigue0…", D.fatigue5.rawValue - D.fatigue0.rawValue + 1, Channel.allCases.count, "channels")
         check("fatigueDay0…", I.fatigueDay5.rawValue - I.fatigueDay0.rawValue + 1, Channel.allCases.count, "channels")
         check("nMessages…", I.complaintCount.rawValue - I.nMessages.rawValue, DayContext.CountField.allCases.count, "contact counters")

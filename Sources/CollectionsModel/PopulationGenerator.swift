@@ -95,10 +95,8 @@ struct PopulationGenerator {
                       .nMessages, .nFollowups, .nCallAttempts, .nCallsConnected, .nVisits, .nBlocked, .nViolations, .complaintCount,
                       .fatigueDay0, .fatigueDay1, .fatigueDay2, .fatigueDay3, .fatigueDay4, .fatigueDay5] { store.i(f)[j] = 0 }
             store.i(.lastContact)[j] = 0
-            for f in [AccountStore.I.lastConversation, .lastComplaint,
-                      .last0, .last1, .last2, .last3, .last4, .last5, .last6, .last7, .last8, .last9, .last10, .last11] {
-                store.i(f)[j] = never
-            }
+            for f in [AccountStore.I.lastConversation, .lastComplaint] { store.i(f)[j] = never }
+            for k in 0..<ActionKind.count { store.i(.last0)[j, k] = never }
             store.u(.closed)[j] = 0
             for k in 0..<7 {
                 store.u(AccountStore.U(rawValue: AccountStore.U.calls0.rawValue + k)!)[j] = 0

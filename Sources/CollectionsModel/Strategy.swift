@@ -12,6 +12,11 @@ public enum Tone: Int, CaseIterable, Sendable {
 public enum ActionKind: Int, CaseIterable, Sendable {
     case sms = 0, push, email, call, visit, followup, counselling, education, installment, deferral, agency, legal
 
+    /// How many action kinds there are, spelled with the last case so that it folds to a
+    /// constant in the daily loop (`allCases.count` does not); a new last case changes it here.
+    /// `AccountStore.layoutProblems` checks it against `allCases`.
+    @inline(__always) public static var count: Int { ActionKind.legal.rawValue + 1 }
+
     public var name: String { String(describing: self) }
     public init?(name: String) {
         guard let k = ActionKind.allCases.first(where: { $0.name == name }) else { return nil }
