@@ -144,35 +144,25 @@ public enum RunWriter {
         return out
     }
 
+    /// summary.json of a run: what ran and the headline metrics of every strategy with their CIs.
     public static func summaryJSON(_ r: AnalysisResult, identity: RunIdentity, partial: Bool = false) -> String {
         let s = r.scenario
-        var out = "{\n"
-        out += "  \"scenario\": \(Format.jsonString(s.name)),\n"
-        out += "  \"scenario_sha256\": \"\(scenarioHash(s))\",\n"
-        out += "  \"seed\": \(s.seed),\n"
-        out += "  \"replications\": \(r.replications),\n"
-        out += "  \"population\": \(s.population.size),\n"
+        var summary = FolderSummary(scenario: s.name, scenarioSHA256: scenarioHash(s), seed: s.seed, population: s.population.size,
+                                    horizonDays: s.horizonDays, version: identity.version, partial: partial, strategies: r.strategies)
+        summary.replications = r.replications
         if let book = s.population.book {
-            out += "  \"portfolio\": \(Format.jsonString(book.path)),\n"
-            if let sample = book.sample {
-                out += "  \"portfolio_accounts\": \(sample.fileAccounts),\n  \"sample_strata\": \(sample.strata),\n"
-            }
+            summary.portfolio = book.path
+            summary.portfolioAccounts = book.sample?.fileAccounts
+            summary.sampleStrata = book.sample?.strata
         }
-        out += "  \"horizon_days\": \(s.horizonDays),\n"
-        out += "  \"version\": \(Format.jsonString(identity.version)),\n"
-        out += "  \"partial\": \(partial),\n"
-        out += "  \"baseline\": \(Format.jsonString(r.baseline)),\n"
-        out += "  \"strategies\": [\(r.strategies.map(Format.jsonString).joined(separator: ", "))],\n"
-        out += "  \"headline\": {\n"
-        let strategyBlocks = r.strategies.map { name -> String in
-            let metrics = Metrics.headline.map { m -> String in
+        summary.baseline = r.baseline
+        summary.headline = Dictionary(uniqueKeysWithValues: r.strategies.map { name in
+            (name, Dictionary(uniqueKeysWithValues: Metrics.headline.map { m in
                 let ci = r.estimate(m, strategy: name) ?? .init(mean: .nan, low: .nan, high: .nan, n: 0)
-                return "      \(Format.jsonString(m)): {\"mean\": \(Format.json(ci.mean)), \"ci_low\": \(Format.json(ci.low)), \"ci_high\": \(Format.json(ci.high)), \"n\": \(ci.n)}"
-            }
-            return "    \(Format.jsonString(name)): {\n\(metrics.joined(separator: ",\n"))\n    }"
-        }
-        out += strategyBlocks.joined(separator: ",\n") + "\n  }\n}\n"
-        return out
+                return (m, FolderSummary.Estimate(mean: ci.mean, ciLow: ci.low, ciHigh: ci.high, n: ci.n))
+            }))
+        })
+        return summary.json()
     }
 
     /// A plain-text comparison table for the terminal. The row under the headers says which

@@ -120,8 +120,9 @@ final class ExperimentCommandTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 128 + SIGINT, message, file: file, line: line)
         XCTAssertTrue(message.contains("collectsim \(kind) --resume"), message, file: file, line: line)
-        let partial = try String(contentsOf: stopped.appendingPathComponent("summary.json"), encoding: .utf8)
-        XCTAssertTrue(partial.contains("\"partial\": true"), partial, file: file, line: line)
+        let partial = try FolderSummary.read(Data(contentsOf: stopped.appendingPathComponent("summary.json")))
+        XCTAssertTrue(partial.partial, file: file, line: line)
+        XCTAssertEqual(partial.kind, kind, file: file, line: line)
         // `report` rebuilds the stopped experiment's outputs from the evaluations it holds, to
         // the same bytes, and runs none of those it lacks.
         let stoppedFiles = outputs + ["report.html", "report.md", "analysis.ipynb", "summary.json"]

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reports
 import TestSupport
 import XCTest
 
@@ -84,7 +85,7 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), listing.sorted(), "no file added")
         let forced = try TestProcess.run(binary, ["run", s.path, "--out", out.path, "--seed", "9", "--force", "--quiet", "--registry", registry])
         XCTAssertEqual(forced.status, 0, forced.stderr)
-        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8).contains("\"seed\": 9"))
+        XCTAssertEqual(try FolderSummary.read(Data(contentsOf: out.appendingPathComponent("summary.json"))).seed, 9)
         let list = try TestProcess.run(binary, ["runs", "list", "--registry", registry])
         XCTAssertTrue(list.stdout.contains("seed 9"), "the replacing run is recorded: \(list.stdout)")
     }

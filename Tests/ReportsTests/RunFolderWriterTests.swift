@@ -100,6 +100,39 @@ final class RunFolderWriterTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(rowsChecked, 2 * months * 4)
     }
 
+    func testSummaryNamesTheRunAndHoldsEveryHeadlineMetricAsTheAnalysisHasIt() throws {
+        let (dir, analysis) = try folder()
+        let data = try Data(contentsOf: dir.appendingPathComponent("summary.json"))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(Set(object.keys), ["scenario", "scenario_sha256", "seed", "replications", "population", "horizon_days",
+                                          "version", "partial", "baseline", "strategies", "headline"])
+        // Read back exactly (Foundation's JSONDecoder; its JSONSerialization rounds some doubles).
+        let summary = try FolderSummary.read(data)
+        XCTAssertEqual(summary.scenario, "writers")
+        XCTAssertEqual(summary.seed, 5)
+        XCTAssertEqual(summary.replications, 3)
+        XCTAssertFalse(summary.partial)
+        XCTAssertEqual(summary.strategies, ["gentle", "graded"])
+        XCTAssertEqual(summary.baseline, "graded")
+        let headline = try XCTUnwrap(summary.headline)
+        for strategy in analysis.strategies {
+            XCTAssertEqual(Set(headline[strategy]?.keys.map { $0 } ?? []), Set(Metrics.headline), strategy)
+            for metric in Metrics.headline {
+                let ci = try XCTUnwrap(analysis.estimate(metric, strategy: strategy))
+                let written = try XCTUnwrap(headline[strategy]?[metric])
+                XCTAssertEqual(written.n, ci.n)
+                // A finite figure is written exactly; an undefined one as null.
+                XCTAssertEqual(written.mean, ci.mean.isFinite ? ci.mean : nil, "\(strategy) \(metric)")
+                XCTAssertEqual(written.ciLow, ci.low.isFinite ? ci.low : nil, "\(strategy) \(metric)")
+            }
+        }
+        // Keys are sorted at every level, so every process writes the same bytes.
+        let text = String(decoding: data, as: UTF8.self)
+        let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
+        XCTAssertEqual(keys, keys.sorted())
+        XCTAssertTrue(text.hasSuffix("}\n"))
+    }
+
     func testEveryChartOfTheHTMLReportIsWellFormedSVG() throws {
         let (dir, _) = try folder()
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)

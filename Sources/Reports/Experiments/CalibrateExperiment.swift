@@ -282,10 +282,13 @@ public enum CalibrateExperiment {
         try AtomicFile.write(o.page.html(title: "Calibrate: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Calibrate: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
         try AtomicFile.write(ExperimentNotebook.calibrate(o), to: dir.appendingPathComponent("analysis.ipynb"))
-        let fitted = "{" + o.parameters.map { "\(Format.jsonString($0.factor.path.text)): {\"estimate\": \(Format.json($0.estimate)), \"std_error\": \(Format.json($0.standardError))}" }.joined(separator: ", ") + "}"
-        try AtomicFile.write(o.page.summaryJSON(results: [("fitted", fitted), ("chi_square", Format.json(o.correlatedChiSquare)), ("weighted_sum_of_squares", Format.json(o.chiSquare)),
-                                                          ("degrees_of_freedom", "\(o.degreesOfFreedom)"), ("p_value", Format.json(o.pValue)),
-                                                          ("ending", Format.jsonString(o.ending)), ("targets", "\(o.residuals.count)")]),
+        let fitted = JSONValue.object(Dictionary(o.parameters.map {
+            ($0.factor.path.text, JSONValue.object(["estimate": .number($0.estimate), "std_error": .number($0.standardError)]))
+        }) { first, _ in first })
+        try AtomicFile.write(o.page.summaryJSON(results: ["fitted": fitted, "chi_square": .number(o.correlatedChiSquare),
+                                                          "weighted_sum_of_squares": .number(o.chiSquare),
+                                                          "degrees_of_freedom": .integer(o.degreesOfFreedom), "p_value": .number(o.pValue),
+                                                          "ending": .string(o.ending), "targets": .integer(o.residuals.count)]),
                              to: dir.appendingPathComponent("summary.json"))
     }
 

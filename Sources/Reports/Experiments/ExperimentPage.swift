@@ -65,18 +65,15 @@ public struct ExperimentPage: Sendable {
     }
 
     /// summary.json: what ran, how far it got, and the experiment's own results.
-    public func summaryJSON(results: [(String, String)]) -> String {
-        var out = "{\n  \"kind\": \(Format.jsonString(kind)),\n"
-        out += "  \"scenario\": \(Format.jsonString(scenario.name)),\n"
-        out += "  \"scenario_sha256\": \"\(hash)\",\n  \"seed\": \(scenario.seed),\n"
-        out += "  \"evaluations\": \(evaluations),\n  \"budget\": \(budget),\n"
-        out += "  \"replications_per_evaluation\": \(spec.replications),\n  \"population\": \(spec.population),\n"
-        out += "  \"horizon_days\": \(scenario.horizonDays),\n"
-        out += "  \"strategies\": [\(spec.strategies.map(Format.jsonString).joined(separator: ", "))],\n"
-        out += "  \"version\": \(Format.jsonString(RunWriter.version)),\n"
-        out += "  \"partial\": \(partial)"
-        for (key, value) in results { out += ",\n  \(Format.jsonString(key)): \(value)" }
-        return out + "\n}\n"
+    public func summaryJSON(results: [String: JSONValue]) -> String {
+        var summary = FolderSummary(kind: kind, scenario: scenario.name, scenarioSHA256: hash, seed: scenario.seed,
+                                    population: spec.population, horizonDays: scenario.horizonDays, version: RunWriter.version,
+                                    partial: partial, strategies: spec.strategies)
+        summary.evaluations = evaluations
+        summary.budget = budget
+        summary.replicationsPerEvaluation = spec.replications
+        summary.results = results
+        return summary.json()
     }
 
     /// A metric value for people (percentages for rates).

@@ -243,18 +243,19 @@ public enum OptimizeExperiment {
         try AtomicFile.write(o.page.html(title: "Optimize: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Optimize: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
         try AtomicFile.write(ExperimentNotebook.optimize(o), to: dir.appendingPathComponent("analysis.ipynb"))
-        var results: [(String, String)] = [("strategy", Format.jsonString(o.problem.strategy)), ("objective", Format.jsonString(o.problem.objective)),
-                                           ("maximize", "\(o.problem.maximize)"), ("method", Format.jsonString(o.spec.method.rawValue))]
+        var results: [String: JSONValue] = ["strategy": .string(o.problem.strategy), "objective": .string(o.problem.objective),
+                                            "maximize": .bool(o.problem.maximize), "method": .string(o.spec.method.rawValue)]
         if let best = o.best {
-            let values = zip(o.problem.factors, o.candidates[best].evaluation.values).map { "\(Format.jsonString($0.path.text)): \(Format.json($1))" }
-            results.append(("best", "{" + values.joined(separator: ", ") + "}"))
+            results["best"] = .object(Dictionary(zip(o.problem.factors, o.candidates[best].evaluation.values).map {
+                ($0.path.text, JSONValue.number($1))
+            }) { first, _ in first })
             let e = o.confirmation?.best ?? o.candidates[best].evaluation
             let ci = e.estimate(o.problem.objective, strategy: o.problem.strategy)
-            results.append(("best_objective", "{\"mean\": \(Format.json(ci.mean)), \"ci_low\": \(Format.json(ci.low)), \"ci_high\": \(Format.json(ci.high)), \"confirmed\": \(o.confirmation != nil)}"))
-            results.append(("feasible", "\(o.problem.violation(o.candidates[best].evaluation) == 0)"))
+            results["best_objective"] = .interval(mean: ci.mean, low: ci.low, high: ci.high, ["confirmed": .bool(o.confirmation != nil)])
+            results["feasible"] = .bool(o.problem.violation(o.candidates[best].evaluation) == 0)
             let d = improvement(o)
-            results.append(("improvement", "{\"mean\": \(Format.json(d.mean)), \"ci_low\": \(Format.json(d.low)), \"ci_high\": \(Format.json(d.high)), \"verdict\": \(Format.jsonString(verdict(o).rawValue))}"))
-            if keepsBoth(o.problem) { results.append(("tuned_strategy", Format.jsonString(tunedName(o)))) }
+            results["improvement"] = .interval(mean: d.mean, low: d.low, high: d.high, ["verdict": .string(verdict(o).rawValue)])
+            if keepsBoth(o.problem) { results["tuned_strategy"] = .string(tunedName(o)) }
         }
         try AtomicFile.write(o.page.summaryJSON(results: results), to: dir.appendingPathComponent("summary.json"))
     }

@@ -134,11 +134,11 @@ public enum SensitivityExperiment {
         try AtomicFile.write(o.page.html(title: "Sensitivity: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Sensitivity: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
         try AtomicFile.write(ExperimentNotebook.sensitivity(o), to: dir.appendingPathComponent("analysis.ipynb"))
-        let factors = "[" + o.spec.factors.map { Format.jsonString($0.path.text) }.joined(separator: ", ") + "]"
-        try AtomicFile.write(o.page.summaryJSON(results: [("factors", factors), ("base_samples", "\(o.spec.samples)"),
-                                                          ("base_samples_used", "\(o.samplesUsed)"),
-                                                          ("bootstrap_resamples", "\(o.spec.bootstrap)"),
-                                                          ("confidence", Format.json(o.spec.confidence))]),
+        try AtomicFile.write(o.page.summaryJSON(results: ["factors": .array(o.spec.factors.map { .string($0.path.text) }),
+                                                          "base_samples": .integer(o.spec.samples),
+                                                          "base_samples_used": .integer(o.samplesUsed),
+                                                          "bootstrap_resamples": .integer(o.spec.bootstrap),
+                                                          "confidence": .number(o.spec.confidence)]),
                              to: dir.appendingPathComponent("summary.json"))
     }
 

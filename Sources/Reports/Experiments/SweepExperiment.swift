@@ -74,9 +74,10 @@ public enum SweepExperiment {
         try AtomicFile.write(o.page.html(title: "Sweep: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
         try AtomicFile.write(o.page.markdown(title: "Sweep: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
         try AtomicFile.write(ExperimentNotebook.sweep(o), to: dir.appendingPathComponent("analysis.ipynb"))
-        let factors = "[" + o.page.spec.sweep!.factors.map { Format.jsonString($0.path.text) }.joined(separator: ", ") + "]"
-        try AtomicFile.write(o.page.summaryJSON(results: [("design", Format.jsonString(o.page.spec.sweep!.design.rawValue)),
-                                                          ("factors", factors), ("points", "\(o.points.count)")]),
+        let sweep = o.page.spec.sweep!
+        try AtomicFile.write(o.page.summaryJSON(results: ["design": .string(sweep.design.rawValue),
+                                                          "factors": .array(sweep.factors.map { .string($0.path.text) }),
+                                                          "points": .integer(o.points.count)]),
                              to: dir.appendingPathComponent("summary.json"))
     }
 

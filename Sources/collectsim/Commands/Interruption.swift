@@ -30,6 +30,7 @@ func stopOnSignals(_ stop: StopRequest) -> [DispatchSourceSignal] {
 /// Whether a folder already holds finished results: its summary is not partial and the folder
 /// of unfinished work (`checkpoint/`, `evaluations/`) is gone. Resuming it has nothing to do.
 func isComplete(_ dir: URL, workFolder: String) -> Bool {
-    let summary = (try? String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)) ?? ""
-    return summary.contains("\"partial\": false") && !FileManager.default.fileExists(atPath: dir.appendingPathComponent(workFolder).path)
+    guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("summary.json").path),
+          let summary = try? FolderSummary.read(data) else { return false }
+    return !summary.partial && !FileManager.default.fileExists(atPath: dir.appendingPathComponent(workFolder).path)
 }
