@@ -3,31 +3,14 @@ import Foundation
 import Scenario
 import Stochastics
 
-/// `collectsim calibrate`: fits model parameters to observed aggregates by weighted least
-/// squares (GSL's trust-region Levenberg–Marquardt), and reports each fitted value with its
-/// standard error and every target's residual.
-///
-/// Each residual is (model − observed) / σ, where σ² is the observed standard error squared plus
-/// the model's own Monte Carlo error at the starting point (fixed for the fit, so the objective
-/// does not move under the search). The Jacobian is taken by forward differences of 5% of each
-/// range: the model is an average of a finite simulation, smooth only at that scale.
-///
-/// Standard errors are a sandwich, B·(Jᵀ C J)·B with B = (JᵀJ)⁻¹, because the targets' errors
-/// are correlated and the weights are estimates: C is the covariance of the residuals, the
-/// observed errors (their standard errors; targets of one source correlated as the model's own
-/// targets are, targets of different sources independent) plus the model's Monte Carlo error at
-/// the fitted seed, which one population shares across targets. Both correlations are estimated
-/// at the fit from `covarianceReplications` replications, more than the search uses. The χ² is
-/// rᵀC⁻¹r. A fit that ended on its evaluation budget reports no standard errors: it is not at a
-/// minimum, where they would mean something.
-///
-/// Writes `calibration.csv`, `residuals.csv`, `fitted.yaml` (the scenario with the fitted values),
-/// a copy of the observed file as `observed.csv`, a report and `summary.json`.
+/// `collectsim calibrate`: runs the fit of `CalibrationFit` (Analysis) on the scenario's factors
+/// against an observed file, through an `ExperimentSession` (checkpoints and resume), and writes
+/// `calibration.csv`, `residuals.csv`, `fitted.yaml` (the scenario with the fitted values), a copy
+/// of the observed file as `observed.csv`, a report and `summary.json`.
 public enum CalibrateExperiment {
     public static let observedCopy = "observed.csv"
-    static let step = 0.05
     /// Ending of a search cut short by its budget.
-    static let budgetSpent = "evaluation budget spent"
+    static let budgetSpent = CalibrationFit.budgetSpent
     /// Parameters correlated beyond this are reported as identified only jointly.
     static let jointlyIdentified = 0.9
 
@@ -35,24 +18,8 @@ public enum CalibrateExperiment {
     /// enough for a covariance of a few dozen targets, and never fewer than the search's.
     public static func covarianceReplications(_ spec: ExperimentSpec) -> Int { max(spec.replications, 24) }
 
-    public struct Parameter: Sendable {
-        public let factor: ExperimentFactor
-        public let start: Double
-        public let estimate: Double
-        /// Standard error from the fit's covariance (NaN when it could not be formed).
-        public let standardError: Double
-    }
-
-    public struct Residual: Sendable {
-        public let target: ObservedTarget
-        public let modelAtStart: Double
-        public let model: Double
-        /// The model's Monte Carlo standard error at the fit.
-        public let modelError: Double
-        /// σ used by the fit.
-        public let sigma: Double
-        public var residual: Double { (model - target.value) / sigma }
-    }
+    public typealias Parameter = CalibrationFit.Parameter
+    public typealias Residual = CalibrationFit.Residual
 
     public struct Outcome: ExperimentOutcome {
         public let page: ExperimentPage
@@ -159,100 +126,18 @@ public enum CalibrateExperiment {
         let session = ExperimentSession(evaluator: evaluator, dir: dir, budget: budget(scenario), stop: stop, mode: mode, progress: progress)
         let names = evaluator.statistics.map(\.name)
         let startValues = try evaluator.startValues()
-        let problemUnit = { (values: [Double]) in zip(factors, values).map { f, v in (v - f.range!.lowerBound) / (f.range!.upperBound - f.range!.lowerBound) } }
-        let fromUnit = { (u: [Double]) in zip(factors, u).map { $0.value(atUnit: min(max($1, 0), 1)) } }
-
-        var memo: [[Double]: PointEvaluation] = [:]
-        var used = 0
-        var limit = spec.maxEvaluations
-        func evaluate(_ values: [Double]) throws -> PointEvaluation {
-            if let e = memo[values] { return e }
-            guard used < limit else { throw OptimizationSearch.BudgetSpent() }
-            used += 1
-            let e = try session.evaluate(values)
-            memo[values] = e
-            return e
-        }
-        func model(_ e: PointEvaluation, _ i: Int) -> Double { e.mean(names[i], strategy: targets[i].strategy) }
-        func modelError(_ e: PointEvaluation, _ i: Int) -> Double {
-            var m = Moments()
-            for v in e.perReplication[targets[i].strategy]?[names[i]] ?? [] where v.isFinite { m.add(v) }
-            return m.count > 1 ? m.standardError : 0
-        }
 
         var outcome: Outcome?
         do {
-            let start = try evaluate(startValues)
-            let sigma = targets.indices.map { i in (pow(targets[i].standardError, 2) + pow(modelError(start, i), 2)).squareRoot() }
-            func residuals(_ values: [Double]) throws -> [Double] {
-                let e = try evaluate(values)
-                return targets.indices.map { (model(e, $0) - targets[$0].value) / sigma[$0] }
-            }
-            func jacobian(_ u: [Double], _ r: [Double]) throws -> [[Double]] {
-                var columns: [[Double]] = []
-                for k in u.indices {
-                    var v = u.map { min(max($0, 0), 1) }
-                    let h = v[k] + step <= 1 ? step : -step
-                    v[k] += h
-                    let shifted = try residuals(fromUnit(v))
-                    columns.append(zip(shifted, r).map { ($0 - $1) / h })
-                }
-                return r.indices.map { i in columns.map { $0[i] } }
-            }
-            let chiStart = try residuals(startValues).reduce(0) { $0 + $1 * $1 }
-            var best = startValues
-            var ending = budgetSpent
-            do {
-                let fit = try LeastSquares.fit(start: problemUnit(startValues), count: targets.count, maxIterations: 200,
-                                               residuals: { try residuals(fromUnit($0)) },
-                                               jacobian: { u, _ in try jacobian(u, try residuals(fromUnit(u))) })
-                best = fromUnit(fit.x)
-                ending = ["stopped after 200 iterations", "converged: small step", "converged: small gradient", "converged: small change of χ²"][min(fit.convergence, 3)]
-            } catch is OptimizationSearch.BudgetSpent {
-                // The best point seen so far stands.
-                best = memo.min { a, b in
-                    let x = targets.indices.reduce(0.0) { $0 + pow((model(a.value, $1) - targets[$1].value) / sigma[$1], 2) }
-                    let y = targets.indices.reduce(0.0) { $0 + pow((model(b.value, $1) - targets[$1].value) / sigma[$1], 2) }
-                    return x < y || (x == y && a.key.lexicographicallyPrecedes(b.key))
-                }!.key
-            }
-            let rBest = try residuals(best)
-            // The residuals' covariance at the fit, scaled by σ: observed errors correlated as
-            // the model's targets are, plus the fit's own Monte Carlo error (its mean over the
-            // search's replications), both from one wider evaluation (its own share of the budget).
-            limit = used + factors.count + 1
-            used += 1
-            let count = covarianceReplications(experiment)
-            let wide = try session.evaluate(best, replications: 0..<count)
-            let perReplication = (0..<count).map { r in
-                targets.indices.map { i in (wide.perReplication[targets[i].strategy]?[names[i]]).map { r < $0.count ? $0[r] : .nan } ?? .nan }
-            }
-            let monteCarlo = SampleCovariance.matrix(perReplication)
-            let correlation = SampleCovariance.correlation(monteCarlo)
-            let searchReplications = Double(experiment.replications)
-            let c = targets.indices.map { a in targets.indices.map { b in
-                let observed = targets[a].source == targets[b].source ? correlation[a][b] : a == b ? 1 : 0
-                return (targets[a].standardError * targets[b].standardError * observed + monteCarlo[a][b] / searchReplications) / (sigma[a] * sigma[b])
-            } }
-            let correlatedChiSquare = SampleCovariance.mahalanobisSquare(rBest, c)
-            // Standard errors only at a minimum: the sandwich around the Jacobian at the fit.
-            var covariance = Array(repeating: Array(repeating: Double.nan, count: factors.count), count: factors.count)
-            if ending != budgetSpent {
-                covariance = LeastSquares.sandwichCovariance(jacobian: try jacobian(problemUnit(best), rBest), residualCovariance: c)
-            }
-            let atBest = try evaluate(best)
-            let width = factors.map { $0.range!.upperBound - $0.range!.lowerBound }
-            let parameters = factors.indices.map { k in
-                Parameter(factor: factors[k], start: startValues[k], estimate: best[k], standardError: width[k] * covariance[k][k].squareRoot())
-            }
-            let parameterCorrelation = ending == budgetSpent ? [] : SampleCovariance.correlation(covariance)
-            let rows = targets.indices.map { i in
-                Residual(target: targets[i], modelAtStart: model(start, i), model: model(atBest, i), modelError: modelError(atBest, i), sigma: sigma[i])
+            let fit = try CalibrationFit.fit(targets: targets, statistics: names, factors: factors, start: startValues,
+                                             maxEvaluations: spec.maxEvaluations, searchReplications: experiment.replications,
+                                             covarianceReplications: covarianceReplications(experiment)) { values, replications in
+                try session.evaluate(values, replications: replications)
             }
             let page = ExperimentPage(kind: "calibrate", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: false)
-            outcome = Outcome(page: page, parameters: parameters, residuals: rows, chiSquare: rBest.reduce(0) { $0 + $1 * $1 },
-                              chiSquareAtStart: chiStart, correlatedChiSquare: correlatedChiSquare,
-                              degreesOfFreedom: targets.count - factors.count, ending: ending, parameterCorrelation: parameterCorrelation)
+            outcome = Outcome(page: page, parameters: fit.parameters, residuals: fit.residuals, chiSquare: fit.chiSquare,
+                              chiSquareAtStart: fit.chiSquareAtStart, correlatedChiSquare: fit.correlatedChiSquare,
+                              degreesOfFreedom: targets.count - factors.count, ending: fit.ending, parameterCorrelation: fit.parameterCorrelation)
         } catch is ExperimentSession.Stopped {
             let page = ExperimentPage(kind: "calibrate", scenario: scenario, evaluations: session.done, budget: budget(scenario), partial: true)
             outcome = Outcome(page: page, parameters: [], residuals: [], chiSquare: .nan, chiSquareAtStart: .nan, correlatedChiSquare: .nan,
