@@ -14,6 +14,10 @@ public enum ScenarioLoader {
                           "model", "compliance", "strategies", "baseline", "output", "verdict", "experiment"]
     static let populationKeys = ScenarioFields.population.names + ScenarioFields.populationOthers
     static let ruleKeys = ["when", "do", "every_days", "slot", "tone"]
+    /// What a `null` bound of a rule's `dpd` and `overdue` ranges stands for; the writer writes
+    /// these back as `null`, so a resolved scenario reads as the user wrote it.
+    static let dpdLimits = -365...100_000
+    static let overdueLimits = 0.0...1e15
     static let conditionKeys = ["dpd", "grade", "segment", "risk", "overdue", "day"] + AccountFlags.named.map { $0.0 }
 
     /// The largest population accepted (a guard against typos that would exhaust memory or time).
@@ -745,7 +749,7 @@ public enum ScenarioLoader {
         for (key, value, _) in try v.mapping(allowed: conditionKeys) {
             switch key {
             case "dpd":
-                let (lo, hi) = try intRange(value, limits: -365...100_000)
+                let (lo, hi) = try intRange(value, limits: dpdLimits)
                 c.dpd = lo...hi
             case "grade": c.grades = Set(try value.choices(Grade.allCases.map(\.name), what: "grade").map { Grade(name: $0)! })
             case "segment": c.segments = Set(try value.choices(segments, what: "segment"))
@@ -753,7 +757,7 @@ public enum ScenarioLoader {
                 let (lo, hi) = try doubleRange(value, limits: 0...1)
                 c.risk = lo...hi
             case "overdue":
-                let (lo, hi) = try doubleRange(value, limits: 0...1e15)
+                let (lo, hi) = try doubleRange(value, limits: overdueLimits)
                 c.overdue = lo...hi
             case "day":
                 c.workingDay = try value.choice(["working", "non_working"], what: "day type") == "working"

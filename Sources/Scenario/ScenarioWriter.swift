@@ -127,11 +127,16 @@ public enum ScenarioWriter {
         for r in rules {
             var when: [String] = []
             let c = r.condition
-            if let d = c.dpd { when.append("dpd: [\(d.lowerBound), \(d.upperBound)]") }
+            // A bound at the loader's limit was written open (`null`), and is written so again.
+            func bound<T: Comparable>(_ v: T, _ open: T, _ text: (T) -> String) -> String { v == open ? "null" : text(v) }
+            if let d = c.dpd {
+                let limits = ScenarioLoader.dpdLimits
+                when.append("dpd: [\(bound(d.lowerBound, limits.lowerBound, String.init)), \(bound(d.upperBound, limits.upperBound, String.init))]")
+            }
             if let g = c.grades { when.append("grade: [\(g.sorted { $0.rawValue < $1.rawValue }.map(\.name).joined(separator: ", "))]") }
             if let s = c.segments { when.append("segment: [\(s.sorted().map(quote).joined(separator: ", "))]") }
             if let r = c.risk { when.append("risk: [\(num(r.lowerBound)), \(num(r.upperBound))]") }
-            if let o = c.overdue { when.append("overdue: [\(num(o.lowerBound)), \(num(o.upperBound))]") }
+            if let o = c.overdue { when.append("overdue: [\(num(o.lowerBound)), \(bound(o.upperBound, ScenarioLoader.overdueLimits.upperBound, num))]") }
             if let w = c.workingDay { when.append("day: \(w ? "working" : "non_working")") }
             for (name, flag) in AccountFlags.named {
                 if c.required.contains(flag) { when.append("\(name): true") }

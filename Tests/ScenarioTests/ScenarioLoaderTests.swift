@@ -155,6 +155,9 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(again.strategies.map(\.agencyRules), s.strategies.map(\.agencyRules))
         XCTAssertEqual(again.strategies.map(\.agencyStrategy), [nil, "strict"])
         XCTAssertEqual(again.strategies[1].rules.map(\.condition.workingDay), [nil, true, false])
+        // An open bound is written as the user wrote it, not as the number it stands for.
+        XCTAssertTrue(text.contains("- when: {dpd: [31, null], day: working}"), text)
+        XCTAssertFalse(text.contains(", 100000]"), text)
         XCTAssertEqual(again.parameters, s.parameters)
         XCTAssertEqual(again.population, s.population)
         XCTAssertEqual(again.compliance, s.compliance)
