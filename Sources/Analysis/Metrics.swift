@@ -123,6 +123,10 @@ public enum Metrics {
     /// that is not a metric (an experiment's own statistic).
     public static func isShare(_ name: String) -> Bool { byName[name]?.unit == .share }
 
+    /// What a value of `name` is multiplied by to be charted: its unit's `displayScale`, 1 for a
+    /// name that is not a metric.
+    public static func displayScale(_ name: String) -> Double { byName[name]?.unit.displayScale ?? 1 }
+
     /// `interval` cut to what the metric named `name` can take; as it is for a name that is not
     /// a metric (an experiment's own statistic).
     public static func cut(_ interval: ConfidenceInterval, to name: String) -> ConfidenceInterval {

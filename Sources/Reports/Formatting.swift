@@ -5,9 +5,8 @@ import Stochastics
 
 /// Number formatting shared by the writers: fixed, locale-independent, round-trippable.
 enum Format {
-    /// Shortest decimal that reads back to the same Double; NaN and infinities as empty (CSV) or null (JSON).
+    /// Shortest decimal that reads back to the same Double; NaN and infinities as empty.
     static func csv(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
-    static func json(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
     static func int(_ v: Double) -> String { v.isFinite ? String(Int(v.rounded())) : "" }
 
     /// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).

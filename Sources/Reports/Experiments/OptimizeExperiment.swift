@@ -362,7 +362,7 @@ public enum OptimizeExperiment {
             h += "</tbody></table><p>Improvement in \(HTMLReport.escape(p.objective)), paired: <b>\(HTMLReport.escape(ExperimentPage.difference(d, p.objective)))</b>.</p>"
         }
         h += "<p\(verdict(o) == .better ? "" : " class=\"partial\"")><b>\(HTMLReport.escape(verdictText(o)))</b></p>"
-        let scale = Metrics.isShare(p.objective) ? 100.0 : 1
+        let scale = Metrics.displayScale(p.objective)
         var bestSoFar = Double.nan
         let progress = o.candidates.map { c -> (Double, Double, Double, Double) in
             let v = c.evaluation.mean(p.objective, strategy: p.strategy)
@@ -378,7 +378,7 @@ public enum OptimizeExperiment {
                              yLabel: scale == 100 ? "\(p.objective) (%)" : p.objective, series: [("candidate", raw), ("best feasible so far", progress)],
                              connect: false, yFormat: { String(format: "%g", $0) })
         if let against = o.frontierMetric, !o.frontier.isEmpty {
-            let xs = Metrics.isShare(against) ? 100.0 : 1
+            let xs = Metrics.displayScale(against)
             let all = o.candidates.map { c -> (Double, Double, Double, Double) in
                 (c.evaluation.mean(against, strategy: p.strategy) * xs, c.evaluation.mean(p.objective, strategy: p.strategy) * scale, .nan, .nan)
             }

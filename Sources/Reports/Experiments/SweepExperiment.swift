@@ -177,9 +177,9 @@ public enum SweepExperiment {
                         ($0.value, $0.interval.mean, $0.interval.low, $0.interval.high)
                     })
                 }
-                let percent = Metrics.isShare(m)
-                let scaled = series.map { ($0.0, $0.1.map { ($0.0, $0.1 * (percent ? 100 : 1), $0.2 * (percent ? 100 : 1), $0.3 * (percent ? 100 : 1)) }) }
-                h += SVGChart.effect(title: m, xLabel: f.path.text, yLabel: percent ? "\(m) (%)" : m, series: scaled,
+                let scale = Metrics.displayScale(m)
+                let scaled = series.map { ($0.0, $0.1.map { ($0.0, $0.1 * scale, $0.2 * scale, $0.3 * scale) }) }
+                h += SVGChart.effect(title: m, xLabel: f.path.text, yLabel: Metrics.isShare(m) ? "\(m) (%)" : m, series: scaled,
                                      connect: sweep.design == .grid, yFormat: { String(format: "%g", $0) })
             }
             h += "</div>\n"
