@@ -45,6 +45,23 @@ public struct ExperimentFactor: Sendable, Hashable {
         let v = r.lowerBound + u * (r.upperBound - r.lowerBound)
         return integer ? min(max(v.rounded(), r.lowerBound.rounded(.up)), r.upperBound.rounded(.down)) : v
     }
+
+    /// Where a value lies on the unit interval of the range: the inverse of `value(atUnit:)`
+    /// (0.5 without a range of some width).
+    public func unit(of value: Double) -> Double {
+        guard let r = range, r.upperBound > r.lowerBound else { return 0.5 }
+        return (value - r.lowerBound) / (r.upperBound - r.lowerBound)
+    }
+}
+
+extension Array where Element == ExperimentFactor {
+    /// The factors' values at a point of the unit cube, clamped into it (whole numbers rounded).
+    public func values(atUnit u: [Double]) -> [Double] {
+        zip(self, u).map { $0.value(atUnit: Swift.min(Swift.max($1, 0), 1)) }
+    }
+
+    /// The point of the unit cube of the factors' values.
+    public func unit(of values: [Double]) -> [Double] { zip(self, values).map { $0.unit(of: $1) } }
 }
 
 /// `experiment.sweep`: evaluate every point of a grid or of a Sobol design.

@@ -66,8 +66,8 @@ public enum CalibrationFit {
     public static func fit(targets: [ObservedTarget], statistics: [String], factors: [ExperimentFactor], start startValues: [Double],
                            maxEvaluations: Int, searchReplications: Int, covarianceReplications: Int,
                            evaluate: ([Double], Range<Int>?) throws -> PointEvaluation) throws -> Result {
-        let problemUnit = { (values: [Double]) in zip(factors, values).map { f, v in (v - f.range!.lowerBound) / (f.range!.upperBound - f.range!.lowerBound) } }
-        let fromUnit = { (u: [Double]) in zip(factors, u).map { $0.value(atUnit: min(max($1, 0), 1)) } }
+        // Ranges are wider than a point (the loader refuses low ≥ high), so the maps are exact inverses.
+        let problemUnit = factors.unit(of:), fromUnit = factors.values(atUnit:)
         var memo: [[Double]: PointEvaluation] = [:]
         var used = 0
         var limit = maxEvaluations

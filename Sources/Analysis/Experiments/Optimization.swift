@@ -28,20 +28,13 @@ public struct OptimizationProblem: Sendable {
     }
 
     /// Factor values at a point of the unit cube (clamped into it, whole numbers rounded).
-    public func values(_ u: [Double]) -> [Double] {
-        zip(factors, u).map { $0.value(atUnit: min(max($1, 0), 1)) }
-    }
+    public func values(_ u: [Double]) -> [Double] { factors.values(atUnit: u) }
 
     /// How far a point lies outside the unit cube (the search is pushed back in).
     func outside(_ u: [Double]) -> Double { u.reduce(0) { $0 + max(0, -$1) + max(0, $1 - 1) } }
 
     /// A point of the unit cube for factor values.
-    public func unit(_ values: [Double]) -> [Double] {
-        zip(factors, values).map { f, v in
-            guard let r = f.range, r.upperBound > r.lowerBound else { return 0.5 }
-            return (v - r.lowerBound) / (r.upperBound - r.lowerBound)
-        }
-    }
+    public func unit(_ values: [Double]) -> [Double] { factors.unit(of: values) }
 
     /// Summed relative violation of the constraints (and of an extra cap, for the frontier).
     public func violation(_ e: PointEvaluation, extra: MetricConstraint? = nil) -> Double {
