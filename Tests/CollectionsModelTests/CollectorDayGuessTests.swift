@@ -9,11 +9,8 @@ final class CollectorDayGuessTests: XCTestCase {
         var tries = (guessing: 0, trying: 0), quiet = (guessing: 0, trying: 0)
         for file in try ProjectScenarios.files() {
             let (scenario, model) = try ProjectScenarios.load(file)
-            let guessing = BlockSimulator(model: model, blockSize: 1024)
-            let trying = BlockSimulator(model: model, blockSize: 1024)
-            trying.guessesCollectorDays = false
-            guessing.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
-            trying.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
+            let guessing = ProjectScenarios.simulator(model)
+            let trying = ProjectScenarios.simulator(model) { $0.guessesCollectorDays = false }
             for strategy in scenario.strategies {
                 let compiled = CompiledStrategy(strategy, model: model)
                 var a = Tally(segmentCount: scenario.population.segments.count, horizonDays: scenario.horizonDays)

@@ -10,11 +10,8 @@ final class EngineEventsTests: XCTestCase {
         try XCTSkipUnless(EngineEvent.counted, "this build counts no events (-DCOLLECTSIM_EVENTS)")
         for file in try ProjectScenarios.files() {
             let (scenario, model) = try ProjectScenarios.load(file)
-            let quick = BlockSimulator(model: model, blockSize: 1024)
-            let full = BlockSimulator(model: model, blockSize: 1024)
-            full.skipsQuietDays = false
-            quick.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
-            full.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
+            let quick = ProjectScenarios.simulator(model)
+            let full = ProjectScenarios.simulator(model) { $0.skipsQuietDays = false }
             for strategy in scenario.strategies {
                 let compiled = CompiledStrategy(strategy, model: model)
                 var a = Tally(segmentCount: scenario.population.segments.count, horizonDays: scenario.horizonDays)

@@ -9,8 +9,7 @@ final class InvariantsTests: XCTestCase {
     func testEveryAccountKeepsTheInvariantsToTheHorizonInEveryScenario() throws {
         for file in try ProjectScenarios.files() {
             let (scenario, model) = try ProjectScenarios.load(file)
-            let simulator = BlockSimulator(model: model, blockSize: 1024)
-            simulator.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
+            let simulator = ProjectScenarios.simulator(model)
             for strategy in scenario.strategies {
                 var tally = Tally(segmentCount: scenario.population.segments.count, horizonDays: scenario.horizonDays)
                 simulator.run(CompiledStrategy(strategy, model: model), into: &tally)

@@ -22,4 +22,13 @@ enum ProjectScenarios {
         let scenario = try ScenarioLoader.load(path: folder.appendingPathComponent(file).path)
         return (scenario, Runner(scenario: scenario).compiledModel())
     }
+
+    /// A simulator holding the first block (1,024 accounts) of a scenario's population, seed 11;
+    /// `configure` sets its switches before the population is drawn.
+    static func simulator(_ model: ModelParameters, _ configure: (BlockSimulator) -> Void = { _ in }) -> BlockSimulator {
+        let simulator = BlockSimulator(model: model, blockSize: 1024)
+        configure(simulator)
+        simulator.preparePopulation(seed: 11, replication: 0, first: 0, count: 1024)
+        return simulator
+    }
 }
