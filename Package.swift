@@ -3,7 +3,8 @@ import PackageDescription
 
 // CollectSim: a Monte Carlo workbench for debt-collection strategies.
 // Targets follow the one-way data flow of docs/architecture.md:
-// CGSL → Stochastics → CollectionsModel → Scenario → Engine → Analysis → Reports → collectsim.
+// CGSL → Stochastics → CollectionsModel → Scenario → Engine → Analysis → Experiments → Reports → collectsim,
+// with Storage (files a kill cannot leave half-written) beside them for every module that writes.
 //
 // Compile-time flag: COLLECTSIM_INVARIANTS checks the model's invariants (AccountInvariants) after
 // every settlement of the daily loop: off in release builds, on in the test suite's build
@@ -48,37 +49,40 @@ let package = Package(
                 .embedInCode("Resources/defaults.yaml"),
             ]
         ),
+        .target(name: "Storage"),
         .target(name: "Engine", dependencies: ["Scenario", "CollectionsModel", "Stochastics"]),
         .target(name: "Analysis", dependencies: ["Engine", "Scenario", "CollectionsModel", "Stochastics"]),
-        .target(
-            name: "Reports",
-            dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        // Runs and experiments that stop and resume: the drivers, their checkpoints and stored
+        // evaluations. They return outcomes; Reports writes them.
+        .target(name: "Experiments", dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", "Storage"]),
+        .target(name: "Reports", dependencies: ["Experiments", "Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", "Storage"]),
         // Cluster runs: shards of a run or a design experiment, their merge, Slurm job scripts.
         .target(
             name: "Cluster",
-            dependencies: ["Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Reports", "Experiments", "Analysis", "Engine", "Scenario", "CollectionsModel", "Storage", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The library's one import: every module a Swift program runs scenarios with, and the
         // documentation catalog (CollectSimKit.docc).
-        .target(name: "CollectSimKit", dependencies: ["Reports", "Analysis", "Engine", "Cluster", "Scenario", "CollectionsModel", "Stochastics"]),
+        .target(name: "CollectSimKit", dependencies: ["Reports", "Experiments", "Analysis", "Engine", "Cluster", "Scenario", "CollectionsModel", "Stochastics", "Storage"]),
         .target(name: "Registry", dependencies: ["Reports", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "collectsim",
-            dependencies: ["Cluster", "Registry", "Reports", "Analysis", "Engine", "Scenario", "CollectionsModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Cluster", "Registry", "Reports", "Experiments", "Analysis", "Engine", "Scenario", "CollectionsModel", "Storage", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The floor for the engine's design (benchmarks/compare): only the draws, as many per
         // borrower-day as the engine makes. Built here so it shares the engine's generator and build.
-        .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics"], path: "Tests/TestSupport"),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics"]),
         .testTarget(name: "CollectionsModelTests", dependencies: ["CollectionsModel", "Scenario", "Engine", "Analysis", "Stochastics", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CollectionsModel", "Analysis", "TestSupport", .product(name: "Yams", package: "Yams")],
                     exclude: ["BadScenarios"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "CollectionsModel", "Analysis", "Reports", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Analysis", "Engine", "Scenario", "CollectionsModel"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "CollectionsModel", "Analysis", "Experiments", "Reports", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["collectsim", "TestSupport", "Registry", "Reports", "Experiments", "Storage", "Analysis", "Engine", "Scenario", "CollectionsModel"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Scenario", "CollectionsModel", "Stochastics", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Storage", "Analysis", "Engine", "Scenario", "Stochastics", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Reports"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Engine", "Scenario", "Stochastics", "CollectionsModel", "CollectSimKit", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Storage", "Analysis", "Engine", "Scenario", "Stochastics", "CollectionsModel", "CollectSimKit", "TestSupport"]),
         .testTarget(name: "SeedSystemTests", dependencies: ["Analysis", "Engine", "Scenario", "Stochastics"]),
     ],
     swiftLanguageModes: [.v6]

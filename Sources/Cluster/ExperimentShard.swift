@@ -1,6 +1,8 @@
 import Analysis
 import Engine
+import Experiments
 import Foundation
+import Storage
 import Reports
 import Scenario
 
@@ -29,7 +31,7 @@ public enum ExperimentShard {
         let range = WorkUnits.split(points.count, part: shard.index, of: shard.count)
         try ShardFolder.prepare(folder)
         try AtomicFile.write(ScenarioWriter.yaml(scenario), to: folder.appendingPathComponent("scenario.resolved.yaml"))
-        let hash = RunWriter.scenarioHash(scenario)
+        let hash = ScenarioHash.model(scenario)
         var evaluator = ExperimentEvaluator(base: scenario, factors: factors(scenario, kind: kind), threads: threads)
         evaluator.shouldStop = stop
         var names: [String] = []
@@ -43,7 +45,7 @@ public enum ExperimentShard {
             names.append("\(folderName)/" + ExperimentSession.file(index: i, in: folder).lastPathComponent)
             progress?(i - range.lowerBound + 1, range.count)
         }
-        let manifest = ShardManifest(kind: kind, scenario: scenario.name, scenarioSHA256: RunWriter.resolvedHash(scenario), seed: scenario.seed, shard: shard,
+        let manifest = ShardManifest(kind: kind, scenario: scenario.name, scenarioSHA256: ScenarioHash.resolved(scenario), seed: scenario.seed, shard: shard,
                                      units: range, unitsTotal: points.count, blocksPerReplication: 0,
                                      files: try names.map { try ShardManifest.payload(folder.appendingPathComponent($0), name: $0) })
         try AtomicFile.write(try manifest.encoded(), to: folder.appendingPathComponent(ShardManifest.fileName))

@@ -1,7 +1,9 @@
 import Analysis
 import CollectionsModel
 import Engine
+import Experiments
 import Foundation
+import Storage
 import Reports
 import Scenario
 import Synchronization
@@ -44,7 +46,7 @@ public enum RunShard {
         let stopped = stop?() == true
         let files = try writer.finish(complete: !stopped)
         guard !stopped else { throw Stopped() }
-        let manifest = ShardManifest(kind: .run, scenario: scenario.name, scenarioSHA256: RunWriter.resolvedHash(scenario),
+        let manifest = ShardManifest(kind: .run, scenario: scenario.name, scenarioSHA256: ScenarioHash.resolved(scenario),
                                      seed: scenario.seed, shard: shard, units: range, unitsTotal: units.count,
                                      blocksPerReplication: units.blocksPerReplication,
                                      files: try files.map { try ShardManifest.payload(folder.appendingPathComponent($0)) })

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Reports
 #if canImport(Glibc)
 import Glibc

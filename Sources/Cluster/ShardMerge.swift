@@ -1,7 +1,9 @@
 import Analysis
 import CollectionsModel
 import Engine
+import Experiments
 import Foundation
+import Storage
 import Reports
 import Scenario
 
@@ -81,8 +83,9 @@ public enum ShardMerge {
         return RunOutcome(analysis: analysis, targetsMet: met, data: data)
     }
 
-    /// Places the shards' evaluations in `dir/evaluations/` and finishes the experiment there.
-    public static func writeExperiment(_ set: ShardSet, to dir: URL) throws -> any ExperimentOutcome {
+    /// Places the shards' evaluations in `dir/evaluations/` and finishes the experiment there:
+    /// its driver reads them back, and its files are written.
+    public static func writeExperiment(_ set: ShardSet, to dir: URL) throws -> any ReportedExperiment {
         let fm = FileManager.default
         for (folder, manifest) in zip(set.folders, set.manifests) {
             for file in manifest.files {
@@ -92,10 +95,13 @@ public enum ShardMerge {
             }
         }
         try AtomicFile.write(ScenarioWriter.yaml(set.scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
+        let outcome: any ReportedExperiment
         switch set.kind {
-        case .sweep: return try SweepExperiment.run(set.scenario, in: dir, threads: 1, stop: nil, progress: nil)
-        case .sensitivity: return try SensitivityExperiment.run(set.scenario, in: dir, threads: 1, stop: nil, progress: nil)
+        case .sweep: outcome = try SweepExperiment.run(set.scenario, in: dir, threads: 1, stop: nil, progress: nil)
+        case .sensitivity: outcome = try SensitivityExperiment.run(set.scenario, in: dir, threads: 1, stop: nil, progress: nil)
         case .run: preconditionFailure("a run is merged by writeRun")
         }
+        try outcome.write(to: dir)
+        return outcome
     }
 }

@@ -113,7 +113,7 @@ public struct ShardSet: Sendable {
         var scenario: Scenario?
         do {
             let s = try ScenarioLoader.load(path: scenarioFile.path)
-            if RunWriter.resolvedHash(s) == r.scenarioSHA256 { scenario = s } else {
+            if ScenarioHash.resolved(s) == r.scenarioSHA256 { scenario = s } else {
                 problems.append("\(scenarioFile.path): does not match the scenario_sha256 of \(ShardManifest.fileName) (edited, or written by another version)")
             }
         } catch {

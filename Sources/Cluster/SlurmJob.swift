@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Reports
 
 /// The two job scripts of a cluster run: an array job whose task K runs shard K/N, and a merge

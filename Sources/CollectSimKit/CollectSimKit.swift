@@ -5,6 +5,8 @@
 @_exported import Cluster
 @_exported import CollectionsModel
 @_exported import Engine
+@_exported import Experiments
 @_exported import Reports
 @_exported import Scenario
 @_exported import Stochastics
+@_exported import Storage

@@ -5,12 +5,7 @@ import Stochastics
 
 /// Number formatting shared by the writers: fixed, locale-independent, round-trippable.
 enum Format {
-    /// Shortest decimal that reads back to the same Double; NaN and infinities as empty.
-    static func csv(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
     static func int(_ v: Double) -> String { v.isFinite ? String(Int(v.rounded())) : "" }
-
-    /// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
-    static func field(_ s: String) -> String { CSVRecords.field(s) }
 
     /// A JSON string literal (the same escaping as scenario YAML).
     static func jsonString(_ s: String) -> String { ScenarioWriter.quote(s) }

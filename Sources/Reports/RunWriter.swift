@@ -1,8 +1,8 @@
 import Analysis
 import CollectionsModel
-import Crypto
 import Engine
 import Foundation
+import Storage
 import Scenario
 
 /// Identity of a run, recorded in `summary.json`.
@@ -26,25 +26,6 @@ public struct RunIdentity: Sendable {
 public enum RunWriter {
     /// CollectSim's version, recorded in every summary.json.
     public static let version = "0.1.0"
-
-    /// SHA-256 of the resolved scenario text without its output options, hex: what identifies
-    /// the scenario (summary.json, the registry, an experiment's stored evaluations). Where the
-    /// results go and which extra files are written (`output:`, `--export-accounts`) do not make
-    /// another scenario, so they leave it unchanged.
-    public static func scenarioHash(_ scenario: Scenario) -> String {
-        var model = scenario
-        model.output = OutputSpec()
-        return sha256(ScenarioWriter.yaml(model))
-    }
-
-    /// SHA-256 of the whole resolved scenario text, output options included, hex: what a shard
-    /// folder or a cluster job is checked against, since shards that wrote different extra
-    /// files cannot be merged into one run.
-    public static func resolvedHash(_ scenario: Scenario) -> String { sha256(ScenarioWriter.yaml(scenario)) }
-
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 
     /// Writes every output file; `partial` marks a run stopped before all its replications.
     /// Returns the report data the files were built from, for the run registry.
@@ -87,7 +68,7 @@ public enum RunWriter {
         for s in r.strategies {
             for metric in Metrics.all {
                 for (i, v) in (r.replicationValues[s]?[metric.name] ?? []).enumerated() {
-                    out += "\(Format.field(s)),\(i + 1),\(metric.name),\(Format.csv(v))\n"
+                    out += "\(CSVRecords.field(s)),\(i + 1),\(metric.name),\(CSVRecords.number(v))\n"
                 }
             }
         }
@@ -102,7 +83,7 @@ public enum RunWriter {
         for s in r.strategies {
             for kind in CurveKind.allCases {
                 for (i, days) in (r.replicationCurves[s]?[kind.name] ?? []).enumerated() {
-                    for (d, v) in days.enumerated() { out += "\(Format.field(s)),\(i + 1),\(kind.name),\(d + 1),\(Format.csv(v))\n" }
+                    for (d, v) in days.enumerated() { out += "\(CSVRecords.field(s)),\(i + 1),\(kind.name),\(d + 1),\(CSVRecords.number(v))\n" }
                 }
             }
         }
@@ -112,7 +93,7 @@ public enum RunWriter {
     public static func metricsCSV(_ r: AnalysisResult) -> String {
         var out = "strategy,segment,metric,mean,ci_low,ci_high,n\n"
         for e in r.estimates {
-            out += "\(Format.field(e.strategy)),\(Format.field(e.group)),\(e.metric),\(Format.csv(e.interval.mean)),\(Format.csv(e.interval.low)),\(Format.csv(e.interval.high)),\(e.interval.n)\n"
+            out += "\(CSVRecords.field(e.strategy)),\(CSVRecords.field(e.group)),\(e.metric),\(CSVRecords.number(e.interval.mean)),\(CSVRecords.number(e.interval.low)),\(CSVRecords.number(e.interval.high)),\(e.interval.n)\n"
         }
         return out
     }
@@ -120,7 +101,7 @@ public enum RunWriter {
     public static func curvesCSV(_ r: AnalysisResult) -> String {
         var out = "strategy,curve,day,mean,ci_low,ci_high\n"
         for p in r.curves {
-            out += "\(Format.field(p.strategy)),\(p.curve),\(p.day),\(Format.csv(p.interval.mean)),\(Format.csv(p.interval.low)),\(Format.csv(p.interval.high))\n"
+            out += "\(CSVRecords.field(p.strategy)),\(p.curve),\(p.day),\(CSVRecords.number(p.interval.mean)),\(CSVRecords.number(p.interval.low)),\(CSVRecords.number(p.interval.high))\n"
         }
         return out
     }
@@ -130,7 +111,7 @@ public enum RunWriter {
     public static func rollRatesCSV(_ r: AnalysisResult) -> String {
         var out = "strategy,month,from,to,mean,ci_low,ci_high,n\n"
         for x in r.rollRates {
-            out += "\(Format.field(x.strategy)),\(x.month),\(x.from),\(x.to),\(Format.csv(x.interval.mean)),\(Format.csv(x.interval.low)),\(Format.csv(x.interval.high)),\(x.interval.n)\n"
+            out += "\(CSVRecords.field(x.strategy)),\(x.month),\(x.from),\(x.to),\(CSVRecords.number(x.interval.mean)),\(CSVRecords.number(x.interval.low)),\(CSVRecords.number(x.interval.high)),\(x.interval.n)\n"
         }
         return out
     }
@@ -138,8 +119,8 @@ public enum RunWriter {
     public static func comparisonCSV(_ r: AnalysisResult) -> String {
         var out = "strategy,baseline,group,metric,diff,ci_low,ci_high,p_value,relative,relative_ci_low,relative_ci_high\n"
         for c in r.comparisons {
-            out += "\(Format.field(c.strategy)),\(Format.field(c.baseline)),\(Format.field(c.group)),\(c.metric),\(Format.csv(c.difference.mean)),\(Format.csv(c.difference.low)),\(Format.csv(c.difference.high)),\(Format.csv(c.pValue))"
-            out += ",\(Format.csv(c.relative.mean)),\(Format.csv(c.relative.low)),\(Format.csv(c.relative.high))\n"
+            out += "\(CSVRecords.field(c.strategy)),\(CSVRecords.field(c.baseline)),\(CSVRecords.field(c.group)),\(c.metric),\(CSVRecords.number(c.difference.mean)),\(CSVRecords.number(c.difference.low)),\(CSVRecords.number(c.difference.high)),\(CSVRecords.number(c.pValue))"
+            out += ",\(CSVRecords.number(c.relative.mean)),\(CSVRecords.number(c.relative.low)),\(CSVRecords.number(c.relative.high))\n"
         }
         return out
     }
@@ -147,7 +128,7 @@ public enum RunWriter {
     /// summary.json of a run: what ran and the headline metrics of every strategy with their CIs.
     public static func summaryJSON(_ r: AnalysisResult, identity: RunIdentity, partial: Bool = false) -> String {
         let s = r.scenario
-        var summary = FolderSummary(scenario: s.name, scenarioSHA256: scenarioHash(s), seed: s.seed, population: s.population.size,
+        var summary = FolderSummary(scenario: s.name, scenarioSHA256: ScenarioHash.model(s), seed: s.seed, population: s.population.size,
                                     horizonDays: s.horizonDays, version: identity.version, partial: partial, strategies: r.strategies)
         summary.replications = r.replications
         if let book = s.population.book {

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Registry
+import Experiments
 import Reports
 import TestSupport
 import XCTest

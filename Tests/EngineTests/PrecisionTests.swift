@@ -1,7 +1,7 @@
 import Analysis
 import Engine
 import Foundation
-import Reports
+import Experiments
 import Scenario
 import XCTest
 

@@ -29,21 +29,6 @@ final class OutputEscapingTests: XCTestCase {
         XCTAssertEqual(CSVRecords.unescapedText("'quoted"), "'quoted", "only the mark before a formula start is taken off")
     }
 
-    /// A write the system refuses is said in words, naming the file: here the real ENOSPC of
-    /// /dev/full, which Foundation reports as NSCocoaErrorDomain Code=640.
-    func testAFullDiskIsSaidInWordsWithTheFile() throws {
-        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
-        XCTAssertThrowsError(try handle.write(contentsOf: Data(repeating: 1, count: 1 << 16))) { error in
-            XCTAssertTrue(FileWriteError.isWriteFailure(error), "\(error)")
-            let e = FileWriteError.from(error, path: "/runs/x/metrics.csv")
-            XCTAssertEqual(e.description, "cannot write /runs/x/metrics.csv: the disk is full (no space left on the device); free space, or write elsewhere with --out")
-        }
-        let long = FileWriteError.from(NSError(domain: NSPOSIXErrorDomain, code: Int(ENAMETOOLONG)), path: "/x")
-        XCTAssertEqual(long.reason, "the name is too long for this file system")
-        let readOnly = FileWriteError.from(CocoaError(.fileWriteVolumeReadOnly, userInfo: [NSFilePathErrorKey: "/ro/summary.json"]), path: "/elsewhere")
-        XCTAssertEqual(readOnly.description, "cannot write /ro/summary.json: the file system is read-only; write elsewhere with --out")
-    }
-
     /// Errors quote the user's input with control and invisible characters made visible.
     func testAnErrorShowsControlAndInvisibleCharactersAsEscapes() {
         let e = ScenarioError(file: "s.yaml", line: 2, column: 1, field: "strategies.a\u{1B}[2J", message: "unknown key 'a\u{07}\u{202E}b'")

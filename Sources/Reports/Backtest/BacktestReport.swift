@@ -1,6 +1,8 @@
 import Analysis
 import CollectionsModel
+import Experiments
 import Foundation
+import Storage
 import Scenario
 
 /// The files of a backtest folder: `backtest.csv` (every aggregate, observed and simulated
@@ -22,10 +24,10 @@ public enum BacktestReport {
         for b in o.books {
             for r in b.rows {
                 let t = r.target
-                out += "\(Format.field(b.strategy)),\(t.kind.rawValue),\(t.name),\(t.period),\(Format.csv(t.value)),"
-                out += "\(Format.csv(t.value - z95 * t.standardError)),\(Format.csv(t.value + z95 * t.standardError)),"
-                out += "\(Format.csv(r.simulated)),\(Format.csv(r.simulated - z95 * r.simulatedError)),\(Format.csv(r.simulated + z95 * r.simulatedError)),"
-                out += "\(Format.csv(r.simulated - z95 * r.simulatedSpread)),\(Format.csv(r.simulated + z95 * r.simulatedSpread)),\(Format.csv(r.z))\n"
+                out += "\(CSVRecords.field(b.strategy)),\(t.kind.rawValue),\(t.name),\(t.period),\(CSVRecords.number(t.value)),"
+                out += "\(CSVRecords.number(t.value - z95 * t.standardError)),\(CSVRecords.number(t.value + z95 * t.standardError)),"
+                out += "\(CSVRecords.number(r.simulated)),\(CSVRecords.number(r.simulated - z95 * r.simulatedError)),\(CSVRecords.number(r.simulated + z95 * r.simulatedError)),"
+                out += "\(CSVRecords.number(r.simulated - z95 * r.simulatedSpread)),\(CSVRecords.number(r.simulated + z95 * r.simulatedSpread)),\(CSVRecords.number(r.z))\n"
             }
         }
         return out
@@ -34,7 +36,7 @@ public enum BacktestReport {
     public static func fitCSV(_ o: Backtest.Outcome) -> String {
         var out = "strategy,family,chi_square,dof,p_value\n"
         for block in o.books.flatMap(\.blocks) + [o.total] {
-            out += "\(Format.field(block.strategy)),\(Format.field(block.name)),\(Format.csv(block.chiSquare)),\(block.degreesOfFreedom),\(Format.csv(block.pValue))\n"
+            out += "\(CSVRecords.field(block.strategy)),\(CSVRecords.field(block.name)),\(CSVRecords.number(block.chiSquare)),\(block.degreesOfFreedom),\(CSVRecords.number(block.pValue))\n"
         }
         return out
     }

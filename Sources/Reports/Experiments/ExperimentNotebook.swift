@@ -1,4 +1,5 @@
 import Analysis
+import Experiments
 import Foundation
 import Scenario
 
@@ -9,13 +10,13 @@ enum ExperimentNotebook {
     /// The title cell and the cell every experiment notebook starts with (Python string literals
     /// are written as JSON ones, which Python reads alike): imports, summary.json,
     /// the experiment's metrics and strategies, and the report's colour per strategy.
-    static func opening(_ page: ExperimentPage, title: String, files: String) -> [[String: Any]] {
-        let spec = page.spec
+    static func opening(_ record: ExperimentRecord, title: String, files: String) -> [[String: Any]] {
+        let spec = record.spec
         return [
             Notebook.markdown([
                 "# \(MarkdownReport.escape(title))",
                 "",
-                "CollectSim \(page.kind): \(MarkdownReport.escape(page.sizeText)), seed \(page.scenario.seed), "
+                "CollectSim \(record.kind): \(MarkdownReport.escape(record.sizeText)), seed \(record.scenario.seed), "
                     + "common random numbers across points. This notebook reads the files in its own folder: \(files) and `summary.json`.",
             ]),
             Notebook.code([
@@ -35,7 +36,7 @@ enum ExperimentNotebook {
 
     static func sweep(_ o: SweepExperiment.Outcome) throws -> String {
         // Which way is better for each metric, from the metric table rather than its name.
-        let directions: [String] = o.page.spec.metrics.map { m in
+        let directions: [String] = o.record.spec.metrics.map { m in
             let higher = Metrics.byName[m]?.higherIsBetter ?? true
             return Format.jsonString(m) + ": " + (higher ? "True" : "False")
         }
@@ -45,7 +46,7 @@ enum ExperimentNotebook {
                     for s in strategies for m in metrics]
             pd.concat(best)
             """#
-        return try Notebook.document(opening(o.page, title: "Sweep: \(o.page.scenario.name)", files: "`sweep.csv` (one row per point, strategy and metric, with 95% CI)") + [
+        return try Notebook.document(opening(o.record, title: "Sweep: \(o.record.scenario.name)", files: "`sweep.csv` (one row per point, strategy and metric, with 95% CI)") + [
             Notebook.markdown(["## Each metric against each factor", "",
                                "With several factors, each panel shows every point against one factor: the spread at one value is the other factors' effect."]),
             Notebook.code(#"""
@@ -70,7 +71,7 @@ enum ExperimentNotebook {
     }
 
     static func sensitivity(_ o: SensitivityExperiment.Outcome) throws -> String {
-        try Notebook.document(opening(o.page, title: "Sensitivity: \(o.page.scenario.name)",
+        try Notebook.document(opening(o.record, title: "Sensitivity: \(o.record.scenario.name)",
                                       files: "`sensitivity.csv` (first-order S1 and total ST indices with their intervals and the simulation noise's share) and `samples.csv` (the design and every output)") + [
             Notebook.markdown(["## First-order and total indices", "",
                                "The dashed line is the simulation noise's share of the metric's variance: an index whose interval reaches it cannot be told from noise."]),
@@ -112,7 +113,7 @@ enum ExperimentNotebook {
 
     static func optimize(_ o: OptimizeExperiment.Outcome) throws -> String {
         let p = o.problem
-        return try Notebook.document(opening(o.page, title: "Optimize: \(o.page.scenario.name)",
+        return try Notebook.document(opening(o.record, title: "Optimize: \(o.record.scenario.name)",
                                              files: "`optimize.csv` (every candidate with its metrics and 95% CI)" + (o.frontierMetric != nil ? " and `frontier.csv` (the Pareto frontier)" : "")) + [
             Notebook.code([
                 "objective, maximise = \(Format.jsonString(p.objective)), \(p.maximize ? "True" : "False")",
@@ -154,7 +155,7 @@ enum ExperimentNotebook {
     }
 
     static func calibrate(_ o: CalibrateExperiment.Outcome) throws -> String {
-        try Notebook.document(opening(o.page, title: "Calibrate: \(o.page.scenario.name)",
+        try Notebook.document(opening(o.record, title: "Calibrate: \(o.record.scenario.name)",
                                       files: "`calibration.csv` (each fitted parameter with its standard error) and `residuals.csv` (each observed target against the model at the start and at the fit)") + [
             Notebook.markdown(["## Fitted parameters"]),
             Notebook.code(#"""

@@ -1,41 +1,15 @@
 import Analysis
 import Foundation
+import Experiments
 import Scenario
 import Stochastics
 
 /// What every experiment's report shares: the page around its sections, the footer that says
 /// how to reproduce it, and the files every experiment folder holds.
-public struct ExperimentPage: Sendable {
-    /// "sweep", "sensitivity", "optimize" or "calibrate".
-    public let kind: String
-    public let scenario: Scenario
-    public let hash: String
-    public let evaluations: Int
-    public let budget: Int
-    public let partial: Bool
-
-    public init(kind: String, scenario: Scenario, evaluations: Int, budget: Int, partial: Bool) {
-        self.kind = kind
-        self.scenario = scenario
-        self.hash = RunWriter.scenarioHash(scenario)
-        self.evaluations = evaluations
-        self.budget = budget
-        self.partial = partial
-    }
-
-    var spec: ExperimentSpec { scenario.experiment! }
-
+extension ExperimentRecord {
     /// "9 evaluations × 2 strategies × 4 replications × 20,000 accounts × 180 days".
     public var sizeText: String {
-        Self.size(evaluations: evaluations, scenario: scenario)
-    }
-
-    /// "9 evaluations × 2 strategies × 4 replications × 20000 accounts × 180 days".
-    public static func size(evaluations: Int, scenario: Scenario) -> String {
-        let e = scenario.experiment!
-        return [counted(evaluations, "evaluation"), counted(e.strategies.count, "strategy", "strategies"),
-                counted(e.replications, "replication"), counted(e.population, "account"),
-                counted(scenario.horizonDays, "day")].joined(separator: " × ")
+        ExperimentPage.size(evaluations: evaluations, scenario: scenario)
     }
 
     public var reproduceCommand: String {
@@ -74,6 +48,18 @@ public struct ExperimentPage: Sendable {
         summary.replicationsPerEvaluation = spec.replications
         summary.results = results
         return summary.json()
+    }
+
+}
+
+/// How experiment pages write sizes and metrics.
+public enum ExperimentPage {
+    /// "9 evaluations × 2 strategies × 4 replications × 20000 accounts × 180 days".
+    public static func size(evaluations: Int, scenario: Scenario) -> String {
+        let e = scenario.experiment!
+        return [counted(evaluations, "evaluation"), counted(e.strategies.count, "strategy", "strategies"),
+                counted(e.replications, "replication"), counted(e.population, "account"),
+                counted(scenario.horizonDays, "day")].joined(separator: " × ")
     }
 
     /// A metric value for people (percentages for rates).
@@ -155,9 +141,11 @@ public struct ExperimentResultRow: Sendable {
     }
 }
 
-/// What the command line needs from any finished (or stopped) experiment.
-public protocol ExperimentOutcome: Sendable {
-    var page: ExperimentPage { get }
+/// An experiment's outcome as the command line reports it: its files, its rows for the
+/// registry, and what it prints.
+public protocol ReportedExperiment: ExperimentOutcome {
+    /// Writes the experiment's files into its folder, each atomically.
+    func write(to dir: URL) throws
     /// Results for the registry.
     var resultRows: [ExperimentResultRow] { get }
     /// One line for `collectsim runs list`.

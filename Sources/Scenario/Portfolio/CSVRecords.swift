@@ -31,6 +31,10 @@ public struct CSVRecords {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// `v` as a CSV field: the shortest decimal that reads back to the same Double; NaN and
+    /// infinities as an empty field.
+    public static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
+
     /// `=`, `+`, `-`, `@`, tab, carriage return: what a spreadsheet reads as a formula's start.
     static func isFormulaStart(_ b: UInt8) -> Bool { b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 || b == 0x09 || b == 0x0D }
 

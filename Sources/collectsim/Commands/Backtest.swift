@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Engine
+import Experiments
 import Foundation
 import Reports
 import Scenario

@@ -3,7 +3,9 @@ import ArgumentParser
 import Cluster
 import Dispatch
 import Engine
+import Experiments
 import Foundation
+import Storage
 import Registry
 import Reports
 import Scenario
@@ -32,27 +34,36 @@ struct ExperimentKind {
     let declared: (ExperimentSpec) -> Bool
     /// The evaluations it plans.
     let budget: (Scenario) -> Int
-    let run: (Scenario, URL, Int?, StopRequest?, ExperimentSession.Mode, @escaping (ExperimentProgress) -> Void) throws -> any ExperimentOutcome
+    /// Its driver (module Experiments): the evaluations, in the folder, up to a stop.
+    let drive: (Scenario, URL, Int?, StopRequest?, ExperimentSession.Mode, @escaping (ExperimentProgress) -> Void) throws -> any ReportedExperiment
+
+    /// Drives the experiment in `dir`, then writes its files there (complete or partial).
+    func run(_ s: Scenario, _ dir: URL, _ threads: Int?, _ stop: StopRequest?, _ mode: ExperimentSession.Mode,
+             _ progress: @escaping (ExperimentProgress) -> Void) throws -> any ReportedExperiment {
+        let outcome = try drive(s, dir, threads, stop, mode, progress)
+        try outcome.write(to: dir)
+        return outcome
+    }
 }
 
 extension ExperimentKind {
     static var sweep: ExperimentKind { ExperimentKind(
         name: "sweep", declared: { $0.sweep != nil }, budget: { SweepExperiment.points($0).count },
-        run: { s, dir, threads, stop, mode, progress in try SweepExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
+        drive: { s, dir, threads, stop, mode, progress in try SweepExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
 
     static var sensitivity: ExperimentKind { ExperimentKind(
         name: "sensitivity", declared: { $0.sensitivity != nil }, budget: { SensitivityExperiment.points($0).count },
-        run: { s, dir, threads, stop, mode, progress in try SensitivityExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
+        drive: { s, dir, threads, stop, mode, progress in try SensitivityExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
 
     static var optimize: ExperimentKind { ExperimentKind(
         name: "optimize", declared: { $0.optimize != nil }, budget: OptimizeExperiment.budget,
-        run: { s, dir, threads, stop, mode, progress in try OptimizeExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
+        drive: { s, dir, threads, stop, mode, progress in try OptimizeExperiment.run(s, in: dir, threads: threads, stop: stop, mode: mode, progress: progress) }) }
 
     /// Calibration, fitting the observed file `observed` names for the scenario and folder.
     static func calibrate(observed: @escaping (Scenario, URL) throws -> String) -> ExperimentKind {
         ExperimentKind(
             name: "calibrate", declared: { $0.calibrate != nil }, budget: CalibrateExperiment.budget,
-            run: { s, dir, threads, stop, mode, progress in
+            drive: { s, dir, threads, stop, mode, progress in
                 try CalibrateExperiment.run(s, observed: observed(s, dir), in: dir, threads: threads, stop: stop, mode: mode, progress: progress)
             })
     }
@@ -135,7 +146,7 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
 
     let line = ExperimentProgressLine(enabled: !options.work.quiet && isatty(STDERR_FILENO) != 0)
     let started = DispatchTime.now()
-    let outcome: any ExperimentOutcome
+    let outcome: any ReportedExperiment
     do {
         outcome = try kind.run(s, dir, options.work.threads, stop, .run) { line.update($0) }
     } catch let e as ScenarioError {
@@ -145,11 +156,11 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     }
     line.finish()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-    if outcome.page.partial {
+    if outcome.record.partial {
         recordExperiment(outcome, in: dir, registry: options.work.registry, scenario: s)
         let number = stop.signal ?? SIGINT
         FileHandle.standardError.write(Data("""
-        Stopped by signal \(number) after \(outcome.page.evaluations) of \(budget) evaluations; what is complete is in \(dir.path) (partial: true).
+        Stopped by signal \(number) after \(outcome.record.evaluations) of \(budget) evaluations; what is complete is in \(dir.path) (partial: true).
         Finish it with: collectsim \(kind.name) --resume \(dir.path)
 
         """.utf8))
@@ -164,15 +175,15 @@ func runExperiment(_ kind: ExperimentKind, _ options: ExperimentOptions, check: 
     print()
     print(outcome.consoleSummary, terminator: "")
     print()
-    print(String(format: "%d evaluations in %.1f s.", outcome.page.evaluations, seconds))
+    print(String(format: "%d evaluations in %.1f s.", outcome.record.evaluations, seconds))
     print("Results written to \(dir.path) (experiment #\(id) in the registry)")
 }
 
 /// Adds an experiment folder's results to the run registry; returns the experiment's id.
-func registerExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?, scenario s: Scenario) throws -> Int64 {
-    let entry = RunRegistry.ExperimentEntry(kind: o.page.kind, scenario: s.name, scenarioHash: o.page.hash, seed: String(s.seed),
-                                            evaluations: o.page.evaluations, budget: o.page.budget, version: RunWriter.version,
-                                            partial: o.page.partial, headline: o.headline, rows: o.resultRows)
+func registerExperiment(_ o: any ReportedExperiment, in dir: URL, registry: String?, scenario s: Scenario) throws -> Int64 {
+    let entry = RunRegistry.ExperimentEntry(kind: o.record.kind, scenario: s.name, scenarioHash: o.record.hash, seed: String(s.seed),
+                                            evaluations: o.record.evaluations, budget: o.record.budget, version: RunWriter.version,
+                                            partial: o.record.partial, headline: o.headline, rows: o.resultRows)
     return try RunRegistry(path: registryPath(registry))
         .record(experiment: entry, folder: dir.standardizedFileURL.path, commandLine: CommandLine.arguments.joined(separator: " "))
 }
@@ -181,7 +192,7 @@ func registerExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: Strin
 /// partial experiment (its resume records it) and a merge, whose results are already safe in
 /// the folder.
 @discardableResult
-func recordExperiment(_ o: any ExperimentOutcome, in dir: URL, registry: String?, scenario s: Scenario) -> Int64? {
+func recordExperiment(_ o: any ReportedExperiment, in dir: URL, registry: String?, scenario s: Scenario) -> Int64? {
     do {
         return try registerExperiment(o, in: dir, registry: registry, scenario: s)
     } catch {

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Cluster
+import Experiments
 import Foundation
 import Reports
 import Scenario
@@ -69,7 +70,7 @@ struct Merge: ParsableCommand {
             }
             print(String(format: "Merged in %.2f s. ", seconds) + "Results written to \(dir.path)" + (id.map { " (run #\($0) in the registry)" } ?? ""))
         } else {
-            let outcome: any ExperimentOutcome
+            let outcome: any ReportedExperiment
             do { outcome = try ShardMerge.writeExperiment(set, to: dir) } catch let e as ScenarioError {
                 FileHandle.standardError.write(Data("\(e)\n".utf8))
                 throw ExitCode(65)

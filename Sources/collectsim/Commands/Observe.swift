@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Storage
 import Reports
 import Scenario
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CollectionsModel
 import Engine
 import Foundation
+import Storage
 import Reports
 import Scenario
 

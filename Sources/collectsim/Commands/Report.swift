@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Reports
 import Scenario
@@ -59,14 +60,14 @@ struct Report: ParsableCommand {
             throw ExitCode(66)
         }
         let scenario = try loadScenario(dir.appendingPathComponent("scenario.resolved.yaml").path)
-        let outcome: any ExperimentOutcome
+        let outcome: any ReportedExperiment
         do {
             outcome = try kind.run(scenario, dir, nil, nil, partial ? .replayUntilMissing : .replay) { _ in }
         } catch let e as ScenarioError {
             FileHandle.standardError.write(Data("\(e)\n".utf8))
             throw ExitCode(65)
         }
-        print("Rebuilt the \(name) in \(dir.path) from its \(counted(outcome.page.evaluations, "evaluation"))\(outcome.page.partial ? " (partial)" : ""): "
+        print("Rebuilt the \(name) in \(dir.path) from its \(counted(outcome.record.evaluations, "evaluation"))\(outcome.record.partial ? " (partial)" : ""): "
               + "report.html, report.md, analysis.ipynb and its data files.")
     }
 }

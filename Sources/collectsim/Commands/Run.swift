@@ -2,7 +2,9 @@ import Analysis
 import ArgumentParser
 import Cluster
 import Engine
+import Experiments
 import Foundation
+import Storage
 import Registry
 import Reports
 import Scenario

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Cluster
 import Engine
+import Experiments
 import Foundation
 import Reports
 import Scenario
@@ -35,7 +36,7 @@ func runShardTask(_ kind: ShardManifest.Kind, scenario s: Scenario, shard: Shard
     }
     defer { withExtendedLifetime(lock) {} }
 
-    let hash = RunWriter.resolvedHash(s)
+    let hash = ScenarioHash.resolved(s)
     if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(ShardManifest.fileName).path),
        let old = try? JSONDecoder().decode(ShardManifest.self, from: data) {
         let same = old.kind == kind && old.scenarioSHA256 == hash && old.seed == s.seed && old.version == RunWriter.version && old.name == shard

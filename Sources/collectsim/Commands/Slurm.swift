@@ -3,6 +3,7 @@ import ArgumentParser
 import CollectionsModel
 import Cluster
 import Foundation
+import Storage
 import Reports
 import Scenario
 
@@ -133,7 +134,7 @@ struct Slurm: ParsableCommand {
                 throw ExitCode(69)
             }
             let dir = URL(fileURLWithPath: out).standardizedFileURL
-            let hash = RunWriter.resolvedHash(s)
+            let hash = ScenarioHash.resolved(s)
             let old = try? SlurmJob.load(dir)
             let sameRun = old.map { $0.scenarioSHA256 == hash && $0.tasks == tasks && $0.command == command } ?? false
             if let old, !sameRun, !force {

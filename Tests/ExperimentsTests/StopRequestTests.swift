@@ -1,5 +1,5 @@
 import Foundation
-import Reports
+import Experiments
 import XCTest
 
 /// How a run answers signals: the first asks it to stop between blocks, a second ends it at once.

@@ -1,5 +1,6 @@
 import Foundation
-@testable import Reports
+@testable import Experiments
+@testable import Storage
 import TestSupport
 import XCTest
 

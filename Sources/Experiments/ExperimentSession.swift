@@ -2,6 +2,7 @@ import Analysis
 import Dispatch
 import Foundation
 import Scenario
+import Storage
 
 /// Progress of an experiment, reported after each evaluation.
 public struct ExperimentProgress: Sendable {
@@ -63,7 +64,7 @@ public final class ExperimentSession: @unchecked Sendable {
         if let stop { evaluator.shouldStop = { stop.signal != nil } }
         self.evaluator = evaluator
         self.dir = dir
-        self.hash = RunWriter.scenarioHash(evaluator.base)
+        self.hash = ScenarioHash.model(evaluator.base)
         self.budget = budget
         self.stop = stop
         self.mode = mode
