@@ -11,13 +11,17 @@ as the engine's records are). It does not carry an account alone through its qui
 engine does (`BlockSimulator.carry`, `QuietDays.swift`): every open account is visited in full on
 every day.
 
-Same mechanisms and parameters as the engine, from the same resolved scenario; the cohort is the
-NumPy peer's (`numpy_model.Population`), and the daily draws come from Numba's own generator, so
-the answers agree with the engine's statistically, not bit for bit. Compilation (about 10–20 s)
-happens once, before the clock starts, and is reported as `compile_seconds`.
+Same mechanisms and parameters as the engine, from the same resolved scenario, and the same
+randomness: the engine's cohort and its counter-based draws (engine_draws.py), each drawn for
+the same (borrower, day, purpose) as the engine draws it, with GSL's inverse CDFs and the
+engine's quantile tables. So its accounts are the engine's, bit for bit: `--accounts FILE`
+(with `--history FILE`) writes them as the engine's accounts.csv (and history.csv), and
+`benchmarks/same-accounts` compares the two row by row. Compilation (about 40 s) happens once,
+before the clock starts, and is reported as `compile_seconds`.
 
 Usage: numba_model.py RESOLVED_SCENARIO.yaml [--population N] [--replications R] [--block B]
-Prints one JSON object, as the other peers do.
+       numba_model.py RESOLVED_SCENARIO.yaml --population N [--replications R] --accounts FILE [--history FILE]
+Prints one JSON object, as the other peers do (or, with --accounts, writes the accounts).
 """
 from __future__ import annotations
 
@@ -28,11 +32,20 @@ import numpy as np
 from numba import njit
 
 import collectsim_scenario as cs
-import numpy_model
+import engine_draws
 from collectsim_scenario import (BIG, CALL, CHARGED_OFF, COMPLAINED, COUNSELLED, EDUCATED, EMPATHETIC, FIRM, FOLLOWUP,
                                  GENTLE, HARDSHIP_REPORTED, IN_DEFERRAL, K_AGENCY, K_COUNSELLING, K_DEFERRAL,
                                  K_EDUCATION, K_INSTALLMENT, K_LEGAL, LEGAL_PENDING, NEVER, ON_PLAN, PLACED, PLAN_BROKEN,
                                  PROMISE_BROKEN, PROMISE_PENDING, VISIT)
+
+# The engine's keyed draws (engine_draws.py): SplitMix64 constants, one code per purpose, and
+# GSL's inverse CDFs called from compiled code through ctypes.
+_GAMMA, _M1, _M2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+for _name, _code in engine_draws.PURPOSE.items():
+    globals()["P_" + _name.upper()] = _code
+_GSL = engine_draws.GSL()
+_beta_pinv = _GSL.lib.gsl_cdf_beta_Pinv
+_normal_pinv = _GSL.lib.gsl_cdf_ugaussian_Pinv
 
 # Columns of the float state F[account, field].
 (BALANCE, ARREARS, INSTALLMENT, COLLECTED, DISCOUNTED, COSTS, COMMISSION, PROMISE_AMOUNT, PLAN_AMOUNT, COMMISSION_RATE,
@@ -133,29 +146,76 @@ def compile_rules(rules: list, actions: list) -> tuple:
 # --- the mechanisms, one account at a time ----------------------------------------------------
 
 @njit(inline='always')
-def geometric(prob):
-    return BIG if prob <= 0 else np.random.geometric(min(prob, 1.0))
+def mix(x):
+    """The SplitMix64 finaliser (uint64 arithmetic wraps, as Swift's &+ and &*)."""
+    z = x + _GAMMA
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
 
 
 @njit(inline='always')
-def redraw_switch(F, I, j, t, c):
+def unit(bits):
+    return (float(bits >> np.uint64(11)) + 0.5) * 1.1102230246251565e-16
+
+
+@njit(inline='always')
+def bits(K, j, t, purpose):
+    counter = (np.uint64(t) << np.uint64(8)) | np.uint64(purpose)
+    return mix(K[j] ^ mix(counter * _GAMMA))
+
+
+@njit(inline='always')
+def u(K, j, t, purpose):
+    """The engine's draw for account j on day t (`StreamKey.uniform(day:purpose:)`)."""
+    return unit(bits(K, j, t, purpose))
+
+
+@njit(inline='always')
+def u_index(K, j, t, purpose, index):
+    """The index-th draw for the same (day, purpose), as repeated call attempts make."""
+    return unit(mix(bits(K, j, t, purpose) ^ (np.uint64(index) * _GAMMA)))
+
+
+@njit(inline='always')
+def table_quantile(knots, exact_a, exact_b, x):
+    """The engine's `QuantileTable` of a beta distribution at x: linear between exact knots,
+    GSL's exact quantile in the two end cells."""
+    cells = knots.shape[0] - 1
+    y = x * cells
+    i = int(y)
+    if i <= 0 or i >= knots.shape[0] - 2:
+        return _beta_pinv(x, exact_a, exact_b)
+    f = y - i
+    return knots[i] + f * (knots[i + 1] - knots[i])
+
+
+@njit(inline='always')
+def redraw_switch(F, I, K, j, t, c, purpose):
+    """`RegimeClock.nextSwitch`: the first day after t on which the capacity regime switches."""
     if I[j, HARDSHIP] != 0:
         defer = c[C_DEFERRAL_RECOVERY] if I[j, FLAGS] & IN_DEFERRAL else 1.0
         prob = min(1.0, F[j, RECOVERY_RATE] * defer)
     else:
         prob = min(1.0, F[j, HARDSHIP_RATE] * c[C_MACRO_STRESS])
-    I[j, NEXT_SWITCH] = t + geometric(prob)
+    draw = u(K, j, t, purpose)
+    if prob <= 0:
+        I[j, NEXT_SWITCH] = BIG
+    elif prob >= 1:
+        I[j, NEXT_SWITCH] = t + 1
+    else:
+        I[j, NEXT_SWITCH] = int(min(float(BIG - 1), t + 1 + math.floor(math.log(draw) / math.log1p(-prob))))
 
 
 @njit(inline='always')
-def daily_dynamics(F, I, j, t, c):
+def daily_dynamics(F, I, K, j, t, c):
     if I[j, NEXT_SWITCH] == t:
         if I[j, HARDSHIP] != 0:
             I[j, HARDSHIP] = 0
             I[j, FLAGS] &= ~HARDSHIP_REPORTED
         else:
             I[j, HARDSHIP] = 1
-        redraw_switch(F, I, j, t, c)
+        redraw_switch(F, I, K, j, t, c, P_CAPACITY_SWITCH)
     F[j, STRESS] *= c[C_STRESS_KEEP]
     F[j, PRESSURE] *= c[C_PRESSURE_KEEP]
     F[j, EXCITATION] *= c[C_EXCITATION_KEEP]
@@ -169,7 +229,7 @@ def daily_dynamics(F, I, j, t, c):
     if I[j, FLAGS] & IN_DEFERRAL and t >= I[j, DEFERRAL_UNTIL]:
         I[j, FLAGS] &= ~IN_DEFERRAL
         if I[j, HARDSHIP] != 0:
-            redraw_switch(F, I, j, t, c)
+            redraw_switch(F, I, K, j, t, c, P_CAPACITY_REDRAW)
     if I[j, FLAGS] & COMPLAINED and t >= I[j, LAST_COMPLAINT] + c[C_RECENT_DAYS]:
         I[j, FLAGS] &= ~COMPLAINED
 
@@ -247,9 +307,9 @@ def pay(F, I, j, t, amount, discount, c, scheduled, ends):
 
 
 @njit(inline='always')
-def complain(F, I, counts, j, t, c, draw):
+def complain(F, I, K, counts, j, t, c, draw):
     counts[N_COMPLAINTS] += 1
-    if np.random.random() < c[C_ESCALATION]:
+    if u(K, j, t, P_ESCALATION) < c[C_ESCALATION]:
         counts[N_ESCALATIONS] += 1
     I[j, COOL_OFF_UNTIL] = t + int(c[C_COOL_OFF_DAYS])
     I[j, LAST_COMPLAINT] = t
@@ -262,7 +322,7 @@ def complain(F, I, counts, j, t, c, draw):
 
 
 @njit(inline='always')
-def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
+def contact(F, I, K, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
     """One contact attempt by action k on channel ch; returns (reached, attempts)."""
     (nonworking, permitted, caps, rpc, contact_cost, complaint_weight, tone_complaint, slot_complaint, jump, decay,
      contact_stress, tone_stress, discount) = tb
@@ -288,7 +348,7 @@ def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
             return False, 0
         F[j, PRESSURE] += c[C_VIOLATION_PENALTY] * breaches
         F[j, SATISFACTION] = max(0.0, F[j, SATISFACTION] + c[C_SAT_VIOLATION] * breaches)
-        if np.random.random() < c[C_LEGAL_RISK] * breaches:
+        if u(K, j, t, P_VIOLATION_DISPUTE) < c[C_LEGAL_RISK] * breaches:
             counts[N_DISPUTES] += 1
     I[j, LAST_CONTACT] = t
     reachable = (I[j, REACH] >> ch) & 1 == 1
@@ -296,13 +356,14 @@ def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
     reached = False
     if not voice:
         F[j, COSTS] += contact_cost[ch]
-        reached = reachable and np.random.random() < c[C_MESSAGE_READ]
+        purpose = P_CONTACT_SMS if ch == 0 else P_CONTACT_PUSH if ch == 1 else P_CONTACT_EMAIL
+        reached = reachable and u(K, j, t, purpose) < c[C_MESSAGE_READ]
     elif ch == CALL:
         prob = min(1.0, rpc[slot] * (c[C_WEEKEND_RPC] if nw else 1.0))
         attempts = 0
         while attempts < n_attempts and not reached:
             attempts += 1
-            reached = reachable and np.random.random() < prob
+            reached = reachable and u_index(K, j, t, P_CALL_ATTEMPT, attempts) < prob
         F[j, COSTS] += contact_cost[ch] * attempts
         calls_ring[j, ring] += attempts
         if reached:
@@ -311,7 +372,7 @@ def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
     else:
         F[j, COSTS] += contact_cost[ch]
         calls_ring[j, ring] += 1
-        reached = np.random.random() < c[C_VISIT_RPC]
+        reached = u(K, j, t, P_VISIT_REACH) < c[C_VISIT_RPC]
         if reached:
             I[j, LAST_CONVERSATION] = t
     jump_scale = 1.0
@@ -320,7 +381,7 @@ def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
             if c[C_THIRD_PARTY_ALLOWED] == 0:
                 F[j, PRESSURE] += c[C_VIOLATION_PENALTY]
                 F[j, SATISFACTION] = max(0.0, F[j, SATISFACTION] + c[C_SAT_VIOLATION])
-            reached = np.random.random() < c[C_THIRD_PARTY_REACH]
+            reached = u(K, j, t, P_THIRD_PARTY) < c[C_THIRD_PARTY_REACH]
             jump_scale = c[C_THIRD_PARTY_EFFECT]
     # Complaint pressure from every attempt, reached or not.
     contacts_ring[j, ring] += attempts
@@ -346,7 +407,7 @@ def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
         else:
             fit = c[C_EMPATHETIC_BASE] + c[C_EMPATHETIC_SLOPE] * w
         fatigue_level, fatigue_day = fatigue
-        fatigue_level[j, ch] *= c[C_FATIGUE_KEEP] ** (t - fatigue_day[j, ch])
+        fatigue_level[j, ch] *= math.pow(c[C_FATIGUE_KEEP], float(t - fatigue_day[j, ch]))
         fatigue_day[j, ch] = t
         damp = math.exp(-c[C_FATIGUE_SENSITIVITY] * fatigue_level[j, ch])
         age = decay[max(0, I[j, DPD])]
@@ -363,13 +424,13 @@ def contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, ch, skill, c):
             F[j, WILLINGNESS] += c[C_EMPATHETIC_GAIN] * (1 - w)
         if ch == VISIT:
             F[j, SATISFACTION] = max(0.0, F[j, SATISFACTION] + c[C_SAT_VISIT])
-        if voice and hard and I[j, FLAGS] & HARDSHIP_REPORTED == 0 and np.random.random() < c[C_DISCLOSURE]:
+        if voice and hard and I[j, FLAGS] & HARDSHIP_REPORTED == 0 and u(K, j, t, P_DISCLOSURE) < c[C_DISCLOSURE]:
             I[j, FLAGS] |= HARDSHIP_REPORTED
     return reached, attempts
 
 
 @njit(inline='always')
-def offer_plan(F, I, last, j, t, A, k, discount, c):
+def offer_plan(F, I, K, last, j, t, A, k, discount, c):
     last[j, int(A[k, A_KIND])] = t
     if I[j, FLAGS] & ON_PLAN or F[j, ARREARS] <= 0.005 or I[j, DPD] <= 0:
         return
@@ -381,7 +442,7 @@ def offer_plan(F, I, last, j, t, A, k, discount, c):
         logit += c[C_PLAN_FEE_WAIVER]
     if I[j, FLAGS] & COUNSELLED:
         logit += c[C_PLAN_COUNSELLING]
-    if np.random.random() >= 1 / (1 + math.exp(-logit)):
+    if u(K, j, t, P_PLAN_ACCEPTANCE) >= 1 / (1 + math.exp(-logit)):
         return
     if A[k, A_FEE_WAIVER] != 0:
         F[j, COSTS] += c[C_FEE_RATE] * F[j, ARREARS]
@@ -400,28 +461,28 @@ def offer_plan(F, I, last, j, t, A, k, discount, c):
 
 
 @njit(inline='always')
-def offer_deferral(F, I, last, j, t, A, k, c):
+def offer_deferral(F, I, K, last, j, t, A, k, c):
     last[j, int(A[k, A_KIND])] = t
     if I[j, FLAGS] & IN_DEFERRAL or I[j, FLAGS] & ON_PLAN or I[j, DPD] <= 0:
         return
-    if np.random.random() >= c[C_DEFERRAL_UPTAKE]:
+    if u(K, j, t, P_PLAN_ACCEPTANCE) >= c[C_DEFERRAL_UPTAKE]:
         return
     I[j, FLAGS] |= IN_DEFERRAL
     I[j, DEFERRAL_UNTIL] = t + int(A[k, A_DEFERRAL_DAYS])
     if I[j, HARDSHIP] != 0:
-        redraw_switch(F, I, j, t, c)
+        redraw_switch(F, I, K, j, t, c, P_CAPACITY_REDRAW)
     F[j, WILLINGNESS] += c[C_PLAN_GAIN] * (1 - F[j, WILLINGNESS])
     F[j, SATISFACTION] = min(1.0, F[j, SATISFACTION] + c[C_SAT_PLAN])
 
 
 @njit(inline='always')
-def immediate(F, I, last, rings, fatigue, counts, tb, j, t, R, A, rule, c):
+def immediate(F, I, K, last, rings, fatigue, counts, tb, j, t, R, A, rule, c):
     first, count = int(R[rule, R_FIRST_ACTION]), int(R[rule, R_ACTIONS])
     for k in range(first, first + count):
         kind = int(A[k, A_KIND])
         if kind == 0 or kind == 1 or kind == 2 or kind == FOLLOWUP:
             if due(last, A, k, j, t):
-                contact(F, I, last, rings, fatigue, counts, tb, j, t, A, k, int(A[k, A_CHANNEL]), 1.0, c)
+                contact(F, I, K, last, rings, fatigue, counts, tb, j, t, A, k, int(A[k, A_CHANNEL]), 1.0, c)
         elif kind == K_EDUCATION:
             if I[j, FLAGS] & EDUCATED == 0:
                 I[j, FLAGS] |= EDUCATED
@@ -436,17 +497,21 @@ def immediate(F, I, last, rings, fatigue, counts, tb, j, t, R, A, rule, c):
         elif kind == K_LEGAL:
             if I[j, FLAGS] & LEGAL_PENDING == 0 and F[j, BALANCE] > 0:
                 I[j, FLAGS] |= LEGAL_PENDING
-                delay = c[C_LEGAL_MEDIAN] * math.exp(c[C_LEGAL_SIGMA] * np.random.standard_normal())
-                I[j, LEGAL_DAY] = t + max(1, int(np.rint(delay)))
+                # LogNormal(median, σ).quantile, rounded half away from zero, at least a day.
+                delay = math.exp(math.log(c[C_LEGAL_MEDIAN]) + c[C_LEGAL_SIGMA] * _normal_pinv(u(K, j, t, P_LEGAL_DELAY)))
+                whole = math.floor(delay)
+                if delay - whole >= 0.5:
+                    whole += 1.0
+                I[j, LEGAL_DAY] = int(min(float(BIG - 1), t + max(1.0, whole)))
                 F[j, COSTS] += c[C_LEGAL_COST]
-                if np.random.random() < c[C_DISPUTE]:
+                if u(K, j, t, P_DISPUTE) < c[C_DISPUTE]:
                     counts[N_DISPUTES] += 1
-                if np.random.random() < c[C_LEGAL_COMPLAINT]:
-                    complain(F, I, counts, j, t, c, False)
+                if u(K, j, t, P_LEGAL_OUTCOME) < c[C_LEGAL_COMPLAINT]:
+                    complain(F, I, K, counts, j, t, c, False)
 
 
 @njit(inline='always')
-def collector_work(F, I, last, rings, fatigue, counts, tb, j, t, R, A, rule, ch, skill, c):
+def collector_work(F, I, K, last, rings, fatigue, counts, tb, j, t, R, A, rule, ch, skill, c):
     first, count = int(R[rule, R_FIRST_ACTION]), int(R[rule, R_ACTIONS])
     action = -1
     offers_due = False
@@ -460,7 +525,7 @@ def collector_work(F, I, last, rings, fatigue, counts, tb, j, t, R, A, rule, ch,
             offers_due = True
     if action < 0:
         return
-    reached, _ = contact(F, I, last, rings, fatigue, counts, tb, j, t, A, action, ch, skill, c)
+    reached, _ = contact(F, I, K, last, rings, fatigue, counts, tb, j, t, A, action, ch, skill, c)
     if not (reached and offers_due):
         return
     discount = tb[12]
@@ -474,9 +539,9 @@ def collector_work(F, I, last, rings, fatigue, counts, tb, j, t, R, A, rule, ch,
             I[j, FLAGS] |= COUNSELLED
             F[j, LITERACY] += c[C_COUNSELLING_LITERACY] * (1 - F[j, LITERACY])
         elif kind == K_INSTALLMENT:
-            offer_plan(F, I, last, j, t, A, k, discount, c)
+            offer_plan(F, I, K, last, j, t, A, k, discount, c)
         elif kind == K_DEFERRAL:
-            offer_deferral(F, I, last, j, t, A, k, c)
+            offer_deferral(F, I, K, last, j, t, A, k, c)
 
 
 @njit(inline='always')
@@ -494,12 +559,13 @@ def age(F, I, j, t, falls_due, c):
 
 
 @njit(inline='always')
-def settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discount, c):
+def settle(F, I, K, counts, j, t, base_hazard, due_hazard, decay, falls_due, discount, c, partial_knots, legal_knots):
     if I[j, FLAGS] & LEGAL_PENDING and I[j, LEGAL_DAY] == t:
         I[j, FLAGS] &= ~LEGAL_PENDING
-        if np.random.random() < c[C_JUDGMENT]:
+        if u(K, j, t, P_LEGAL_OUTCOME) < c[C_JUDGMENT]:
             m, k = c[C_LEGAL_FRACTION_MEAN], c[C_LEGAL_FRACTION_CONCENTRATION]
-            pay(F, I, j, t, np.random.beta(m * k, (1 - m) * k) * F[j, BALANCE], discount, c, False, True)
+            fraction = table_quantile(legal_knots, m * k, (1 - m) * k, u(K, j, t, P_LEGAL_FRACTION))
+            pay(F, I, j, t, fraction * F[j, BALANCE], discount, c, False, True)
             mark_resolved(I, j, t)
         I[j, CLOSED] = 1
         return
@@ -510,7 +576,7 @@ def settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discou
             keep = c[C_KEEP_ABLE] if able else c[C_KEEP_HARDSHIP]
             if I[j, FLAGS] & COUNSELLED:
                 keep += c[C_KEEP_COUNSELLING] * (1 - keep)
-            if np.random.random() < keep:
+            if u(K, j, t, P_PLAN_INSTALLMENT) < keep:
                 before = F[j, ARREARS]
                 part = min(F[j, PLAN_AMOUNT], before)
                 regular = min(F[j, INSTALLMENT], max(0.0, F[j, BALANCE] - before))
@@ -543,7 +609,7 @@ def settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discou
             effect = math.exp(c[C_WILLINGNESS_EFFECT] * (w - 0.5) + c[C_LITERACY_EFFECT] * (lit - 0.5)) / (1 + c[C_STRESS_EFFECT] * F[j, STRESS])
             cap = 1.0 if able else c[C_HARDSHIP_FACTOR]
             h = due_hazard[I[j, GRADE]] * cap * effect * (1 + c[C_DUE_EXCITATION] * F[j, EXCITATION])
-            if np.random.random() < -math.expm1(-h):
+            if u(K, j, t, P_DUE_DATE_PAYMENT) < -math.expm1(-h):
                 pay(F, I, j, t, min(F[j, INSTALLMENT], F[j, BALANCE]), discount, c, True, False)
                 if I[j, CLOSED] == 0:
                     I[j, DPD] = 1 - int(c[C_CYCLE])
@@ -556,7 +622,7 @@ def settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discou
         if I[j, FLAGS] & PROMISE_PENDING:
             if I[j, PROMISE_DUE] == t:
                 I[j, FLAGS] &= ~PROMISE_PENDING
-                if np.random.random() < (c[C_PROMISE_KEPT_ABLE] if able else c[C_PROMISE_KEPT_HARDSHIP]):
+                if u(K, j, t, P_PROMISE_KEPT) < (c[C_PROMISE_KEPT_ABLE] if able else c[C_PROMISE_KEPT_HARDSHIP]):
                     pay(F, I, j, t, min(F[j, PROMISE_AMOUNT], F[j, ARREARS]), discount, c, False, False)
                 else:
                     I[j, FLAGS] |= PROMISE_BROKEN
@@ -570,9 +636,9 @@ def settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discou
                 base *= c[C_DEFERRAL_HAZARD]
             F[j, PAYMENT_CLOCK] -= base + F[j, EXCITATION]
             if F[j, PAYMENT_CLOCK] <= 0:
-                F[j, PAYMENT_CLOCK] = np.random.standard_exponential()
+                F[j, PAYMENT_CLOCK] = -math.log(u(K, j, t, P_PAYMENT))
                 payable = min(F[j, ARREARS], F[j, INSTALLMENT] * (c[C_MAX_ABLE] if able else c[C_MAX_HARDSHIP]))
-                kind = np.random.random()
+                kind = u(K, j, t, P_PAYMENT_KIND)
                 cure_share = c[C_CURE_ABLE] if able else c[C_CURE_HARDSHIP]
                 if kind < cure_share and payable >= F[j, ARREARS]:
                     pay(F, I, j, t, F[j, ARREARS], discount, c, False, False)
@@ -583,18 +649,19 @@ def settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discou
                     F[j, PROMISE_AMOUNT] = payable
                 else:
                     m, k = c[C_PARTIAL_MEAN], c[C_PARTIAL_CONCENTRATION]
-                    pay(F, I, j, t, np.random.beta(m * k, (1 - m) * k) * payable, discount, c, False, False)
+                    fraction = table_quantile(partial_knots, m * k, (1 - m) * k, u(K, j, t, P_PAYMENT_FRACTION))
+                    pay(F, I, j, t, fraction * payable, discount, c, False, False)
         if I[j, CLOSED] == 0 and I[j, DPD] > 0 and I[j, FLAGS] & IN_DEFERRAL == 0:
             age(F, I, j, t, falls_due, c)
     if I[j, CLOSED] == 0 and F[j, PRESSURE] > 0:
         F[j, COMPLAINT_CLOCK] -= F[j, KAPPA] * F[j, PRESSURE] * (1 + c[C_COMPLAINT_STRESS] * F[j, STRESS])
         if F[j, COMPLAINT_CLOCK] <= 0:
-            F[j, COMPLAINT_CLOCK] = np.random.standard_exponential()
-            complain(F, I, counts, j, t, c, True)
+            F[j, COMPLAINT_CLOCK] = -math.log(u(K, j, t, P_COMPLAINT))
+            complain(F, I, K, counts, j, t, c, True)
 
 
 @njit(inline='always')
-def serve(F, I, last, rings, fatigue, counts, tb, queue, keys, rules_of, m, cap, t, R, A, ch, skill, c):
+def serve(F, I, K, last, rings, fatigue, counts, tb, queue, keys, rules_of, m, cap, t, R, A, ch, skill, c):
     """Pass 2 of one team on one channel: the `cap` highest keys (ties by account) are served,
     in account order."""
     if m > cap:
@@ -603,14 +670,26 @@ def serve(F, I, last, rings, fatigue, counts, tb, queue, keys, rules_of, m, cap,
     else:
         chosen = np.arange(m)
     for q in chosen:
-        collector_work(F, I, last, rings, fatigue, counts, tb, queue[q], t, R, A, rules_of[q], ch, skill, c)
+        collector_work(F, I, K, last, rings, fatigue, counts, tb, queue[q], t, R, A, rules_of[q], ch, skill, c)
+
+
+@njit(inline='always')
+def record_month_end(F, I, H, j, m):
+    """Account j's state at the end of 30-day month m − 1 (m = 0: at entry), as the engine's
+    history (`MonthEndState`): DPD, charged off (or closed unpaid), balance, collected."""
+    H[j, m, 0] = I[j, DPD]
+    # Charged off, or in the engine's bucket 5 (`Tally.rollBucket`): unpaid and closed or 180+.
+    bucket5 = F[j, BALANCE] > 0.005 and (I[j, CLOSED] != 0 or I[j, DPD] >= 180)
+    H[j, m, 1] = 1.0 if I[j, CHARGEOFF_DAY] != BIG or bucket5 else 0.0
+    H[j, m, 2] = F[j, BALANCE]
+    H[j, m, 3] = F[j, COLLECTED]
 
 
 @njit
-def simulate(F, I, last, rings, fatigue, counts, tb, R, segments, A, own, agency, priority, team_rates, block, seed, c,
-             base_hazard, due_hazard, falls_due):
-    """One strategy over the horizon: the engine's three passes a day."""
-    np.random.seed(seed)
+def simulate(F, I, K, H, last, rings, fatigue, counts, tb, R, segments, A, own, agency, priority, team_rates, block, c,
+             base_hazard, due_hazard, falls_due, partial_knots, legal_knots):
+    """One strategy over the horizon: the engine's three passes a day. When H has a row per
+    account, each account's state is kept there at entry and at every 30-day month's end."""
     n = F.shape[0]
     horizon = tb[0].shape[0]
     decay, discount = tb[9], tb[12]
@@ -621,6 +700,10 @@ def simulate(F, I, last, rings, fatigue, counts, tb, R, segments, A, own, agency
     queue = np.zeros(block, np.int64)
     keys = np.zeros(block)
     rules_of = np.zeros(block, np.int64)
+    months = H.shape[1] - 1
+    if H.shape[0] > 0:
+        for j in range(n):
+            record_month_end(F, I, H, j, 0)
     for t in range(horizon):
         day_bit = 2 if tb[0][t] else 1
         # Pass 1.
@@ -631,7 +714,7 @@ def simulate(F, I, last, rings, fatigue, counts, tb, R, segments, A, own, agency
             demand[j] = 0
             if I[j, CLOSED] != 0:
                 continue
-            daily_dynamics(F, I, j, t, c)
+            daily_dynamics(F, I, K, j, t, c)
             if I[j, FLAGS] & LEGAL_PENDING:
                 continue
             placed = I[j, FLAGS] & PLACED != 0
@@ -642,7 +725,7 @@ def simulate(F, I, last, rings, fatigue, counts, tb, R, segments, A, own, agency
             if rule < 0:
                 continue
             chosen[j] = rule
-            immediate(F, I, last, rings, fatigue, counts, tb, j, t, R, A, rule, c)
+            immediate(F, I, K, last, rings, fatigue, counts, tb, j, t, R, A, rule, c)
             a0, na = int(R[rule, R_FIRST_ACTION]), int(R[rule, R_ACTIONS])
             for ch, bit in ((CALL, 1), (VISIT, 2)):
                 if (ch == CALL and R[rule, R_NEEDS_CALL] == 0) or (ch == VISIT and (R[rule, R_NEEDS_VISIT] == 0 or placed)):
@@ -662,24 +745,30 @@ def simulate(F, I, last, rings, fatigue, counts, tb, R, segments, A, own, agency
                     if demand[j] & kind:
                         queue[m] = j
                         rules_of[m] = chosen[j]
-                        p = 3 if agency_work else priority
+                        p = PRIORITY_DPD if agency_work else priority
                         keys[m] = (F[j, RISK] if p == 0 else F[j, ARREARS] if p == 1 else float(I[j, DPD]) if p == 2
                                    else -float(I[j, DPD]))
                         m += 1
                 if m > 0:
-                    serve(F, I, last, rings, fatigue, counts, tb, queue, keys, rules_of, m, cap, t, R, A, ch, skill, c)
+                    serve(F, I, K, last, rings, fatigue, counts, tb, queue, keys, rules_of, m, cap, t, R, A, ch, skill, c)
         # Pass 3.
         for j in range(n):
             if I[j, CLOSED] == 0:
-                settle(F, I, counts, j, t, base_hazard, due_hazard, decay, falls_due, discount, c)
+                settle(F, I, K, counts, j, t, base_hazard, due_hazard, decay, falls_due, discount, c, partial_knots, legal_knots)
+        if H.shape[0] > 0 and t % 30 == 29 and t // 30 < months:
+            for j in range(n):
+                record_month_end(F, I, H, j, t // 30 + 1)
 
 
 PRIORITY = {"risk": 0, "balance": 1, "dpd": 2, "early": 3}
+# The agency's collectors take the deepest arrears first (`priorityKey(j, .dpd)`).
+PRIORITY_DPD = PRIORITY["dpd"]
 
 
-def run_strategy(sc: cs.Scenario, pop: numpy_model.Population, strategy: cs.Strategy, seed: int, block: int) -> dict:
-    """Compiles the strategy to tables, runs it on a copy of the cohort, and returns its metrics."""
-    n = len(pop.balance)
+def run_strategy(sc: cs.Scenario, pop: dict, strategy: cs.Strategy, block: int, history: bool = False) -> tuple:
+    """Compiles the strategy to tables, runs it on a copy of the cohort, and returns its metrics,
+    its accounts' end state (F, I) and, with `history`, their month-end states (H)."""
+    n = len(pop["balance"])
     tables = cs.Tables(sc, strategy, n, block)
     c = coefficients(sc, tables, strategy)
     actions: list = []
@@ -693,19 +782,27 @@ def run_strategy(sc: cs.Scenario, pop: numpy_model.Population, strategy: cs.Stra
     A = np.array(actions, float).reshape(-1, 13)
     F = np.zeros((n, 24))
     I = np.zeros((n, 27), np.int64)
-    F[:, BALANCE], F[:, ARREARS], F[:, INSTALLMENT] = pop.balance, pop.arrears, pop.installment
-    F[:, BASE_MULTIPLIER], F[:, RISK], F[:, WILLINGNESS], F[:, LITERACY] = pop.base_multiplier, pop.risk, pop.willingness, pop.literacy
-    F[:, KAPPA], F[:, SATISFACTION] = pop.kappa, sc.p["satisfaction.initial"]
-    F[:, PAYMENT_CLOCK], F[:, COMPLAINT_CLOCK] = pop.payment_clock, pop.complaint_clock
-    F[:, HARDSHIP_RATE], F[:, RECOVERY_RATE] = pop.hardship_rate, pop.recovery_rate
-    I[:, DPD], I[:, FLAGS], I[:, SEG], I[:, GRADE], I[:, HARDSHIP] = pop.dpd, pop.flags, pop.seg, pop.grade, pop.hardship
-    I[:, NEXT_SWITCH] = pop.next_switch
+    F[:, BALANCE], F[:, ARREARS], F[:, INSTALLMENT] = pop["balance"], pop["arrears"], pop["installment"]
+    F[:, BASE_MULTIPLIER], F[:, RISK] = pop["base_multiplier"], pop["risk"]
+    F[:, WILLINGNESS], F[:, LITERACY] = pop["willingness"], pop["literacy"]
+    F[:, KAPPA], F[:, SATISFACTION] = pop["kappa"], sc.p["satisfaction.initial"]
+    F[:, PAYMENT_CLOCK], F[:, COMPLAINT_CLOCK] = pop["payment_clock"], pop["complaint_clock"]
+    F[:, HARDSHIP_RATE], F[:, RECOVERY_RATE] = pop["hardship_rate"], pop["recovery_rate"]
+    delinquent = pop["dpd"] > 0
+    I[:, DPD], I[:, SEG], I[:, GRADE], I[:, HARDSHIP] = pop["dpd"], pop["segment"], pop["grade"], pop["hardship"]
+    I[:, FLAGS] = np.where(pop["charged_off"], CHARGED_OFF, 0)
+    I[:, NEXT_SWITCH] = pop["next_switch"]
     for row in (PROMISE_DUE, PLAN_NEXT_DUE, DEFERRAL_UNTIL, LEGAL_DAY, EDUCATION_DAY, CURE_DAY, RESOLVED_DAY):
         I[:, row] = BIG
     I[:, LAST_CONVERSATION] = I[:, LAST_COMPLAINT] = NEVER
-    I[:, DEFAULT_DAY], I[:, CHARGEOFF_DAY], I[:, DELINQUENT_SINCE] = pop.default_day, pop.chargeoff_day, pop.delinquent_since
-    I[:, TOLERANCE] = pop.tolerance
-    I[:, REACH] = sum(pop.reach[ch].astype(np.int64) << ch for ch in range(6))
+    I[:, DEFAULT_DAY] = np.where(delinquent & (pop["dpd"] >= int(sc.p["metrics.default_dpd"])), -1, BIG)
+    I[:, CHARGEOFF_DAY] = np.where(pop["charged_off"], -1, BIG)
+    I[:, DELINQUENT_SINCE] = np.where(delinquent, 0, -1)
+    I[:, TOLERANCE] = pop["tolerance"]
+    reach = pop["reach"]
+    I[:, REACH] = ((reach["phone"].astype(np.int64) << CALL) | (reach["phone"].astype(np.int64) << VISIT)
+                   | (reach["sms"].astype(np.int64) << 0) | (reach["sms"].astype(np.int64) << FOLLOWUP)
+                   | (reach["email"].astype(np.int64) << 2) | (reach["app"].astype(np.int64) << 1))
     last = np.full((n, 12), NEVER, np.int64)
     rings = (np.zeros((n, 7), np.int64), np.zeros((n, 7), np.int64))
     fatigue = (np.zeros((n, 6)), np.zeros((n, 6), np.int64))
@@ -718,26 +815,92 @@ def run_strategy(sc: cs.Scenario, pop: numpy_model.Population, strategy: cs.Stra
           np.array(tables.jump), np.array(tables.decay), np.array(tables.contact_stress), np.array(tables.tone_stress),
           np.array(tables.discount))
     team_rates = np.array(tables.team_rates, float)
-    simulate(F, I, last, rings, fatigue, counts, tb, R, segments, A, own, agency, PRIORITY[strategy.priority],
-             team_rates, block, seed, c, np.array(tables.base_hazard), np.array(tables.due_hazard),
-             np.array(tables.falls_due, np.bool_))
+    H = np.zeros((n if history else 0, sc.horizon // 30 + 1, 4))
+    simulate(F, I, pop["key"], H, last, rings, fatigue, counts, tb, R, segments, A, own, agency, PRIORITY[strategy.priority],
+             team_rates, block, c, np.array(tables.base_hazard), np.array(tables.due_hazard),
+             np.array(tables.falls_due, np.bool_), pop["partial_knots"], pop["legal_knots"])
     rd = I[:, RESOLVED_DAY] != BIG
     closed = I[:, CLOSED] != 0
-    return cs.headline_metrics(
-        sc.p, pop.balance, F[:, COLLECTED], F[:, COSTS] + F[:, COMMISSION], I[:, DELINQUENT_SINCE] >= 0, I[:, CURE_DAY] != BIG,
+    metrics = cs.headline_metrics(
+        sc.p, pop["balance"], F[:, COLLECTED], F[:, COSTS] + F[:, COMMISSION], I[:, DELINQUENT_SINCE] >= 0, I[:, CURE_DAY] != BIG,
         I[:, DEFAULT_DAY] != BIG, I[:, CHARGEOFF_DAY] != BIG, int(counts[N_COMPLAINTS]), F[:, SATISFACTION],
         (closed & (F[:, BALANCE] <= 0.005)) | (I[:, DPD] <= 0), F[:, PEAK_STRESS], I[:, RESOLVED_DAY][rd] - I[:, DELINQUENT_SINCE][rd])
+    return metrics, F, I, H
+
+
+def cohort(sc: cs.Scenario, n: int, r: int) -> dict:
+    """Replication r's borrowers as the engine draws them, with the quantile tables of the
+    days' beta draws (a partial payment's share, a judgment's share)."""
+    pop = engine_draws.cohort(sc, r, n, _GSL)
+    p = sc.p
+    pop["partial_knots"] = _GSL.beta_table(p["payment.partial_fraction_mean"], p["payment.partial_fraction_concentration"]).knots
+    pop["legal_knots"] = _GSL.beta_table(p["legal.recovery_fraction_mean"], p["legal.recovery_fraction_concentration"]).knots
+    return pop
 
 
 def replicate(sc: cs.Scenario, n: int, r: int, block: int) -> dict:
-    """One replication: the NumPy peer's cohort, then each strategy on it with its own seed."""
-    pop = numpy_model.Population(sc, n, np.random.default_rng([sc.seed, r, 0]))
-    seeds = np.random.SeedSequence([sc.seed, r]).generate_state(len(sc.strategies), np.uint32)
-    return {s.name: run_strategy(sc, pop, s, int(seeds[k]), block) for k, s in enumerate(sc.strategies)}
+    """One replication: the engine's cohort, then each strategy on it, on the engine's draws."""
+    pop = cohort(sc, n, r)
+    return {s.name: run_strategy(sc, pop, s, block)[0] for s in sc.strategies}
+
+
+def cents(x: float) -> int:
+    """`PortfolioWriter.cents`: round half away from zero."""
+    y = x * 100
+    return int(math.floor(y + 0.5)) if y >= 0 else -int(math.floor(-y + 0.5))
+
+
+def decimal(units: int) -> str:
+    return ("-" if units < 0 else "") + f"{abs(units) // 100}.{abs(units) % 100:02d}"
+
+
+def write_accounts(sc: cs.Scenario, n: int, replications: int, block: int, path: str, history_path: str | None) -> None:
+    """Every account's outcome in the columns of the engine's accounts.csv (`--export-accounts`),
+    strategy by strategy, and replication 1's month-end states as its history.csv
+    (`--export-history`), for `same_accounts.py` to set beside the engine's."""
+    names = [s["name"] for s in sc.segments]
+    stages = ["entry_current", "entry_delinquent", "entry_defaulted"]
+
+    def duration(day: int) -> str:
+        return f"0,{sc.horizon}" if day == BIG else f"1,{0 if day < 0 else day + 1}"
+
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("strategy,replication,account,segment,grade,entry_stage,entry_balance,default_event,days_to_default,"
+                  "cure_event,days_to_cure,collected,complaints\n")
+        history = open(history_path, "w", encoding="utf-8") if history_path else None
+        if history:
+            history.write("strategy,account_id,month,days_past_due,balance,paid,charged_off\n")
+        for r in range(replications):
+            pop = cohort(sc, n, r)
+            for s in sc.strategies:
+                _, F, I, H = run_strategy(sc, pop, s, block, history=history is not None and r == 0)
+                for j in range(H.shape[0]):
+                    before = 0
+                    for m in range(H.shape[1]):
+                        collected = cents(H[j, m, 3])
+                        history.write(f"{s.name},{j},{m},{int(H[j, m, 0])},{decimal(max(cents(H[j, m, 2]), 0))},"
+                                      f"{decimal(0 if m == 0 else collected - before)},{'true' if H[j, m, 1] else 'false'}\n")
+                        before = collected
+                for j in range(n):
+                    out.write(f"{s.name},{r},{j},{names[pop['segment'][j]]},{cs.GRADES[pop['grade'][j]]},{stages[pop['stage'][j]]},"
+                              f"{float(pop['balance'][j])!r},{duration(I[j, DEFAULT_DAY])},{duration(I[j, CURE_DAY])},"
+                              f"{float(F[j, COLLECTED])!r},{I[j, COMPLAINT_COUNT]}\n")
 
 
 if __name__ == "__main__":
     import sys
+    if "--accounts" in sys.argv:
+        import argparse
+        parser = argparse.ArgumentParser(description="Writes every account's outcome as the engine's accounts.csv.")
+        parser.add_argument("scenario")
+        parser.add_argument("--population", type=int, required=True)
+        parser.add_argument("--replications", type=int, default=1)
+        parser.add_argument("--block", type=int, default=1024)
+        parser.add_argument("--accounts", required=True)
+        parser.add_argument("--history")
+        a = parser.parse_args()
+        write_accounts(cs.load(a.scenario), a.population, a.replications, a.block, a.accounts, a.history)
+        sys.exit(0)
     # Compile before the clock starts: run_peer times every call of replicate.
     sc_path = next((a for a in sys.argv[1:] if not a.startswith("--")), None)
     extra = {}
