@@ -19,6 +19,8 @@ public struct CompiledStrategy: Sendable {
     }
     struct ActionCode: Sendable {
         var kind: ActionKind
+        /// What the short path (`QuietDays`) needs of the kind, worked out once here.
+        var role: ActionKind.Role
         var every: Int32
         var slot: Slot
         var tone: Tone
@@ -113,7 +115,7 @@ public struct CompiledStrategy: Sendable {
                 let start = actions.count
                 let lead = rule.actions.firstIndex { $0.kind.usesCollector }
                 for a in rule.actions {
-                    actions.append(ActionCode(kind: a.kind, every: Int32(a.everyDays), slot: a.slot, tone: a.tone,
+                    actions.append(ActionCode(kind: a.kind, role: a.kind.role, every: Int32(a.everyDays), slot: a.slot, tone: a.tone,
                                               attempts: a.attemptsPerDay, thirdParty: a.thirdParty,
                                               installments: Int32(a.installments), downPayment: a.downPayment,
                                               feeWaiver: a.feeWaiver, breakAfter: Int32(a.breakAfterMisses),

@@ -40,6 +40,14 @@ public enum ActionKind: Int, CaseIterable, Sendable {
     public var isOnce: Bool { self == .education || self == .agency || self == .legal }
     /// Actions that need a collector (and so draw on daily capacity).
     public var usesCollector: Bool { channel == .call || channel == .visit }
+
+    /// How a day treats an action of this kind: a message, sent at once when due; collector
+    /// work, queued for the day's collectors when due; or a once-action (placement, enrolment,
+    /// a lawsuit), taken the first day its rule applies. The short path (`QuietDays`) reads
+    /// only this, so a new kind does not touch it.
+    public enum Role: Sendable { case message, collector, once }
+
+    public var role: Role { isOnce ? .once : usesCollector ? .collector : .message }
 }
 
 /// Account flags a rule can test.

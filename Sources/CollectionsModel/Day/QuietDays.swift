@@ -94,12 +94,10 @@ extension DayContext {
             let rule = self.rule(ruleIndex, agency: isAgency)
             for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
                 let a = actions[k]
-                switch a.kind {
-                case .education: if f & AccountFlags.educated.rawValue == 0 { return notQuiet }
-                case .agency: if !placed { return notQuiet }
-                case .legal: if balance[j] > 0 { return notQuiet }
-                case .sms, .push, .email, .followup: messageRule = rule
-                case .call, .visit, .counselling, .installment, .deferral:
+                switch a.role {
+                case .once: if onceActionActs(j, a) { return notQuiet }
+                case .message: messageRule = rule
+                case .collector:
                     let due = Int(last[j, a.kind]) + Int(a.every)
                     if due <= x0 { return notQuiet }  // collector work today (a daily call, say)
                     openStop = min(openStop, due)
@@ -235,10 +233,7 @@ extension DayContext {
         var next = Int.max
         for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
             let a = actions[k]
-            switch a.kind {
-            case .sms, .push, .email, .followup: next = min(next, max(from, Int(last[j, a.kind]) + Int(a.every)))
-            default: break
-            }
+            if a.role == .message { next = min(next, max(from, Int(last[j, a.kind]) + Int(a.every))) }
         }
         return next
     }

@@ -71,6 +71,18 @@ extension DayContext {
     }
 
     /// Messages, follow-ups, education, agency placement and legal action: no collector needed.
+    /// Whether once-action `a` (`ActionKind.Role.once`) would act on account j today: the
+    /// short path ends on a day it would, and a full day takes it (`immediateActions`).
+    @inline(__always)
+    func onceActionActs(_ j: Int, _ a: CompiledStrategy.ActionCode) -> Bool {
+        switch a.kind {
+        case .education: return !has(j, .educated)
+        case .agency: return !has(j, .placed)
+        case .legal: return !has(j, .legalPending) && balance[j] > 0
+        case .sms, .push, .email, .followup, .call, .visit, .counselling, .installment, .deferral: return false
+        }
+    }
+
     @inline(__always)
     func immediateActions(_ j: Int, _ t: Int, rule: CompiledStrategy.RuleCode, tally: inout Tally) {
         for k in rule.actionStart..<(rule.actionStart + rule.actionCount) {
