@@ -21,6 +21,15 @@ final class BenchmarkCompareTests: XCTestCase {
         }
         let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         XCTAssertEqual(doc["disagreements"] as? Int, 0)
+        // Equivalence (TOST) of the peers that draw their own numbers, on every checked pair: a
+        // smoke run is too small to show it, so only its presence and size are checked here.
+        let equivalence = try XCTUnwrap(doc["equivalence"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(equivalence.keys), ["numpy", "mesa"])
+        for (peer, e) in equivalence {
+            let total = try XCTUnwrap(e["total"] as? Int, peer), shown = try XCTUnwrap(e["shown"] as? Int, peer)
+            XCTAssertEqual(total, 4 * 10, peer)
+            XCTAssertEqual((e["not_shown"] as? [Any])?.count, total - shown, peer)
+        }
         let results = try XCTUnwrap(doc["results"] as? [String: [String: Any]])
         let cores = ProcessInfo.processInfo.activeProcessorCount
         XCTAssertEqual(Set(results.keys), Set(["collectsim", "numpy", "numba", "mesa"] + (cores > 1 ? ["numpy_all_cores"] : [])))
