@@ -134,12 +134,17 @@ public final class ExperimentSession: @unchecked Sendable {
         try AtomicFile.write(try Stored(scenarioSHA256: hash, index: index, evaluation: evaluation).encoded(), to: file(index: index, in: dir))
     }
 
-    /// Evaluates a design's points in order, up to a stop request: what is complete is returned,
-    /// and a shorter list than `points` means the design was stopped.
-    public func evaluateUntilStopped(_ points: [[Double]]) throws -> [PointEvaluation] {
+    /// A fixed design (a sweep's or a sensitivity analysis's points over `factors`) evaluated
+    /// in a session in `dir`, in order, up to a stop request: what is complete is returned, and
+    /// a shorter list than `points` means the design was stopped.
+    public static func evaluateDesign(_ points: [[Double]], factors: [ExperimentFactor], of scenario: Scenario, in dir: URL,
+                                      threads: Int?, stop: StopRequest?, mode: Mode,
+                                      progress: ((ExperimentProgress) -> Void)?) throws -> [PointEvaluation] {
+        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: factors, threads: threads),
+                                        dir: dir, budget: points.count, stop: stop, mode: mode, progress: progress)
         var evaluations: [PointEvaluation] = []
         do {
-            for p in points { evaluations.append(try evaluate(p)) }
+            for p in points { evaluations.append(try session.evaluate(p)) }
         } catch is Stopped {}
         return evaluations
     }

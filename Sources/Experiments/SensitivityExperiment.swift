@@ -29,11 +29,9 @@ public enum SensitivityExperiment {
 
     public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?, mode: ExperimentSession.Mode = .run,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
-        let spec = scenario.experiment!.sensitivity!
         let points = self.points(scenario)
-        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
-                                        dir: dir, budget: points.count, stop: stop, mode: mode, progress: progress)
-        let evaluations = try session.evaluateUntilStopped(points)
+        let evaluations = try ExperimentSession.evaluateDesign(points, factors: scenario.experiment!.sensitivity!.factors, of: scenario, in: dir,
+                                                               threads: threads, stop: stop, mode: mode, progress: progress)
         return analyze(scenario, points: points, evaluations: evaluations)
     }
 

@@ -20,11 +20,9 @@ public enum SweepExperiment {
 
     public static func run(_ scenario: Scenario, in dir: URL, threads: Int?, stop: StopRequest?, mode: ExperimentSession.Mode = .run,
                            progress: ((ExperimentProgress) -> Void)?) throws -> Outcome {
-        let spec = scenario.experiment!.sweep!
         let points = self.points(scenario)
-        let session = ExperimentSession(evaluator: ExperimentEvaluator(base: scenario, factors: spec.factors, threads: threads),
-                                        dir: dir, budget: points.count, stop: stop, mode: mode, progress: progress)
-        let evaluations = try session.evaluateUntilStopped(points)
+        let evaluations = try ExperimentSession.evaluateDesign(points, factors: scenario.experiment!.sweep!.factors, of: scenario, in: dir,
+                                                               threads: threads, stop: stop, mode: mode, progress: progress)
         let record = ExperimentRecord(kind: "sweep", scenario: scenario, evaluations: evaluations.count, budget: points.count,
                                       partial: evaluations.count < points.count)
         return Outcome(record: record, points: points, evaluations: evaluations)
