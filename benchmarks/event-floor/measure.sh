@@ -25,9 +25,22 @@ command -v valgrind >/dev/null || { echo "measure.sh: needs valgrind (apt-get in
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Builds this package into scratch folder $1. SwiftPM keeps the build plan of a path dependency
+# across checkouts, so after the main package moves files it asks for sources that no longer
+# exist ("missing inputs"): the folder is then built again from nothing.
+build_here() {
+    local scratch=$1; shift
+    if ! (cd "$here" && swift build -c release --scratch-path "$scratch" "$@" > "$work/build.log" 2>&1); then
+        grep -q "missing inputs" "$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
+        echo "a stale build plan in $scratch: building it again from nothing" >&2
+        rm -rf "${here:?}/$scratch"
+        (cd "$here" && swift build -c release --scratch-path "$scratch" "$@" >/dev/null)
+    fi
+}
+
 echo "building (a counting build and a normal one)" >&2
-(cd "$here" && swift build -c release --scratch-path .build-events -Xswiftc -DCOLLECTSIM_EVENTS >/dev/null)
-(cd "$here" && swift build -c release >/dev/null)
+build_here .build-events -Xswiftc -DCOLLECTSIM_EVENTS
+build_here .build
 (cd "$root" && swift build -c release --product collectsim >/dev/null)
 
 echo "counting events on $scenario, $population accounts" >&2
