@@ -67,17 +67,14 @@ extension CalibrateExperiment {
             try AtomicFile.write("# Written by collectsim calibrate: the scenario with the fitted parameters. Run it with `collectsim run fitted.yaml`.\n" + text,
                                  to: dir.appendingPathComponent("fitted.yaml"))
         }
-        try AtomicFile.write(o.record.html(title: "Calibrate: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
-        try AtomicFile.write(o.record.markdown(title: "Calibrate: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
-        try AtomicFile.write(ExperimentNotebook.calibrate(o), to: dir.appendingPathComponent("analysis.ipynb"))
         let fitted = JSONValue.object(Dictionary(o.parameters.map {
             ($0.factor.path.text, JSONValue.object(["estimate": .number($0.estimate), "std_error": .number($0.standardError)]))
         }) { first, _ in first })
-        try AtomicFile.write(o.record.summaryJSON(results: ["fitted": fitted, "chi_square": .number(o.correlatedChiSquare),
-                                                          "weighted_sum_of_squares": .number(o.chiSquare),
-                                                          "degrees_of_freedom": .integer(o.degreesOfFreedom), "p_value": .number(o.pValue),
-                                                          "ending": .string(o.ending), "targets": .integer(o.residuals.count)]),
-                             to: dir.appendingPathComponent("summary.json"))
+        try o.record.writeReport(to: dir, html: html(o), markdown: markdown(o), notebook: ExperimentNotebook.calibrate(o),
+                                 results: ["fitted": fitted, "chi_square": .number(o.correlatedChiSquare),
+                                           "weighted_sum_of_squares": .number(o.chiSquare),
+                                           "degrees_of_freedom": .integer(o.degreesOfFreedom), "p_value": .number(o.pValue),
+                                           "ending": .string(o.ending), "targets": .integer(o.residuals.count)])
     }
 
     public static func parametersCSV(_ o: Outcome) -> String {

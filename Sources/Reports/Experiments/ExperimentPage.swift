@@ -1,8 +1,9 @@
 import Analysis
-import Foundation
 import Experiments
+import Foundation
 import Scenario
 import Stochastics
+import Storage
 
 /// What every experiment's report shares: the page around its sections, the footer that says
 /// how to reproduce it, and the files every experiment folder holds.
@@ -16,7 +17,20 @@ extension ExperimentRecord {
         "collectsim \(kind) scenario.resolved.yaml --out rerun" + (kind == "calibrate" ? " --observed observed.csv" : "")
     }
 
-    public func html(title: String, body: String) -> String {
+    /// Writes the files every experiment folder ends with, in this order: `report.html` and
+    /// `report.md` around the experiment's own sections (titled "Sweep: <scenario>" and so on),
+    /// `analysis.ipynb`, and `summary.json` with the experiment's own `results`, last, since a
+    /// folder whose summary is written is one whose outputs are.
+    func writeReport(to dir: URL, html body: String, markdown markdownBody: String, notebook: String,
+                     results: [String: JSONValue]) throws {
+        let title = kind.prefix(1).uppercased() + kind.dropFirst() + ": " + scenario.name
+        try AtomicFile.write(html(title: title, body: body), to: dir.appendingPathComponent("report.html"))
+        try AtomicFile.write(markdown(title: title, body: markdownBody), to: dir.appendingPathComponent("report.md"))
+        try AtomicFile.write(notebook, to: dir.appendingPathComponent("analysis.ipynb"))
+        try AtomicFile.write(summaryJSON(results: results), to: dir.appendingPathComponent("summary.json"))
+    }
+
+    func html(title: String, body: String) -> String {
         var h = HTMLReport.head(title: "\(scenario.name) — CollectSim \(kind)")
         h += "<h1>\(HTMLReport.escape(title))</h1>"
         h += "<p class=\"sub\">Scenario <b>\(HTMLReport.escape(scenario.name))</b> · \(HTMLReport.escape(sizeText)) · common random numbers across points · 95% confidence intervals</p>\n"
@@ -29,7 +43,7 @@ extension ExperimentRecord {
         return h + "</body></html>\n"
     }
 
-    public func markdown(title: String, body: String) -> String {
+    func markdown(title: String, body: String) -> String {
         var out = "# \(MarkdownReport.escape(title))\n\n"
         out += "Scenario **\(MarkdownReport.escape(scenario.name))** · \(sizeText) · common random numbers · 95% CIs\n\n"
         if partial { out += "**Partial \(kind):** stopped after \(evaluations) of \(budget) planned evaluations.\n\n" }
@@ -39,7 +53,7 @@ extension ExperimentRecord {
     }
 
     /// summary.json: what ran, how far it got, and the experiment's own results.
-    public func summaryJSON(results: [String: JSONValue]) -> String {
+    func summaryJSON(results: [String: JSONValue]) -> String {
         var summary = FolderSummary(kind: kind, scenario: scenario.name, scenarioSHA256: hash, seed: scenario.seed,
                                     population: spec.population, horizonDays: scenario.horizonDays, version: RunWriter.version,
                                     partial: partial, strategies: spec.strategies)
@@ -49,7 +63,6 @@ extension ExperimentRecord {
         summary.results = results
         return summary.json()
     }
-
 }
 
 /// How experiment pages write sizes and metrics.

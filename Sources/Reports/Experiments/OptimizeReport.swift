@@ -100,9 +100,6 @@ extension OptimizeExperiment {
         if let best = o.best {
             try AtomicFile.write(try optimizedScenario(o, values: o.candidates[best].evaluation.values), to: dir.appendingPathComponent("optimized.yaml"))
         }
-        try AtomicFile.write(o.record.html(title: "Optimize: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
-        try AtomicFile.write(o.record.markdown(title: "Optimize: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
-        try AtomicFile.write(ExperimentNotebook.optimize(o), to: dir.appendingPathComponent("analysis.ipynb"))
         var results: [String: JSONValue] = ["strategy": .string(o.problem.strategy), "objective": .string(o.problem.objective),
                                             "maximize": .bool(o.problem.maximize), "method": .string(o.spec.method.rawValue)]
         if let best = o.best {
@@ -117,7 +114,7 @@ extension OptimizeExperiment {
             results["improvement"] = .interval(mean: d.mean, low: d.low, high: d.high, ["verdict": .string(verdict(o).rawValue)])
             if keepsBoth(o.problem) { results["tuned_strategy"] = .string(tunedName(o)) }
         }
-        try AtomicFile.write(o.record.summaryJSON(results: results), to: dir.appendingPathComponent("summary.json"))
+        try o.record.writeReport(to: dir, html: html(o), markdown: markdown(o), notebook: ExperimentNotebook.optimize(o), results: results)
     }
 
     /// Whether every factor is a field of the optimised strategy, so the tuned strategy can sit

@@ -70,15 +70,12 @@ extension SensitivityExperiment {
         try AtomicFile.write(ScenarioWriter.yaml(scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
         try AtomicFile.write(indicesCSV(o), to: dir.appendingPathComponent("sensitivity.csv"))
         try AtomicFile.write(samplesCSV(o), to: dir.appendingPathComponent("samples.csv"))
-        try AtomicFile.write(o.record.html(title: "Sensitivity: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
-        try AtomicFile.write(o.record.markdown(title: "Sensitivity: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
-        try AtomicFile.write(ExperimentNotebook.sensitivity(o), to: dir.appendingPathComponent("analysis.ipynb"))
-        try AtomicFile.write(o.record.summaryJSON(results: ["factors": .array(o.spec.factors.map { .string($0.path.text) }),
-                                                          "base_samples": .integer(o.spec.samples),
-                                                          "base_samples_used": .integer(o.samplesUsed),
-                                                          "bootstrap_resamples": .integer(o.spec.bootstrap),
-                                                          "confidence": .number(o.spec.confidence)]),
-                             to: dir.appendingPathComponent("summary.json"))
+        try o.record.writeReport(to: dir, html: html(o), markdown: markdown(o), notebook: ExperimentNotebook.sensitivity(o),
+                                 results: ["factors": .array(o.spec.factors.map { .string($0.path.text) }),
+                                           "base_samples": .integer(o.spec.samples),
+                                           "base_samples_used": .integer(o.samplesUsed),
+                                           "bootstrap_resamples": .integer(o.spec.bootstrap),
+                                           "confidence": .number(o.spec.confidence)])
     }
 
     /// One row per strategy × metric × factor. `noise_share` is the simulation noise's share of

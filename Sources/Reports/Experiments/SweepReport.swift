@@ -49,14 +49,11 @@ extension SweepExperiment {
         let scenario = o.record.scenario
         try AtomicFile.write(ScenarioWriter.yaml(scenario), to: dir.appendingPathComponent("scenario.resolved.yaml"))
         try AtomicFile.write(csv(o), to: dir.appendingPathComponent("sweep.csv"))
-        try AtomicFile.write(o.record.html(title: "Sweep: \(scenario.name)", body: html(o)), to: dir.appendingPathComponent("report.html"))
-        try AtomicFile.write(o.record.markdown(title: "Sweep: \(scenario.name)", body: markdown(o)), to: dir.appendingPathComponent("report.md"))
-        try AtomicFile.write(ExperimentNotebook.sweep(o), to: dir.appendingPathComponent("analysis.ipynb"))
         let sweep = o.record.spec.sweep!
-        try AtomicFile.write(o.record.summaryJSON(results: ["design": .string(sweep.design.rawValue),
-                                                          "factors": .array(sweep.factors.map { .string($0.path.text) }),
-                                                          "points": .integer(o.points.count)]),
-                             to: dir.appendingPathComponent("summary.json"))
+        try o.record.writeReport(to: dir, html: html(o), markdown: markdown(o), notebook: ExperimentNotebook.sweep(o),
+                                 results: ["design": .string(sweep.design.rawValue),
+                                           "factors": .array(sweep.factors.map { .string($0.path.text) }),
+                                           "points": .integer(o.points.count)])
     }
 
     /// One row per point × strategy × metric (every metric, not only the charted ones).
