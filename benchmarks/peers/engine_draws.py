@@ -21,7 +21,9 @@ import numpy as np
 import collectsim_scenario as cs
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+M1, M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+# The engine's `EntryStage` names, by the code `cohort` gives as `stage`.
+ENTRY_STAGES = ["entry_current", "entry_delinquent", "entry_defaulted"]
 
 # The engine's `Purpose` codes (Sources/Stochastics/CounterStream.swift): one stream per use.
 PURPOSE = {name: code for code, name in enumerate(
@@ -44,8 +46,8 @@ def mix(x: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser on uint64 (wrapping, as Swift's &+ and &*)."""
     with np.errstate(over="ignore"):
         z = x + GAMMA
-        z = (z ^ (z >> np.uint64(30))) * _M1
-        z = (z ^ (z >> np.uint64(27))) * _M2
+        z = (z ^ (z >> np.uint64(30))) * M1
+        z = (z ^ (z >> np.uint64(27))) * M2
     return z ^ (z >> np.uint64(31))
 
 

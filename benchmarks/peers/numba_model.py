@@ -40,7 +40,7 @@ from collectsim_scenario import (BIG, CALL, CHARGED_OFF, COMPLAINED, COUNSELLED,
 
 # The engine's keyed draws (engine_draws.py): SplitMix64 constants, one code per purpose, and
 # GSL's inverse CDFs called from compiled code through ctypes.
-_GAMMA, _M1, _M2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_GAMMA, _M1, _M2 = engine_draws.GAMMA, engine_draws.M1, engine_draws.M2
 for _name, _code in engine_draws.PURPOSE.items():
     globals()["P_" + _name.upper()] = _code
 _GSL = engine_draws.GSL()
@@ -859,7 +859,6 @@ def write_accounts(sc: cs.Scenario, n: int, replications: int, block: int, path:
     strategy by strategy, and replication 1's month-end states as its history.csv
     (`--export-history`), for `same_accounts.py` to set beside the engine's."""
     names = [s["name"] for s in sc.segments]
-    stages = ["entry_current", "entry_delinquent", "entry_defaulted"]
 
     def duration(day: int) -> str:
         return f"0,{sc.horizon}" if day == BIG else f"1,{0 if day < 0 else day + 1}"
@@ -882,7 +881,7 @@ def write_accounts(sc: cs.Scenario, n: int, replications: int, block: int, path:
                                       f"{decimal(0 if m == 0 else collected - before)},{'true' if H[j, m, 1] else 'false'}\n")
                         before = collected
                 for j in range(n):
-                    out.write(f"{s.name},{r},{j},{names[pop['segment'][j]]},{cs.GRADES[pop['grade'][j]]},{stages[pop['stage'][j]]},"
+                    out.write(f"{s.name},{r},{j},{names[pop['segment'][j]]},{cs.GRADES[pop['grade'][j]]},{engine_draws.ENTRY_STAGES[pop['stage'][j]]},"
                               f"{float(pop['balance'][j])!r},{duration(I[j, DEFAULT_DAY])},{duration(I[j, CURE_DAY])},"
                               f"{float(F[j, COLLECTED])!r},{I[j, COMPLAINT_COUNT]}\n")
 
