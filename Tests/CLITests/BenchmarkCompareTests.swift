@@ -21,10 +21,10 @@ final class BenchmarkCompareTests: XCTestCase {
         }
         let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         XCTAssertEqual(doc["disagreements"] as? Int, 0)
-        // Equivalence (TOST) of the peers that draw their own numbers, on every checked pair: a
-        // smoke run is too small to show it, so only its presence and size are checked here.
+        // Equivalence (TOST) of every peer, on every checked pair: a smoke run is too small to
+        // show it, so only its presence and size are checked here.
         let equivalence = try XCTUnwrap(doc["equivalence"] as? [String: [String: Any]])
-        XCTAssertEqual(Set(equivalence.keys), ["numpy", "mesa"])
+        XCTAssertEqual(Set(equivalence.keys), ["numpy", "numba", "mesa"])
         for (peer, e) in equivalence {
             let total = try XCTUnwrap(e["total"] as? Int, peer), shown = try XCTUnwrap(e["shown"] as? Int, peer)
             XCTAssertEqual(total, 4 * 10, peer)
@@ -52,6 +52,22 @@ final class BenchmarkCompareTests: XCTestCase {
             let metrics = try XCTUnwrap(results[peer]?["metrics"] as? [String: [String: [String: Any]]], peer)
             XCTAssertEqual(Set(metrics.keys), ["gentle", "strict", "graded", "personalized"])
         }
+        // The NumPy and Numba peers run on the engine's draws and cohort, so their accounts are
+        // the engine's and so are their metrics, but for the order of the sums (a few ulps).
+        let engine = try XCTUnwrap(results["collectsim"]?["metrics"] as? [String: [String: [String: Any]]])
+        var compared = 0
+        for peer in ["numpy", "numba"] {
+            let metrics = try XCTUnwrap(results[peer]?["metrics"] as? [String: [String: [String: Any]]], peer)
+            for (strategy, byMetric) in engine {
+                for metric in ["recovery_rate", "cure_rate", "default_rate", "chargeoff_rate", "complaints_per_1000", "satisfaction"] {
+                    let x = try XCTUnwrap(byMetric[metric]?["mean"] as? Double, "\(strategy) \(metric)")
+                    let y = try XCTUnwrap(metrics[strategy]?[metric]?["mean"] as? Double, "\(peer) \(strategy) \(metric)")
+                    XCTAssertEqual(y, x, accuracy: 1e-9 * max(abs(x), 1e-12), "\(peer) \(strategy) \(metric)")
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertEqual(compared, 2 * 4 * 6)
     }
 
     /// The agreement check can fail: a peer whose recovery rate is off by ten standard errors

@@ -59,11 +59,15 @@ def keys(seed: int, replication: int, borrowers: np.ndarray) -> np.ndarray:
         return mix(h ^ (borrowers.astype(np.int64).view(np.uint64) * np.uint64(0xD1B54A32D192ED03)))
 
 
-def uniform(key: np.ndarray, day: int, purpose: str) -> np.ndarray:
-    """The draw in (0, 1) for (day, purpose) of each key: the top 53 bits, offset by half an ulp."""
+def uniform(key: np.ndarray, day: int, purpose: str, index: int | None = None) -> np.ndarray:
+    """The draw in (0, 1) for (day, purpose) of each key: the top 53 bits, offset by half an ulp.
+    With `index`, the index-th of several draws for the same (day, purpose), as repeated call
+    attempts make (`StreamKey.uniform(day:purpose:index:)`)."""
     counter = (np.uint64(day & (2**64 - 1)) << np.uint64(8)) | np.uint64(PURPOSE[purpose])
     with np.errstate(over="ignore"):
         bits = mix(key ^ mix(np.array([counter], np.uint64) * GAMMA))
+        if index is not None:
+            bits = mix(bits ^ (np.uint64(index) * GAMMA))
     return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
 
 

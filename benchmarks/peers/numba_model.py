@@ -31,6 +31,7 @@ import time
 import numpy as np
 from numba import njit
 
+import account_export
 import collectsim_scenario as cs
 import engine_draws
 from collectsim_scenario import (BIG, CALL, CHARGED_OFF, COMPLAINED, COUNSELLED, EDUCATED, EMPATHETIC, FIRM, FOLLOWUP,
@@ -844,61 +845,16 @@ def replicate(sc: cs.Scenario, n: int, r: int, block: int) -> dict:
     return {s.name: run_strategy(sc, pop, s, block)[0] for s in sc.strategies}
 
 
-def cents(x: float) -> int:
-    """`PortfolioWriter.cents`: round half away from zero."""
-    y = x * 100
-    return int(math.floor(y + 0.5)) if y >= 0 else -int(math.floor(-y + 0.5))
-
-
-def decimal(units: int) -> str:
-    return ("-" if units < 0 else "") + f"{abs(units) // 100}.{abs(units) % 100:02d}"
-
-
-def write_accounts(sc: cs.Scenario, n: int, replications: int, block: int, path: str, history_path: str | None) -> None:
-    """Every account's outcome in the columns of the engine's accounts.csv (`--export-accounts`),
-    strategy by strategy, and replication 1's month-end states as its history.csv
-    (`--export-history`), for `same_accounts.py` to set beside the engine's."""
-    names = [s["name"] for s in sc.segments]
-
-    def duration(day: int) -> str:
-        return f"0,{sc.horizon}" if day == BIG else f"1,{0 if day < 0 else day + 1}"
-
-    with open(path, "w", encoding="utf-8") as out:
-        out.write("strategy,replication,account,segment,grade,entry_stage,entry_balance,default_event,days_to_default,"
-                  "cure_event,days_to_cure,collected,complaints\n")
-        history = open(history_path, "w", encoding="utf-8") if history_path else None
-        if history:
-            history.write("strategy,account_id,month,days_past_due,balance,paid,charged_off\n")
-        for r in range(replications):
-            pop = cohort(sc, n, r)
-            for s in sc.strategies:
-                _, F, I, H = run_strategy(sc, pop, s, block, history=history is not None and r == 0)
-                for j in range(H.shape[0]):
-                    before = 0
-                    for m in range(H.shape[1]):
-                        collected = cents(H[j, m, 3])
-                        history.write(f"{s.name},{j},{m},{int(H[j, m, 0])},{decimal(max(cents(H[j, m, 2]), 0))},"
-                                      f"{decimal(0 if m == 0 else collected - before)},{'true' if H[j, m, 1] else 'false'}\n")
-                        before = collected
-                for j in range(n):
-                    out.write(f"{s.name},{r},{j},{names[pop['segment'][j]]},{cs.GRADES[pop['grade'][j]]},{engine_draws.ENTRY_STAGES[pop['stage'][j]]},"
-                              f"{float(pop['balance'][j])!r},{duration(I[j, DEFAULT_DAY])},{duration(I[j, CURE_DAY])},"
-                              f"{float(F[j, COLLECTED])!r},{I[j, COMPLAINT_COUNT]}\n")
+def outcomes(sc: cs.Scenario, pop: dict, strategy: cs.Strategy, block: int, history: bool) -> tuple:
+    """A strategy's accounts as account_export.write wants them."""
+    _, F, I, H = run_strategy(sc, pop, strategy, block, history=history)
+    return I[:, DEFAULT_DAY], I[:, CURE_DAY], F[:, COLLECTED], I[:, COMPLAINT_COUNT], H if history else None
 
 
 if __name__ == "__main__":
     import sys
     if "--accounts" in sys.argv:
-        import argparse
-        parser = argparse.ArgumentParser(description="Writes every account's outcome as the engine's accounts.csv.")
-        parser.add_argument("scenario")
-        parser.add_argument("--population", type=int, required=True)
-        parser.add_argument("--replications", type=int, default=1)
-        parser.add_argument("--block", type=int, default=1024)
-        parser.add_argument("--accounts", required=True)
-        parser.add_argument("--history")
-        a = parser.parse_args()
-        write_accounts(cs.load(a.scenario), a.population, a.replications, a.block, a.accounts, a.history)
+        account_export.command_line("Writes every account's outcome as the engine's accounts.csv.", cohort, outcomes)
         sys.exit(0)
     # Compile before the clock starts: run_peer times every call of replicate.
     sc_path = next((a for a in sys.argv[1:] if not a.startswith("--")), None)

@@ -3,116 +3,75 @@
 write. One array per account attribute; each simulated day is a sequence of whole-array
 operations over the cohort, masked by who is affected.
 
-Same mechanisms and same parameters as the engine, from the same resolved scenario file, with
-NumPy's own generator (PCG64) instead of CollectSim's counter-based streams, so its answers
-agree with the engine's statistically, within confidence intervals, not bit for bit. Collector
-capacity is shared out per team of `--block` accounts (1,024, as in the engine).
+Same mechanisms and same parameters as the engine, from the same resolved scenario file, and the
+same randomness: the engine's cohort and its counter-based draws (engine_draws.py), each drawn
+for the same (borrower, day, purpose) as the engine draws it. A keyed draw does not depend on
+the order in which accounts are processed, so a whole-array day makes the same draws as the
+engine's account-by-account one, and its accounts are the engine's, bit for bit:
+`benchmarks/same-accounts --peer numpy` checks that row by row. Collector capacity is shared out
+per team of `--block` accounts (1,024, as in the engine).
 
 Usage: numpy_model.py RESOLVED_SCENARIO.yaml [--population N] [--replications R] [--block B]
+       numpy_model.py RESOLVED_SCENARIO.yaml --population N [--replications R] --accounts FILE [--history FILE]
 Prints one JSON object: the headline metrics per strategy (mean and 95% CI over replications),
-borrower_days, seconds (simulation only), borrower_days_per_second, peak_rss_bytes.
+borrower_days, seconds (simulation only), borrower_days_per_second, peak_rss_bytes (or, with
+--accounts, writes every account's outcome as the engine's accounts.csv, and history.csv).
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from scipy.special import ndtr
 
+import account_export
 import collectsim_scenario as cs
+import engine_draws
 from collectsim_scenario import (BIG, CALL, CHARGED_OFF, COMPLAINED, COUNSELLED, EDUCATED, EMAIL, EMPATHETIC, FIRM,
                                  FOLLOWUP, GENTLE, HARDSHIP_REPORTED, IN_DEFERRAL, K_AGENCY, K_COUNSELLING,
                                  K_DEFERRAL, K_EDUCATION, K_INSTALLMENT, K_LEGAL, LEGAL_PENDING, NEVER, ON_PLAN,
                                  PLACED, PLAN_BROKEN, PROMISE_BROKEN, PROMISE_PENDING, PUSH, SMS, VISIT)
 
 
-def beta_by_mean(rng, mean, concentration, size):
-    return rng.beta(mean * concentration, (1 - mean) * concentration, size)
-
-
 class Population:
-    """The cohort at entry: drawn once per replication, copied for every strategy."""
+    """The cohort at entry, as the engine draws it (engine_draws.cohort), with the start state the
+    engine gives every account; drawn once per replication, copied for every strategy."""
 
-    def __init__(self, sc: cs.Scenario, n: int, rng: np.random.Generator):
-        p, pop, segs = sc.p, sc.population, sc.segments
-        tables = cs.PopulationTables(sc)
-        seg = np.minimum(np.searchsorted(tables.segment_cumulative, rng.random(n)), len(segs) - 1)
-        shift = np.array([s["propensity_shift"] for s in segs])
-        z0 = rng.standard_normal(n)
-        z = shift[seg] + z0
-        rho = p["risk.grade_correlation"]
-        signal = ndtr(rho * z0 + math.sqrt(1 - rho * rho) * rng.standard_normal(n))
-        grade = np.zeros(n, np.int64)
-        for s, cumulative in enumerate(tables.grade_cumulative):
-            m = seg == s
-            grade[m] = np.minimum(np.searchsorted(cumulative, signal[m]), 4)
-        score = z + tables.score_noise * rng.standard_normal(n)
-        self.risk = ndtr((score - tables.score_mean) / tables.score_sd)
-        self.base_multiplier = np.exp(-p["payment.propensity_effect"] * z)
-        col = lambda key: np.array([s[key] for s in segs], float)[seg]
-        balance = col("balance_median") * np.exp(col("balance_sigma") * rng.standard_normal(n))
-        tmin, tmax = col("term_months_min"), col("term_months_max")
-        term = tmin + np.minimum(tmax - tmin, np.floor(rng.random(n) * (tmax - tmin + 1)))
-        installment = balance / np.maximum(term, 1)
-        cycle = int(p["payment.cycle_days"])
-        # Entry signal: the riskiest delinquent_share by it are delinquent, the riskiest of them
-        # the most days past due (risk.entry_correlation ties it to the latent propensity).
-        share, erho = pop["delinquent_share"], p["risk.entry_correlation"]
-        entry = ndtr(erho * z0 + math.sqrt(1 - erho * erho) * rng.standard_normal(n))
-        delinquent = entry > 1 - share
-        depth = np.clip((entry - (1 - share)) / max(share, 1e-300), 0, 1 - 1e-12)
-        raw = np.ceil(-pop["initial_dpd_mean"] * np.log1p(-depth))
-        dpd_del = np.clip(raw, 1, pop["max_initial_dpd"]).astype(np.int64)
-        u = rng.random(n)
-        dpd_cur = -np.minimum(pop["due_within_days"] - 1, np.floor(u * pop["due_within_days"])).astype(np.int64)
-        dpd = np.where(delinquent, dpd_del, dpd_cur)
-        arrears = np.where(delinquent, np.minimum(balance, installment * (1 + dpd // cycle)), 0.0)
-        default_dpd, chargeoff_dpd = int(p["metrics.default_dpd"]), int(p["metrics.chargeoff_dpd"])
-        charged = delinquent & (dpd >= chargeoff_dpd)
-        arrears[charged] = balance[charged]
+    def __init__(self, sc: cs.Scenario, n: int, replication: int, gsl: engine_draws.GSL):
+        p = sc.p
+        c = engine_draws.cohort(sc, replication, n, gsl)
+        self.key = c["key"]
+        self.seg, self.grade, self.risk, self.base_multiplier = c["segment"], c["grade"], c["risk"], c["base_multiplier"]
+        self.balance, self.installment, self.dpd, self.arrears = c["balance"], c["installment"], c["dpd"], c["arrears"]
+        self.stage, self.hardship, self.next_switch = c["stage"], c["hardship"], c["next_switch"]
+        self.willingness, self.literacy, self.kappa, self.tolerance = c["willingness"], c["literacy"], c["kappa"], c["tolerance"]
+        self.payment_clock, self.complaint_clock = c["payment_clock"], c["complaint_clock"]
+        self.hardship_rate, self.recovery_rate = c["hardship_rate"], c["recovery_rate"]
+        delinquent = self.dpd > 0
+        charged = c["charged_off"]
         self.flags = np.where(charged, CHARGED_OFF, 0).astype(np.int64)
-        self.stage = np.where(~delinquent, 0, np.where(dpd >= default_dpd, 2, 1))
         self.delinquent_since = np.where(delinquent, 0, -1)
-        self.default_day = np.where(delinquent & (dpd >= default_dpd), -1, BIG)
+        self.default_day = np.where(delinquent & (self.dpd >= int(p["metrics.default_dpd"])), -1, BIG)
         self.chargeoff_day = np.where(charged, -1, BIG)
-        hp = np.where(delinquent, col("initial_hardship_delinquent"), col("initial_hardship_current"))
-        self.hardship = rng.random(n) < hp
-        self.seg, self.grade, self.balance, self.installment = seg, grade, balance, installment
-        self.dpd, self.arrears = dpd, arrears
-        wmeans = np.array([p[f"willingness.mean.{g}"] for g in cs.GRADES])
-        self.willingness = beta_by_mean(rng, wmeans[grade], p["willingness.concentration"], n)
-        self.literacy = beta_by_mean(rng, col("literacy_mean"), col("literacy_concentration"), n)
-        self.kappa = p["complaint.propensity_median"] * col("complaint_multiplier") * np.exp(
-            p["complaint.propensity_sigma"] * rng.standard_normal(n))
-        tmin_, tmax_ = p["complaint.tolerance_min"], max(p["complaint.tolerance_min"], p["complaint.tolerance_max"])
-        self.tolerance = (tmin_ + np.floor(rng.random(n) * (tmax_ - tmin_ + 1))).astype(np.int64)
         reach = np.zeros((6, n), bool)
-        phone, sms = rng.random(n) < col("reach_phone"), rng.random(n) < col("reach_sms")
-        reach[CALL] = reach[VISIT] = phone
-        reach[SMS] = reach[FOLLOWUP] = sms
-        reach[EMAIL] = rng.random(n) < col("reach_email")
-        reach[PUSH] = rng.random(n) < col("reach_app")
+        reach[CALL] = reach[VISIT] = c["reach"]["phone"]
+        reach[SMS] = reach[FOLLOWUP] = c["reach"]["sms"]
+        reach[EMAIL] = c["reach"]["email"]
+        reach[PUSH] = c["reach"]["app"]
         self.reach = reach
-        self.payment_clock = rng.standard_exponential(n)
-        self.complaint_clock = rng.standard_exponential(n)
-        self.hardship_rate, self.recovery_rate = col("hardship_rate"), col("recovery_rate")
-        first_p = np.where(self.hardship, self.recovery_rate, np.minimum(1, self.hardship_rate * p["capacity.macro_stress"]))
-        self.next_switch = -1 + geometric(rng, first_p)
-
-
-def geometric(rng, prob):
-    """Days to the next switch for daily probabilities `prob` (never when 0)."""
-    out = np.full(prob.shape, BIG, np.int64)
-    m = prob > 0
-    out[m] = rng.geometric(np.minimum(prob[m], 1))
-    return out
+        # The days' beta draws (a partial payment's share, a judgment's share) go through the
+        # engine's quantile tables.
+        self.partial_fraction = gsl.beta_table(p["payment.partial_fraction_mean"], p["payment.partial_fraction_concentration"])
+        self.legal_fraction = gsl.beta_table(p["legal.recovery_fraction_mean"], p["legal.recovery_fraction_concentration"])
+        self.normal_quantile = gsl.normal_quantile
 
 
 class Simulation:
     """One strategy over the horizon on a copy of the population."""
 
-    def __init__(self, sc: cs.Scenario, pop: Population, strategy: cs.Strategy, rng, block: int):
-        self.sc, self.p, self.s, self.rng = sc, sc.p, strategy, rng
+    def __init__(self, sc: cs.Scenario, pop: Population, strategy: cs.Strategy, block: int, history: bool = False):
+        self.sc, self.p, self.s = sc, sc.p, strategy
+        self.key, self.partial_fraction, self.legal_fraction = pop.key, pop.partial_fraction, pop.legal_fraction
+        self.normal_quantile = pop.normal_quantile
         p = sc.p
         n = len(pop.balance)
         self.n = n
@@ -151,21 +110,38 @@ class Simulation:
             setattr(self, name, np.asarray(getattr(self, name)))
         self.team_rates = [np.asarray(r) for r in self.team_rates]
         self.block = np.arange(n) // block
+        # Month-end states ([account, month, (dpd, charged off, balance, collected)], month 0 at
+        # entry), when recorded for account_export.
+        self.months = sc.horizon // 30
+        self.history = np.zeros((n, self.months + 1, 4)) if history else None
+        self.record_month_end(0)
+
+    def record_month_end(self, m):
+        if self.history is not None:
+            for k, v in enumerate(account_export.month_end_state(self.dpd, self.closed, self.balance, self.collected,
+                                                                  self.chargeoff_day)):
+                self.history[:, m, k] = v
 
     # --- small helpers -------------------------------------------------------------------
     def has(self, idx, flag):
         return (self.flags[idx] & flag) != 0
 
-    def u(self, size):
-        return self.rng.random(size)
+    def u(self, idx, t, purpose):
+        """The engine's draw for each account in idx on day t (engine_draws.uniform)."""
+        return engine_draws.uniform(self.key[idx], t, purpose)
 
-    def redraw_switch(self, idx, t):
+    def redraw_switch(self, idx, t, purpose):
+        """The first day after t on which each account's capacity regime switches: a geometric
+        wait, by inversion of the engine's draw (`RegimeClock.nextSwitch`)."""
         p = self.p
         hard = self.hardship[idx]
         defer = np.where(self.has(idx, IN_DEFERRAL), p["deferral.recovery_multiplier"], 1.0)
         prob = np.where(hard, np.minimum(1, self.recovery_rate[idx] * defer),
                         np.minimum(1, self.hardship_rate[idx] * p["capacity.macro_stress"]))
-        self.next_switch[idx] = t + geometric(self.rng, prob)
+        draw = self.u(idx, t, purpose)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            wait = np.floor(np.log(draw) / np.log1p(-np.where((prob > 0) & (prob < 1), prob, 0.5)))
+        self.next_switch[idx] = np.where(prob <= 0, BIG, np.where(prob >= 1, t + 1, np.minimum(BIG - 1, t + 1 + wait))).astype(np.int64)
 
     # --- pass 1 --------------------------------------------------------------------------
     def daily_dynamics(self, t, open_idx):
@@ -175,7 +151,7 @@ class Simulation:
             was_hard = self.hardship[sw]
             self.hardship[sw] = ~was_hard
             self.flags[sw[was_hard]] &= ~HARDSHIP_REPORTED
-            self.redraw_switch(sw, t)
+            self.redraw_switch(sw, t, "capacity_switch")
         self.stress *= self.stress_keep
         self.pressure *= self.pressure_keep
         self.excitation *= self.excitation_keep
@@ -193,7 +169,7 @@ class Simulation:
             self.flags[de] &= ~IN_DEFERRAL
             hard = de[self.hardship[de]]
             if hard.size:
-                self.redraw_switch(hard, t)
+                self.redraw_switch(hard, t, "capacity_redraw")
         cr = o[self.has(o, COMPLAINED) & (t >= self.last_complaint[o] + p["complaint.recent_days"])]
         self.flags[cr] &= ~COMPLAINED
 
@@ -249,12 +225,15 @@ class Simulation:
                 if e.size == 0:
                     continue
                 self.flags[e] |= LEGAL_PENDING
-                delay = p["legal.delay_median_days"] * np.exp(p["legal.delay_sigma"] * self.rng.standard_normal(e.size))
-                self.legal_day[e] = t + np.maximum(1, np.round(delay)).astype(np.int64)
+                # LogNormal(median, σ).quantile of the engine's draw, rounded half away from zero.
+                delay = np.exp(math.log(p["legal.delay_median_days"])
+                               + p["legal.delay_sigma"] * self.normal_quantile(self.u(e, t, "legal_delay")))
+                whole = np.floor(delay) + (delay - np.floor(delay) >= 0.5)
+                self.legal_day[e] = np.minimum(BIG - 1, t + np.maximum(1, whole)).astype(np.int64)
                 self.costs[e] += p["action.legal.filing_cost"]
                 self.counts["lawsuits"] += e.size
-                self.counts["disputes"] += int((self.u(e.size) < p["legal.dispute_probability"]).sum())
-                c = e[self.u(e.size) < p["legal.complaint_probability"]]
+                self.counts["disputes"] += int((self.u(e, t, "dispute") < p["legal.dispute_probability"]).sum())
+                c = e[self.u(e, t, "legal_outcome") < p["legal.complaint_probability"]]
                 if c.size:
                     self.complain(c, t, draw=False)
 
@@ -286,7 +265,7 @@ class Simulation:
                 self.counts["violations"] += int(nb.sum())
                 self.pressure[bi] += p["complaint.violation_penalty"] * nb
                 self.satisfaction[bi] = np.maximum(0, self.satisfaction[bi] + p["satisfaction.violation"] * nb)
-                self.counts["disputes"] += int((self.u(bi.size) < p["complaint.legal_risk_per_violation"] * nb).sum())
+                self.counts["disputes"] += int((self.u(bi, t, "violation_dispute") < p["complaint.legal_risk_per_violation"] * nb).sum())
         if idx.size == 0:
             return idx, np.zeros(0, bool), np.zeros(0, np.int64)
         self.last_contact[idx] = t
@@ -295,15 +274,16 @@ class Simulation:
         if ch in (SMS, PUSH, EMAIL, FOLLOWUP):
             self.costs[idx] += self.contact_cost[ch]
             self.counts["followups" if ch == FOLLOWUP else "messages"] += idx.size
-            reached = reachable & (self.u(idx.size) < p["contact.message_read"])
+            purpose = "contact_sms" if ch == SMS else "contact_push" if ch == PUSH else "contact_email"
+            reached = reachable & (self.u(idx, t, purpose) < p["contact.message_read"])
         elif ch == CALL:
             prob = min(1.0, self.rpc[a.slot] * (p["contact.weekend_rpc_factor"] if nw else 1.0))
             attempts[:] = 0
             reached = np.zeros(idx.size, bool)
-            for _ in range(a.attempts):
+            for attempt in range(1, a.attempts + 1):
                 trying = ~reached
                 attempts[trying] += 1
-                reached[trying] = reachable[trying] & (self.u(int(trying.sum())) < prob)
+                reached[trying] = reachable[trying] & (engine_draws.uniform(self.key[idx[trying]], t, "call_attempt", attempt) < prob)
             self.costs[idx] += self.contact_cost[ch] * attempts
             self.counts["call_attempts"] += int(attempts.sum())
             self.calls_ring[ring, idx] += attempts
@@ -315,7 +295,7 @@ class Simulation:
             self.costs[idx] += self.contact_cost[ch]
             self.counts["visits"] += idx.size
             self.calls_ring[ring, idx] += 1
-            reached = self.u(idx.size) < p["contact.visit_rpc"]
+            reached = self.u(idx, t, "visit_reach") < p["contact.visit_rpc"]
             self.last_conversation[idx[reached]] = t
         jump_scale = np.ones(idx.size)
         if a.third_party:
@@ -329,7 +309,7 @@ class Simulation:
                     self.pressure[ti] += p["complaint.violation_penalty"]
                     self.satisfaction[ti] = np.maximum(0, self.satisfaction[ti] + p["satisfaction.violation"])
                 reached = reached.copy()
-                reached[tp] = self.u(int(tp.sum())) < p["contact.third_party_reach"]
+                reached[tp] = self.u(idx[tp], t, "third_party") < p["contact.third_party_reach"]
                 jump_scale[tp] = p["contact.third_party_effect"]
         # Complaint pressure from every attempt, reached or not.
         self.contacts_ring[ring, idx] += attempts
@@ -378,7 +358,7 @@ class Simulation:
         if voice:
             cand = r[hard & ~self.has(r, HARDSHIP_REPORTED)]
             if cand.size:
-                self.flags[cand[self.u(cand.size) < p["capacity.hardship_disclosure"]]] |= HARDSHIP_REPORTED
+                self.flags[cand[self.u(cand, t, "disclosure") < p["capacity.hardship_disclosure"]]] |= HARDSHIP_REPORTED
 
     # --- pass 2 --------------------------------------------------------------------------
     def select(self, idx, keys, rate, t):
@@ -456,7 +436,7 @@ class Simulation:
         if a.fee_waiver:
             logit = logit + p["plan.acceptance_fee_waiver"]
         logit = logit + np.where(self.has(idx, COUNSELLED), p["plan.acceptance_counselling"], 0)
-        idx = idx[self.u(idx.size) < 1 / (1 + np.exp(-logit))]
+        idx = idx[self.u(idx, t, "plan_acceptance") < 1 / (1 + np.exp(-logit))]
         if idx.size == 0:
             return
         if a.fee_waiver:
@@ -478,14 +458,14 @@ class Simulation:
         p = self.p
         self.last[a.kind, idx] = t
         idx = idx[~self.has(idx, IN_DEFERRAL) & ~self.has(idx, ON_PLAN) & (self.dpd[idx] > 0)]
-        idx = idx[self.u(idx.size) < p["deferral.uptake"]]
+        idx = idx[self.u(idx, t, "plan_acceptance") < p["deferral.uptake"]]
         if idx.size == 0:
             return
         self.flags[idx] |= IN_DEFERRAL
         self.deferral_until[idx] = t + a.deferral_days
         hard = idx[self.hardship[idx]]
         if hard.size:
-            self.redraw_switch(hard, t)
+            self.redraw_switch(hard, t, "capacity_redraw")
         self.willingness[idx] += p["willingness.plan_gain"] * (1 - self.willingness[idx])
         self.satisfaction[idx] = np.minimum(1, self.satisfaction[idx] + p["satisfaction.plan"])
 
@@ -536,7 +516,7 @@ class Simulation:
     def complain(self, idx, t, draw):
         p = self.p
         self.counts["complaints"] += idx.size
-        self.counts["escalations"] += int((self.u(idx.size) < p["complaint.escalation_probability"]).sum())
+        self.counts["escalations"] += int((self.u(idx, t, "escalation") < p["complaint.escalation_probability"]).sum())
         self.cool_off_until[idx] = t + self.cool_off_days
         self.last_complaint[idx] = t
         self.complaint_count[idx] += 1
@@ -548,14 +528,12 @@ class Simulation:
 
     def settle(self, t, o):
         p = self.p
-        rng = self.rng
         legal = o[self.has(o, LEGAL_PENDING) & (self.legal_day[o] == t)]
         if legal.size:
             self.flags[legal] &= ~LEGAL_PENDING
-            win = legal[self.u(legal.size) < p["legal.judgment_probability"]]
+            win = legal[self.u(legal, t, "legal_outcome") < p["legal.judgment_probability"]]
             if win.size:
-                m, c = p["legal.recovery_fraction_mean"], p["legal.recovery_fraction_concentration"]
-                self.pay(win, t, rng.beta(m * c, (1 - m) * c, win.size) * self.balance[win], ends=True)
+                self.pay(win, t, self.legal_fraction(self.u(win, t, "legal_fraction")) * self.balance[win], ends=True)
                 self.mark_resolved(win, t)
             self.closed[legal] = True
             o = o[~self.closed[o]]
@@ -569,7 +547,7 @@ class Simulation:
         if due.size:
             keep = np.where(able[due], p["plan.keep_able"], p["plan.keep_hardship"])
             keep = np.where(self.has(due, COUNSELLED), keep + p["plan.keep_counselling_boost"] * (1 - keep), keep)
-            kept_mask = self.u(due.size) < keep
+            kept_mask = self.u(due, t, "plan_installment") < keep
             kept, missed = due[kept_mask], due[~kept_mask]
             if kept.size:
                 before = self.arrears[kept].copy()
@@ -612,7 +590,7 @@ class Simulation:
                 1 + p["payment.stress_effect"] * self.stress[at_due])
             cap = np.where(able[at_due], 1.0, p["payment.hardship_factor"])
             h = self.due_hazard[self.grade[at_due]] * cap * effect * (1 + p["payment.due_excitation_weight"] * self.excitation[at_due])
-            paid_mask = self.u(at_due.size) < -np.expm1(-h)
+            paid_mask = self.u(at_due, t, "due_date_payment") < -np.expm1(-h)
             paid, late = at_due[paid_mask], at_due[~paid_mask]
             if paid.size:
                 self.pay(paid, t, np.minimum(self.installment[paid], self.balance[paid]), scheduled=True)
@@ -629,7 +607,7 @@ class Simulation:
         pd = promised[self.promise_due[promised] == t]
         if pd.size:
             self.flags[pd] &= ~PROMISE_PENDING
-            kept_mask = self.u(pd.size) < np.where(able[pd], p["payment.promise_kept_able"], p["payment.promise_kept_hardship"])
+            kept_mask = self.u(pd, t, "promise_kept") < np.where(able[pd], p["payment.promise_kept_able"], p["payment.promise_kept_hardship"])
             kept = pd[kept_mask]
             if kept.size:
                 self.pay(kept, t, np.minimum(self.promise_amount[kept], self.arrears[kept]))
@@ -647,11 +625,11 @@ class Simulation:
             self.payment_clock[hz] -= base + self.excitation[hz]
             ev = hz[self.payment_clock[hz] <= 0]
             if ev.size:
-                self.payment_clock[ev] = rng.standard_exponential(ev.size)
+                self.payment_clock[ev] = -np.log(self.u(ev, t, "payment"))
                 able_ev = ~self.hardship[ev]
                 payable = np.minimum(self.arrears[ev], self.installment[ev] * np.where(
                     able_ev, p["payment.max_installments_able"], p["payment.max_installments_hardship"]))
-                kind = self.u(ev.size)
+                kind = self.u(ev, t, "payment_kind")
                 cure_share = np.where(able_ev, p["payment.cure_share_able"], p["payment.cure_share_hardship"])
                 full = (kind < cure_share) & (payable >= self.arrears[ev])
                 promise = (kind >= cure_share) & ((kind - cure_share) / (1 - cure_share) < p["payment.promise_share"])
@@ -666,8 +644,7 @@ class Simulation:
                 self.promise_amount[pr] = payable[promise]
                 pa = ev[partial]
                 if pa.size:
-                    m, c = p["payment.partial_fraction_mean"], p["payment.partial_fraction_concentration"]
-                    self.pay(pa, t, rng.beta(m * c, (1 - m) * c, pa.size) * payable[partial])
+                    self.pay(pa, t, self.partial_fraction(self.u(pa, t, "payment_fraction")) * payable[partial])
         ageing = delinquent[~self.closed[delinquent] & (self.dpd[delinquent] > 0) & ~self.has(delinquent, IN_DEFERRAL)]
         if ageing.size:
             self.age(ageing, t)
@@ -677,7 +654,7 @@ class Simulation:
         self.complaint_clock[cp] -= self.kappa[cp] * self.pressure[cp] * (1 + p["complaint.stress_effect"] * self.stress[cp])
         ev = cp[self.complaint_clock[cp] <= 0]
         if ev.size:
-            self.complaint_clock[ev] = rng.standard_exponential(ev.size)
+            self.complaint_clock[ev] = -np.log(self.u(ev, t, "complaint"))
             self.complain(ev, t, draw=True)
 
     def age(self, idx, t):
@@ -744,6 +721,8 @@ class Simulation:
             # Pass 3.
             o = np.flatnonzero(~self.closed)
             self.settle(t, o)
+            if t % 30 == 29 and t // 30 < self.months:
+                self.record_month_end(t // 30 + 1)
 
     def metrics(self) -> dict:
         rd = self.resolved_day != BIG
@@ -755,15 +734,32 @@ class Simulation:
 
 
 def replicate(sc: cs.Scenario, n: int, r: int, block: int) -> dict:
-    """One replication: a cohort, then each strategy on a copy of it, each with its own stream."""
-    pop = Population(sc, n, np.random.default_rng([sc.seed, r, 0]))
+    """One replication: the engine's cohort, then each strategy on a copy of it, on the engine's draws."""
+    pop = Population(sc, n, r, engine_draws.GSL())
     results = {}
-    for k, strategy in enumerate(sc.strategies):
-        sim = Simulation(sc, pop, strategy, np.random.default_rng([sc.seed, r, 1 + k]), block)
+    for strategy in sc.strategies:
+        sim = Simulation(sc, pop, strategy, block)
         sim.run()
         results[strategy.name] = sim.metrics()
     return results
 
 
+def cohort(sc: cs.Scenario, n: int, r: int) -> dict:
+    """Replication r's borrowers, as account_export.write wants them."""
+    pop = Population(sc, n, r, engine_draws.GSL())
+    return {"segment": pop.seg, "grade": pop.grade, "stage": pop.stage, "balance": pop.balance, "population": pop}
+
+
+def outcomes(sc: cs.Scenario, pop: dict, strategy: cs.Strategy, block: int, history: bool) -> tuple:
+    """A strategy's accounts as account_export.write wants them."""
+    sim = Simulation(sc, pop["population"], strategy, block, history)
+    sim.run()
+    return sim.default_day, sim.cure_day, sim.collected, sim.complaint_count, sim.history
+
+
 if __name__ == "__main__":
+    import sys
+    if "--accounts" in sys.argv:
+        account_export.command_line("Writes every account's outcome as the engine's accounts.csv.", cohort, outcomes)
+        sys.exit(0)
     cs.run_peer(__doc__.split("\n\n")[0], "numpy", replicate)
