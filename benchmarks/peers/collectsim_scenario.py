@@ -357,13 +357,13 @@ def summarise(values_by_replication: list) -> dict:
     from statistics import mean, stdev
     vals = [v for v in values_by_replication if not math.isnan(v)]
     if not vals:
-        return {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0}
+        return {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0, "values": values_by_replication}
     m = mean(vals)
     if len(vals) < 2:
-        return {"mean": m, "ci_low": m, "ci_high": m, "n": len(vals)}
+        return {"mean": m, "ci_low": m, "ci_high": m, "n": len(vals), "values": values_by_replication}
     from scipy.stats import t
     h = t.ppf(0.975, len(vals) - 1) * stdev(vals) / math.sqrt(len(vals))
-    return {"mean": m, "ci_low": m - h, "ci_high": m + h, "n": len(vals)}
+    return {"mean": m, "ci_low": m - h, "ci_high": m + h, "n": len(vals), "values": values_by_replication}
 
 
 def peak_rss_bytes() -> int:
