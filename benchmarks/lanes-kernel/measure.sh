@@ -13,8 +13,8 @@ for target in default haswell; do
     for neglect in "" neglect; do
       small=$(count ".build-$target/release/lanes-kernel" $kernel 400 $neglect)
       large=$(count ".build-$target/release/lanes-kernel" $kernel 800 $neglect)
-      printf '%-8s %-7s %-8s %6.1f instructions per account-day\n' "$target" "$kernel" "${neglect:-quiet}" \
-        "$(echo "($large - $small) / (400 * 300)" | bc -l)"
+      awk -v t="$target" -v k="$kernel" -v n="${neglect:-quiet}" -v small="$small" -v large="$large" \
+        'BEGIN { printf "%-8s %-7s %-8s %6.1f instructions per account-day\n", t, k, n, (large - small) / (400 * 300) }'
     done
   done
 done
